@@ -1,0 +1,136 @@
+"""A learner's whole way through the course: pages, checks, completion, intyg."""
+
+from sqlalchemy import func, select
+
+from tests.factories import (
+    course,
+    make_unit,
+    make_user,
+    pass_module,
+    read_all_pages,
+    start_check,
+    wrong_answers,
+)
+from vbe_learn.extensions import db
+from vbe_learn.models import Attempt, AttemptAnswer, Completion, PageRead
+
+
+def test_dashboard_requires_login(client):
+    response = client.get("/min-utbildning")
+    assert response.status_code == 302
+    assert "/logga-in" in response.headers["Location"]
+
+
+def test_new_learner_sees_modules_and_time_estimate(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Ej påbörjad" in html
+    assert "Demokrati och definitioner" in html
+    assert "Starta utbildningen" in html
+    assert "minuter" in html
+
+
+def test_reading_a_page_is_a_post_and_get_changes_nothing(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    assert client.get("/kurs/grundutbildning/1/1").status_code == 200
+    assert db.session.scalar(select(func.count(PageRead.id))) == 0
+    response = client.post("/kurs/grundutbildning/1/1/last")
+    assert response.headers["Location"].endswith("/kurs/grundutbildning/1/2")
+    assert db.session.scalar(select(func.count(PageRead.id))) == 1
+    client.post("/kurs/grundutbildning/1/1/last")  # again: still one
+    assert db.session.scalar(select(func.count(PageRead.id))) == 1
+
+
+def test_resume_points_to_the_first_unread_page(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    client.post("/kurs/grundutbildning/1/1/last")
+    client.post("/kurs/grundutbildning/1/2/last")
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert 'href="/kurs/grundutbildning/1/3">Fortsätt' in html
+
+
+def test_check_opens_only_when_pages_are_read(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    client.post("/kurs/grundutbildning/1/1/last")
+    response = client.post("/kurs/grundutbildning/1/kunskapskontroll")
+    assert response.headers["Location"].endswith("/kurs/grundutbildning/1/kunskapskontroll")
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
+    read_all_pages(client, 1)
+    attempt = start_check(client, 1)
+    assert attempt.is_open
+    assert len(attempt.questions_shown) == 5
+
+
+def test_failed_attempt_shows_feedback_and_allows_retry(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    read_all_pages(client, 1)
+    attempt = start_check(client, 1)
+    response = client.post(f"/kunskapskontroll/{attempt.id}", data=wrong_answers(attempt))
+    assert response.status_code == 302
+    html = client.get(f"/kunskapskontroll/{attempt.id}").get_data(as_text=True)
+    assert "0 %" in html and "inte godkänd" in html
+    assert "Rätt svar" in html and "Ditt svar" in html
+    attempt = db.session.get(Attempt, attempt.id)
+    assert attempt.passed is False and attempt.score_percent == 0
+    assert len(attempt.answers) == 5
+    second = start_check(client, 1)
+    assert second.id != attempt.id and second.number == 2
+
+
+def test_questions_and_options_are_shuffled_per_attempt(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    read_all_pages(client, 2)
+    orders = set()
+    for _ in range(6):
+        attempt = start_check(client, 2)
+        orders.add(str(attempt.questions_shown))
+        client.post(f"/kunskapskontroll/{attempt.id}", data=wrong_answers(attempt))
+    assert len(orders) > 1
+
+
+def test_completing_every_module_records_one_completion_and_an_intyg(client, auth):
+    unit = make_unit("Skärholmens stadsdelsförvaltning")
+    user = make_user(unit=unit, first_name="Lina", last_name="Ek")
+    auth.login(user.email)
+    modules = len(course().current_version.modules)
+    for position in range(1, modules + 1):
+        pass_module(client, position)
+    completion = db.session.scalar(select(Completion).where(Completion.user_id == user.id))
+    assert completion.source == "earned"
+    assert completion.score_percent == 100
+    assert completion.course_version_id == course().current_version_id
+    html = client.get("/intyg").get_data(as_text=True)
+    assert "Lina Ek" in html and "Skärholmens stadsdelsförvaltning" in html
+    assert completion.certificate_code in html
+
+    pdf = client.get(f"/intyg/{completion.certificate_code}/intyg.pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "no-store"
+
+    auth.logout()
+    verify = client.get(f"/intyg/{completion.certificate_code}").get_data(as_text=True)
+    assert "Lina Ek" in verify and "Intyget är äkta" in verify
+    assert "Skärholmen" not in verify and "100 %" not in verify
+    assert client.get(f"/intyg/{completion.certificate_code}/intyg.pdf").status_code == 302
+
+
+def test_unknown_certificate_code_is_404(client):
+    assert client.get("/intyg/AAAA-BBBB-CCCC").status_code == 404
+
+
+def test_answers_are_stored_per_question(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    attempt = pass_module(client, 3)
+    rows = db.session.scalars(
+        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+    ).all()
+    assert len(rows) == 5 and all(row.is_correct for row in rows)
+    assert all(row.choices for row in rows)

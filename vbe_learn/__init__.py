@@ -1,0 +1,51 @@
+"""vbe_learn: Stockholm stad's web course and follow-up on våldsbejakande extremism."""
+
+import logging
+import os
+
+from flask import Flask
+
+from . import db as database
+from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints and CLI commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.instance_path)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _refuse_default_secret_in_production(app)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    database.init_app(app)
+
+    from . import models  # noqa: F401  (register the models with SQLAlchemy)
+    from .auth import bp as auth_bp
+    from .certificates import bp as certificates_bp
+    from .cli import register_commands
+    from .errors import register_error_handlers
+    from .learning import bp as learning_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(certificates_bp)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def _refuse_default_secret_in_production(app: Flask) -> None:
+    if app.config["ENVIRONMENT"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("SECRET_KEY måste sättas i produktion (VBE_ENV=production).")

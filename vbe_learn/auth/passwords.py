@@ -1,0 +1,28 @@
+"""Password hashing with argon2id at OWASP's recommended parameters (19 MiB, t=2, p=1)."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Verified against when the email is unknown, so that both cases take the same time.
+_DUMMY_HASH = _hasher.hash("no such account")
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    """Hash a password for storage."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches the stored hash (always spends the same work)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,59 @@
+"""Account services: authenticate, set a password, make and read set-password links."""
+
+import logging
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import User
+from .passwords import hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
+SET_PASSWORD_SALT = "set-password"  # noqa: S105 - a salt name, not a secret
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this e-post (compared case-insensitively)."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-post and password, or None; logs the outcome."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or not user.active:
+        log.warning("login failed for %r", email.strip().lower())
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    log.info("login user_id=%s", user.id)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password; ends the person's other sessions and links."""
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()
+    db.session.flush()
+    log.info("password set user_id=%s", user.id)
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SET_PASSWORD_SALT)
+
+
+def make_set_password_token(user: User, secret_key: str) -> str:
+    """A signed token for the set-password link; dies when the password changes."""
+    return _serializer(secret_key).dumps({"user": user.id, "session": user.session_token})
+
+
+def user_for_set_password_token(token: str, secret_key: str, max_age: int) -> User | None:
+    """The active user a valid, unused, unexpired token was made for, else None."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.session_token != data.get("session"):
+        return None
+    return user

@@ -1,0 +1,88 @@
+"""Login, logout, set password, forgotten password."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..models import User
+from . import bp
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .messages import send_set_password_message
+from .services import authenticate, find_user_by_email, set_password, user_for_set_password_token
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Logga in för att fortsätta."
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    """Find the person whose current session token is in the session cookie."""
+    return db.session.scalar(db.select(User).where(User.session_token == session_token))
+
+
+def safe_next_url(target: str | None) -> str:
+    """Only same-site paths are followed after login; anything else goes home."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("learning.dashboard")
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    session.clear()  # a new session on login
+    login_user(user, remember=remember)
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+def login():
+    """Log in with e-post and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")))
+        flash("Fel e-postadress eller lösenord.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logga-ut")
+@login_required
+def logout():
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/satt-losenord/<token>", methods=["GET", "POST"], endpoint="set_password")
+def set_password_view(token: str):
+    """Choose a password from a set-password link (the link works once)."""
+    config = current_app.config
+    user = user_for_set_password_token(
+        token, config["SECRET_KEY"], config["SET_PASSWORD_LINK_MAX_AGE"]
+    )
+    if user is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        _start_session(user)
+        flash("Ditt lösenord är sparat.", "info")
+        return redirect(url_for("learning.dashboard"))
+    return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.route("/glomt-losenord", methods=["GET", "POST"])
+def forgot_password():
+    """Send a set-password link; the answer is the same whether the account exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is not None and user.active:
+            send_set_password_message(user)
+        flash("Om adressen finns hos oss har vi skickat en länk för att välja lösenord.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)

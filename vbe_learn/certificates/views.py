@@ -1,0 +1,49 @@
+"""Intyg pages: mine, the PDF, and the public verification page."""
+
+from flask import Response, render_template
+from flask_login import current_user, login_required
+
+from ..permissions import access_certificate_verification, access_own_certificate
+from ..urls import absolute_url
+from . import bp
+from .pdf import certificate_pdf
+from .services import certificate_facts, my_certificates
+
+
+def verify_url(code: str) -> str:
+    """The absolute address of an intyg's verification page."""
+    return absolute_url("certificates.verify", code=code)
+
+
+@bp.get("/intyg")
+@login_required
+def mine():
+    """The learner's intyg, with download links."""
+    certificates = my_certificates(current_user)
+    return render_template(
+        "certificates/mine.html", certificates=certificates, verify_url=verify_url
+    )
+
+
+@bp.get("/intyg/<code>")
+def verify(code: str):
+    """Public verification: only name, course and date."""
+    facts = certificate_facts(access_certificate_verification(code))
+    return render_template("certificates/verify.html", facts=facts)
+
+
+@bp.get("/intyg/<code>/intyg.pdf")
+@login_required
+def pdf(code: str):
+    """The intyg as a PDF, for its holder."""
+    facts = certificate_facts(access_own_certificate(current_user, code))
+    body = certificate_pdf(facts, verify_url(code))
+    filename = f"intyg-{code}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,14 @@
+"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`."""
+
+from flask import Flask
+
+from .courses.cli import courses_cli
+from .demo.cli import demo_cli
+from .users_cli import users_cli
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

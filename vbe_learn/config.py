@@ -1,0 +1,50 @@
+"""Settings, read from the environment; see README "Configuration"."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused in production
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """Return the SQLAlchemy URL: DATABASE_URL, or the SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "vbe_learn.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Production and development settings."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    ENVIRONMENT = os.environ.get("VBE_ENV", "development")
+    COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
+    DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = ENVIRONMENT == "production"
+    SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+class TestConfig(Config):
+    """Settings for the test suite (database from TEST_DATABASE_URL, SQLite otherwise)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - tests only
+    ENVIRONMENT = "test"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    PUBLIC_BASE_URL = "http://localhost"

@@ -1,0 +1,1 @@
+"""Courses as files: read courses/, validate them and load them into the database."""

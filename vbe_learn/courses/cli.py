@@ -1,0 +1,56 @@
+"""`flask courses check|sync`."""
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from .files import course_folders, load_course
+from .sync import sync_course
+
+courses_cli = AppGroup("courses", help="Kontrollera och läs in kurserna i courses/.")
+
+
+def _load_all():
+    folder = Path(current_app.config["COURSES_DIR"])
+    results = [load_course(path) for path in course_folders(folder)]
+    if not results:
+        raise click.ClickException(f"inga kurser (course.yaml) under {folder}")
+    return results
+
+
+def _echo_problems(problems) -> None:
+    for problem in problems:
+        try:
+            path = os.path.relpath(problem.path)
+        except ValueError:
+            path = str(problem.path)
+        click.echo(f"{path}:{problem.line}: {problem.message}", err=True)
+
+
+@courses_cli.command("check")
+def check_command() -> None:
+    """Validate every course; print file:line: problem and exit 1 if any."""
+    problems = [problem for _spec, found in _load_all() for problem in found]
+    _echo_problems(problems)
+    if problems:
+        raise SystemExit(1)
+    click.echo("Alla kurser är giltiga.")
+
+
+@courses_cli.command("sync")
+def sync_command() -> None:
+    """Load every valid course into the database; refuse (exit 1) if any has problems."""
+    results = _load_all()
+    problems = [problem for _spec, found in results for problem in found]
+    if problems:
+        _echo_problems(problems)
+        raise SystemExit(1)
+    for spec, _found in results:
+        version, created = sync_course(spec)
+        state = "ny version" if created else "oförändrad"
+        click.echo(f"{spec.slug}: {state} {version.label}")
+    db.session.commit()

@@ -1,0 +1,159 @@
+"""Course Markdown → sanitised HTML, with links to other pages rewritten and checked.
+
+Raw HTML in the Markdown is not rendered, and the result passes through a sanitiser
+(nh3) so that scripts, event handlers and javascript:/data: links never reach a page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+import nh3
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+DECISION_TREE_INFO = "beslutstrad"
+EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "div", "em", "figure", "figcaption", "h2", "h3",
+    "h4", "hr", "img", "li", "nav", "ol", "p", "pre", "section", "strong", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "section": {"id", "tabindex", "aria-labelledby"},
+    "div": {"role", "aria-label"},
+    "nav": {"aria-label"},
+    "th": {"scope"},
+}
+
+
+@dataclass
+class RenderedMarkdown:
+    """The HTML of a page and what `courses check` must verify in it."""
+
+    html: str
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+
+LinkResolver = Callable[[str], str | None]
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def render_markdown(body: str, resolve_page_link: LinkResolver) -> RenderedMarkdown:
+    """Render a page body; relative .md links go through resolve_page_link (None = broken)."""
+    md = _markdown()
+    result = RenderedMarkdown(html="")
+    tokens = md.parse(body)
+    for token in tokens:
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "fence" and token.info.strip() == DECISION_TREE_INFO:
+            token.type = "html_block"
+            token.content = _decision_tree_html(token.content, line, result.problems)
+        for child in token.children or []:
+            _check_inline(child, line, resolve_page_link, result)
+    html = md.renderer.render(tokens, md.options, {})
+    result.html = sanitise_html(html)
+    return result
+
+
+def sanitise_html(html: str) -> str:
+    """Remove everything that is not plain, safe content markup."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+    )
+
+
+def _check_inline(token: Token, line: int, resolve: LinkResolver, result: RenderedMarkdown) -> None:
+    if token.type == "link_open":
+        href = str(token.attrs.get("href", ""))
+        if href.startswith(EXTERNAL_SCHEMES) or href.startswith("#"):
+            return
+        target = resolve(href)
+        if target is None:
+            result.problems.append((line, f"länken {href!r} pekar inte på någon sida i kursen"))
+        else:
+            token.attrs["href"] = target
+    elif token.type == "image":
+        src = str(token.attrs.get("src", ""))
+        result.images.append(src)
+        if not token.content.strip():
+            result.problems.append((line, f"bilden {src!r} saknar alt-text"))
+        if not (src.startswith("bilder/") and src.endswith(".svg") and ".." not in src):
+            result.problems.append((line, f"bilden {src!r} ska vara en SVG-fil i mappen bilder/"))
+
+
+def _decision_tree_html(source: str, line: int, problems: list[tuple[int, str]]) -> str:
+    """Render a `beslutstrad` block: one section per step, answers link to the next step."""
+    try:
+        tree = yaml.safe_load(source) or {}
+    except yaml.YAMLError as error:
+        problems.append((line, f"flödesschemat är inte giltig YAML: {error}"))
+        return ""
+    steps = tree.get("steps") if isinstance(tree, dict) else None
+    start = tree.get("start") if isinstance(tree, dict) else None
+    if not isinstance(steps, dict) or start not in (steps or {}):
+        problems.append((line, "flödesschemat behöver start: och steps: där start är ett steg"))
+        return ""
+    problems.extend((line, problem) for problem in decision_tree_problems(start, steps))
+    parts = ['<div class="decision-tree" role="group" aria-label="Flödesschema">']
+    for name, step in steps.items():
+        parts.append(_decision_step_html(name, step or {}, is_start=name == start, start=start))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _decision_step_html(name: str, step: dict, is_start: bool, start: str) -> str:
+    css = "decision-step decision-start" if is_start else "decision-step"
+    if "result" in step:
+        css += " decision-result"
+        body = f"<p>{escape(str(step['result']))}</p>"
+        body += f'<p><a href="#steg-{escape(start)}">Börja om</a></p>'
+    else:
+        answers = "".join(
+            '<li><a href="#steg-{}">{}</a></li>'.format(
+                escape(str(answer.get("goto", ""))), escape(str(answer.get("label", "")))
+            )
+            for answer in step.get("answers") or []
+        )
+        question = escape(str(step.get("question", "")))
+        body = f'<h3>{question}</h3><ul class="decision-answers">{answers}</ul>'
+    return f'<section id="steg-{escape(name)}" class="{css}" tabindex="-1">{body}</section>'
+
+
+def decision_tree_problems(start: str, steps: dict) -> list[str]:
+    """Every step has a question with answers or a result; every goto exists; all reachable."""
+    found = []
+    for name, step in steps.items():
+        step = step or {}
+        if "result" in step:
+            continue
+        answers = step.get("answers") or []
+        if not step.get("question") or not answers:
+            found.append(f"steget {name!r} behöver question: och answers: (eller result:)")
+        for answer in answers:
+            if answer.get("goto") not in steps:
+                found.append(f"steget {name!r}: goto {answer.get('goto')!r} finns inte")
+    reachable, queue = set(), [start]
+    while queue:
+        name = queue.pop()
+        if name in reachable or name not in steps:
+            continue
+        reachable.add(name)
+        queue.extend(a.get("goto") for a in (steps[name] or {}).get("answers") or [])
+    found.extend(
+        f"steget {name!r} kan inte nås från start" for name in steps if name not in reachable
+    )
+    return found

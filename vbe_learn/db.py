@@ -1,0 +1,61 @@
+"""Database behaviour shared by every request and command.
+
+* SQLite: WAL, foreign keys and a busy timeout on every connection; write
+  transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the
+  busy timeout instead of failing with "database is locked" half-way through.
+* One commit per request, here and nowhere else: services only flush.
+"""
+
+import sqlite3
+
+from flask import Flask, Response, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite would defer it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite_transaction(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _is_read_only_request() -> bool:
+    """GET requests never change state, so their transactions need no write lock."""
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def init_app(app: Flask) -> None:
+    """Commit once after a successful request; roll back otherwise."""
+
+    @app.after_request
+    def commit_request(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(error: BaseException | None) -> None:
+        if error is not None:
+            db.session.rollback()

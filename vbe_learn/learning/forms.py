@@ -1,0 +1,55 @@
+"""Forms of the learner's pages; the knowledge-check form is built per attempt."""
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..courses.question_kinds import kind_named
+
+UNANSWERED = "Svara på frågan."
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (only the CSRF token)."""
+
+
+class AttemptForm(FlaskForm):
+    """The answers of one attempt: a field per question shown, named q<question id>."""
+
+    def chosen_options(self) -> dict[int, set[int]]:
+        """{question id: chosen option ids} from the validated fields."""
+        chosen = {}
+        for name, field in self._fields.items():
+            if name.startswith("q"):
+                values = field.data if isinstance(field.data, list) else [field.data]
+                chosen[int(name[1:])] = {int(v) for v in values}
+        return chosen
+
+    def unexpected_fields(self, submitted: list[str]) -> set[str]:
+        """Submitted field names that the form does not have (e.g. score, user_id)."""
+        return set(submitted) - set(self._fields)
+
+
+def attempt_form(shown) -> AttemptForm:
+    """Build and instantiate the form for [(question, options in shown order), …]."""
+
+    class Form(AttemptForm):
+        pass
+
+    for question, options in shown:
+        choices = [SelectChoice(str(o.id), o.text) for o in options]
+        if kind_named(question.kind).input_type == "checkbox":
+            field = SelectMultipleField(
+                question.prompt,
+                choices=choices,
+                widget=ListWidget(prefix_label=False),
+                option_widget=CheckboxInput(),
+                validators=[InputRequired(UNANSWERED)],
+            )
+        else:
+            field = RadioField(
+                question.prompt, choices=choices, validators=[InputRequired(UNANSWERED)]
+            )
+        setattr(Form, f"q{question.id}", field)
+    return Form()

@@ -1,0 +1,1 @@
+"""Learning services: progress, attempts, scoring and completion. No Flask request here."""

@@ -1,0 +1,152 @@
+"""Starting and submitting knowledge-check attempts.
+
+An attempt is closed by one conditional UPDATE (… WHERE submitted_at IS NULL):
+of any number of parallel or replayed submits exactly one wins, the others change nothing.
+"""
+
+import logging
+import random
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import AnswerChoice, Attempt, AttemptAnswer, Enrollment, Module, Question
+from ...models.types import utcnow
+from .completion import complete_if_all_passed
+from .outline import outline_for
+from .scoring import percent_correct, score_answer
+
+log = logging.getLogger(__name__)
+
+
+class AttemptRefused(Exception):
+    """The attempt cannot be started or submitted; the message is for the learner."""
+
+
+def shown_questions(attempt: Attempt) -> list[tuple[Question, list]]:
+    """The attempt's questions and their options, in the order the learner saw them."""
+    ids = [item["question_id"] for item in attempt.questions_shown]
+    questions = db.session.scalars(
+        select(Question).where(Question.id.in_(ids)).options(selectinload(Question.options))
+    ).all()
+    by_id = {q.id: q for q in questions}
+    result = []
+    for item in attempt.questions_shown:
+        question = by_id[item["question_id"]]
+        options = {o.id: o for o in question.options}
+        result.append((question, [options[i] for i in item["option_ids"]]))
+    return result
+
+
+def start_attempt(enrollment: Enrollment, module: Module, all_pages_read: bool) -> Attempt:
+    """Open a new attempt with shuffled questions, or return the one already open."""
+    existing = _open_attempt(enrollment.id, module.id)
+    if existing is not None:
+        return existing
+    if not all_pages_read:
+        raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
+    if _has_passed(enrollment.id, module.id):
+        raise AttemptRefused("Du har redan klarat den här kunskapskontrollen.")
+    number = 1 + (
+        db.session.scalar(
+            select(func.max(Attempt.number)).where(
+                Attempt.enrollment_id == enrollment.id, Attempt.module_id == module.id
+            )
+        )
+        or 0
+    )
+    count = outline_for(enrollment.course_version_id).questions_per_check
+    drawn = random.sample(list(module.questions), k=min(count, len(module.questions)))
+    shown = [
+        {
+            "question_id": q.id,
+            "option_ids": random.sample([o.id for o in q.options], len(q.options)),
+        }
+        for q in drawn
+    ]
+    try:
+        with db.session.begin_nested():
+            attempt = Attempt(
+                enrollment_id=enrollment.id,
+                user_id=enrollment.user_id,
+                module_id=module.id,
+                number=number,
+                questions_shown=shown,
+            )
+            db.session.add(attempt)
+    except IntegrityError:  # a double-click started the same attempt in parallel
+        attempt = _open_attempt(enrollment.id, module.id)
+    log.info("attempt started user_id=%s module_id=%s", enrollment.user_id, module.id)
+    return attempt
+
+
+def submit_attempt(attempt: Attempt, chosen: dict[int, set[int]]) -> Attempt:
+    """Score and close an open attempt; refuse foreign questions/options and closed attempts."""
+    questions = shown_questions(attempt)
+    _refuse_foreign_answers(questions, chosen)
+    # Serialise submits of one learner's enrollment (PostgreSQL; SQLite's BEGIN IMMEDIATE does).
+    db.session.execute(
+        select(Enrollment.id).where(Enrollment.id == attempt.enrollment_id).with_for_update()
+    )
+    now = utcnow()
+    closed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        raise AttemptRefused("Kunskapskontrollen är redan inlämnad.")
+    scored = [score_answer(question, chosen[question.id]) for question, _ in questions]
+    for position, answer in enumerate(scored):
+        row = AttemptAnswer(
+            attempt_id=attempt.id,
+            question_id=answer.question_id,
+            position=position,
+            is_correct=answer.is_correct,
+        )
+        row.choices = [AnswerChoice(option_id=i) for i in sorted(answer.chosen_option_ids)]
+        db.session.add(row)
+    pass_mark = outline_for(attempt.module.version_id).pass_mark
+    attempt.submitted_at = now
+    attempt.score_percent = percent_correct(scored)
+    attempt.passed = attempt.score_percent >= pass_mark
+    db.session.flush()
+    log.info("attempt %s submitted: %s%%", attempt.id, attempt.score_percent)
+    if attempt.passed:
+        complete_if_all_passed(db.session.get(Enrollment, attempt.enrollment_id))
+    return attempt
+
+
+def _refuse_foreign_answers(questions, chosen: dict[int, set[int]]) -> None:
+    expected = {question.id: {o.id for o in options} for question, options in questions}
+    if set(chosen) != set(expected):
+        raise AttemptRefused("Svaren hör inte till den här kunskapskontrollen.")
+    for question_id, option_ids in chosen.items():
+        if not option_ids or not option_ids <= expected[question_id]:
+            raise AttemptRefused("Svaren hör inte till den här kunskapskontrollen.")
+
+
+def _open_attempt(enrollment_id: int, module_id: int) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.enrollment_id == enrollment_id,
+            Attempt.module_id == module_id,
+            Attempt.submitted_at.is_(None),
+        )
+    )
+
+
+def _has_passed(enrollment_id: int, module_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Attempt.id).where(
+                Attempt.enrollment_id == enrollment_id,
+                Attempt.module_id == module_id,
+                Attempt.passed.is_(True),
+            )
+        )
+        is not None
+    )

@@ -1,0 +1,97 @@
+"""A course version's structure (modules and pages), cached per process: versions never change."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import CourseVersion, Module
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page's place in the course."""
+
+    id: int
+    position: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A module's place in the course, with its pages in order."""
+
+    id: int
+    position: int
+    title: str
+    summary: str
+    estimated_minutes: int
+    pages: tuple[PageRef, ...]
+
+    def page(self, position: int) -> PageRef | None:
+        """The page at a position, or None."""
+        return next((p for p in self.pages if p.position == position), None)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The structure of one course version."""
+
+    version_id: int
+    course_id: int
+    title: str
+    description: str
+    label: str
+    pass_mark: int
+    questions_per_check: int
+    modules: tuple[ModuleRef, ...]
+
+    def module(self, position: int) -> ModuleRef | None:
+        """The module at a position, or None."""
+        return next((m for m in self.modules if m.position == position), None)
+
+    def neighbours(self, module: ModuleRef, page: PageRef) -> tuple[tuple | None, tuple | None]:
+        """(module position, page position) of the previous and next page, or None."""
+        sequence = [(m.position, p.position) for m in self.modules for p in m.pages]
+        index = sequence.index((module.position, page.position))
+        previous = sequence[index - 1] if index > 0 else None
+        following = sequence[index + 1] if index + 1 < len(sequence) else None
+        return previous, following
+
+    @property
+    def total_minutes(self) -> int:
+        """Estimated time for the whole course."""
+        return sum(m.estimated_minutes for m in self.modules)
+
+
+@lru_cache(maxsize=32)
+def outline_for(version_id: int) -> Outline:
+    """The structure of a course version (read once per process)."""
+    version = db.session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.id == version_id)
+        .options(selectinload(CourseVersion.modules).selectinload(Module.pages))
+    )
+    modules = tuple(
+        ModuleRef(
+            id=m.id,
+            position=m.position,
+            title=m.title,
+            summary=m.summary,
+            estimated_minutes=m.estimated_minutes,
+            pages=tuple(PageRef(p.id, p.position, p.title) for p in m.pages),
+        )
+        for m in version.modules
+    )
+    return Outline(
+        version_id=version.id,
+        course_id=version.course_id,
+        title=version.title,
+        description=version.description,
+        label=version.label,
+        pass_mark=version.pass_mark,
+        questions_per_check=version.questions_per_check,
+        modules=modules,
+    )

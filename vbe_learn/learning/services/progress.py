@@ -1,0 +1,157 @@
+"""Where a learner is: enrollment, pages read, each module's check, resume point."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
+from .outline import ModuleRef, Outline, outline_for
+
+NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
+
+
+@dataclass
+class ModuleProgress:
+    """How far a learner has come in one module."""
+
+    module: ModuleRef
+    pages_read: int
+    attempts: int = 0
+    best_score: int | None = None
+    passed: bool = False
+    open_attempt_id: int | None = None
+
+    @property
+    def pages_done(self) -> bool:
+        """Whether every page is read, which opens the knowledge check."""
+        return self.pages_read >= len(self.module.pages)
+
+
+@dataclass
+class LearnerProgress:
+    """A learner's whole position in a course (one enrollment, or none yet)."""
+
+    outline: Outline
+    enrollment: Enrollment | None
+    completion: Completion | None
+    read_page_ids: set[int] = field(default_factory=set)
+    modules: list[ModuleProgress] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """Genomförd, Påbörjad or Ej påbörjad (derived, never stored)."""
+        if self.completion is not None:
+            return COMPLETED
+        return STARTED if self.enrollment is not None else NOT_STARTED
+
+    @property
+    def percent_done(self) -> int:
+        """Share of steps (pages and passed checks) done, in percent."""
+        steps = sum(len(m.module.pages) + 1 for m in self.modules)
+        done = sum(m.pages_read + (1 if m.passed else 0) for m in self.modules)
+        return round(100 * done / steps) if steps else 0
+
+    @property
+    def minutes_left(self) -> int:
+        """Estimated minutes left, module by module."""
+        left = 0.0
+        for m in self.modules:
+            if not m.passed:
+                share_unread = 1 - m.pages_read / max(len(m.module.pages), 1)
+                left += m.module.estimated_minutes * (0.5 + 0.5 * share_unread)
+        return round(left)
+
+    def resume_point(self) -> tuple[int, int | None] | None:
+        """(module, page) to continue at; page None means the module's check; None when done."""
+        for m in self.modules:
+            for page in m.module.pages:
+                if page.id not in self.read_page_ids:
+                    return m.module.position, page.position
+            if not m.passed:
+                return m.module.position, None
+        return None
+
+
+def current_enrollment(user: User, course: Course) -> Enrollment | None:
+    """The learner's latest enrollment in a course."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+        .order_by(Enrollment.cycle.desc())
+        .limit(1)
+    )
+
+
+def ensure_enrollment(user: User, course: Course) -> Enrollment:
+    """The learner's enrollment, starting one on the current version if there is none."""
+    enrollment = current_enrollment(user, course)
+    if enrollment is not None:
+        return enrollment
+    try:
+        with db.session.begin_nested():
+            enrollment = Enrollment(
+                user_id=user.id, course_id=course.id, course_version_id=course.current_version_id
+            )
+            db.session.add(enrollment)
+    except IntegrityError:  # a parallel request started it first
+        enrollment = current_enrollment(user, course)
+    return enrollment
+
+
+def mark_page_read(enrollment: Enrollment, page_id: int) -> None:
+    """Record that a page was read (once; repeating it changes nothing)."""
+    exists = db.session.scalar(
+        select(PageRead.id).where(
+            PageRead.enrollment_id == enrollment.id, PageRead.page_id == page_id
+        )
+    )
+    if exists:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(PageRead(enrollment_id=enrollment.id, page_id=page_id))
+    except IntegrityError:
+        pass  # recorded by a parallel request
+
+
+def learner_progress(user: User, course: Course) -> LearnerProgress:
+    """Everything Min utbildning shows, in four queries."""
+    enrollment = current_enrollment(user, course)
+    version_id = enrollment.course_version_id if enrollment else course.current_version_id
+    progress = LearnerProgress(outline_for(version_id), enrollment, None)
+    if enrollment is not None:
+        progress.read_page_ids = set(
+            db.session.scalars(
+                select(PageRead.page_id).where(PageRead.enrollment_id == enrollment.id)
+            )
+        )
+        progress.completion = db.session.scalar(
+            select(Completion).where(Completion.enrollment_id == enrollment.id)
+        )
+    attempts = _attempt_summary(enrollment.id) if enrollment else {}
+    for module in progress.outline.modules:
+        read = sum(1 for page in module.pages if page.id in progress.read_page_ids)
+        item = ModuleProgress(module, read)
+        if module.id in attempts:
+            item.attempts, item.best_score, item.passed, item.open_attempt_id = attempts[module.id]
+        progress.modules.append(item)
+    return progress
+
+
+def _attempt_summary(enrollment_id: int) -> dict[int, tuple]:
+    """Per module: (attempts, best score, passed, open attempt id)."""
+    open_id = func.max(Attempt.id).filter(Attempt.submitted_at.is_(None))
+    rows = db.session.execute(
+        select(
+            Attempt.module_id,
+            func.count(Attempt.id),
+            func.max(Attempt.score_percent),
+            func.count(Attempt.id).filter(Attempt.passed.is_(True)),
+            open_id,
+        )
+        .where(Attempt.enrollment_id == enrollment_id)
+        .group_by(Attempt.module_id)
+    )
+    return {row[0]: (row[1], row[2], row[3] > 0, row[4]) for row in rows}

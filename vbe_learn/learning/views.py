@@ -1,0 +1,123 @@
+"""Learner pages: HTTP only (load, authorise, validate, call one service, redirect)."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Module, Page
+from ..permissions import access_attempt, access_course
+from . import bp
+from .forms import ActionForm, attempt_form
+from .services.attempts import AttemptRefused, shown_questions, start_attempt, submit_attempt
+from .services.outline import outline_for
+from .services.progress import ensure_enrollment, learner_progress, mark_page_read
+
+
+@bp.get("/")
+def index():
+    """Start page: the learner's course."""
+    return redirect(url_for("learning.dashboard"))
+
+
+@bp.get("/min-utbildning")
+@login_required
+def dashboard():
+    """Min utbildning: progress per module, where to continue, the intyg when done."""
+    course = access_course(current_app.config["DEFAULT_COURSE"])
+    progress = learner_progress(current_user, course)
+    return render_template("learning/dashboard.html", course=course, progress=progress)
+
+
+@bp.get("/kurs/<slug>/<int:module_no>/<int:page_no>")
+@login_required
+def page(slug: str, module_no: int, page_no: int):
+    """A module page with previous/next."""
+    course = access_course(slug)
+    progress = learner_progress(current_user, course)
+    module = progress.outline.module(module_no) or abort(404)
+    page_ref = module.page(page_no) or abort(404)
+    previous, following = progress.outline.neighbours(module, page_ref)
+    return render_template(
+        "learning/page.html",
+        course=course,
+        progress=progress,
+        module=module,
+        page=db.session.get(Page, page_ref.id),
+        previous=previous,
+        following=following,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/kurs/<slug>/<int:module_no>/<int:page_no>/last")
+@login_required
+def mark_read(slug: str, module_no: int, page_no: int):
+    """ "Nästa": record the page as read and go on to the next page or the check."""
+    course = access_course(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrollment = ensure_enrollment(current_user, course)
+    outline = outline_for(enrollment.course_version_id)
+    module = outline.module(module_no) or abort(404)
+    page_ref = module.page(page_no) or abort(404)
+    mark_page_read(enrollment, page_ref.id)
+    following = outline.neighbours(module, page_ref)[1]
+    if following and following[0] == module_no:
+        return redirect(url_for(".page", slug=slug, module_no=following[0], page_no=following[1]))
+    return redirect(url_for(".check", slug=slug, module_no=module_no))
+
+
+@bp.get("/kurs/<slug>/<int:module_no>/kunskapskontroll")
+@login_required
+def check(slug: str, module_no: int):
+    """A module's knowledge check: rules, earlier attempts, start button."""
+    course = access_course(slug)
+    progress = learner_progress(current_user, course)
+    module = progress.outline.module(module_no) or abort(404)
+    state = next(m for m in progress.modules if m.module.id == module.id)
+    return render_template(
+        "learning/check.html", course=course, progress=progress, state=state, form=ActionForm()
+    )
+
+
+@bp.post("/kurs/<slug>/<int:module_no>/kunskapskontroll")
+@login_required
+def start_check(slug: str, module_no: int):
+    """Start (or continue) an attempt at a module's knowledge check."""
+    course = access_course(slug)
+    progress = learner_progress(current_user, course)
+    outline_module = progress.outline.module(module_no) or abort(404)
+    if not ActionForm().validate_on_submit() or progress.enrollment is None:
+        abort(400)
+    state = next(m for m in progress.modules if m.module.id == outline_module.id)
+    try:
+        attempt = start_attempt(
+            progress.enrollment, db.session.get(Module, outline_module.id), state.pages_done
+        )
+    except AttemptRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for(".check", slug=slug, module_no=module_no))
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/kunskapskontroll/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    """An open attempt's questions, or a submitted attempt's result with feedback."""
+    attempt = access_attempt(current_user, attempt_id)
+    shown = shown_questions(attempt)
+    if not attempt.is_open:
+        if request.method == "POST":
+            flash("Kunskapskontrollen är redan inlämnad.", "error")
+            return redirect(url_for(".attempt", attempt_id=attempt.id))
+        return render_template("learning/result.html", attempt=attempt, shown=shown)
+    form = attempt_form(shown)
+    if request.method == "POST" and form.unexpected_fields(list(request.form)):
+        abort(400)
+    if form.validate_on_submit():
+        try:
+            submit_attempt(attempt, form.chosen_options())
+        except AttemptRefused as refused:
+            flash(str(refused), "error")
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return render_template("learning/attempt.html", attempt=attempt, shown=shown, form=form)

@@ -1,0 +1,117 @@
+"""Course content as loaded from courses/: versions never change once stored."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Course(db.Model):
+    """A course, identified by its folder name under courses/."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_versions.id", use_alter=True)
+    )
+
+    current_version: Mapped["CourseVersion | None"] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class CourseVersion(db.Model):
+    """One content state of a course, named by the SHA-256 of its files."""
+
+    __tablename__ = "course_versions"
+    __table_args__ = (UniqueConstraint("course_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    questions_per_check: Mapped[int] = mapped_column(Integer)
+    validity_years: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship(foreign_keys=[course_id])
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="version", order_by="Module.position"
+    )
+
+    @property
+    def label(self) -> str:
+        """The short version label shown to people (first 8 hex digits)."""
+        return self.content_hash[:8]
+
+
+class Module(db.Model):
+    """A module of a course version: pages followed by a knowledge check."""
+
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    estimated_minutes: Mapped[int] = mapped_column(Integer)
+
+    version: Mapped[CourseVersion] = relationship(back_populates="modules")
+    pages: Mapped[list["Page"]] = relationship(order_by="Page.position")
+    questions: Mapped[list["Question"]] = relationship(order_by="Question.position")
+
+
+class Page(db.Model):
+    """A page of a module, stored as sanitised HTML rendered at sync time."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("module_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    html: Mapped[str] = mapped_column(Text)
+    source_note: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+
+
+class Question(db.Model):
+    """A question in a module's bank; `key` is the stable id from questions.yaml."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    prompt: Mapped[str] = mapped_column(Text)
+    scenario: Mapped[str] = mapped_column(Text, default="")
+
+    options: Mapped[list["Option"]] = relationship(order_by="Option.position")
+
+
+class Option(db.Model):
+    """An answer option with the feedback that explains it."""
+
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool] = mapped_column(Boolean)
+    feedback: Mapped[str] = mapped_column(Text)

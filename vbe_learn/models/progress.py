@@ -1,0 +1,152 @@
+"""What learners do: enrollments, pages read, attempts, answers and completions.
+
+A completion is a fact that never changes (who, when, course version, score,
+source); status is derived from completions, never stored.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .course import CourseVersion, Module, Option, Page, Question
+from .org import User
+from .types import UTCDateTime, utcnow
+
+
+class Enrollment(db.Model):
+    """A person's run through one course version; a renewal starts a new cycle."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[CourseVersion] = relationship()
+
+
+class PageRead(db.Model):
+    """A page marked as read within an enrollment."""
+
+    __tablename__ = "page_reads"
+    __table_args__ = (UniqueConstraint("enrollment_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    page: Mapped[Page] = relationship()
+
+
+class Attempt(db.Model):
+    """One try at a module's knowledge check: the questions shown and, once submitted, the score.
+
+    `questions_shown` is the exact order the learner saw:
+    [{"question_id": 12, "option_ids": [40, 38, 39]}, ...].
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("enrollment_id", "module_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    questions_shown: Mapped[list] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score_percent: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    module: Mapped[Module] = relationship()
+    answers: Mapped[list["AttemptAnswer"]] = relationship(
+        order_by="AttemptAnswer.position", lazy="selectin"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the attempt still takes answers."""
+        return self.submitted_at is None
+
+
+class AttemptAnswer(db.Model):
+    """The answer given to one question of an attempt."""
+
+    __tablename__ = "attempt_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    is_correct: Mapped[bool] = mapped_column(Boolean)
+
+    question: Mapped[Question] = relationship()
+    choices: Mapped[list["AnswerChoice"]] = relationship(lazy="selectin")
+
+
+class AnswerChoice(db.Model):
+    """An option the learner chose in an answer."""
+
+    __tablename__ = "answer_choices"
+    __table_args__ = (UniqueConstraint("answer_id", "option_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("attempt_answers.id"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("options.id"), index=True)
+
+    option: Mapped[Option] = relationship()
+
+
+class Completion(db.Model):
+    """A completed course: immutable once written.
+
+    `source` is "earned" (here) or "imported" (from the earlier platform).
+    """
+
+    __tablename__ = "completions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    course_version_id: Mapped[int | None] = mapped_column(ForeignKey("course_versions.id"))
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    completed_on: Mapped[date] = mapped_column(Date)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    score_percent: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), default="earned")
+    certificate_code: Mapped[str] = mapped_column(String(20), unique=True)
+
+    user: Mapped[User] = relationship()
+    version: Mapped[CourseVersion | None] = relationship()
+
+
+class CompletionIsImmutable(Exception):
+    """Raised when code tries to change or delete a stored completion."""
+
+
+@event.listens_for(Completion, "before_update")
+def _refuse_completion_update(_mapper, _connection, target: Completion) -> None:
+    raise CompletionIsImmutable(f"completion {target.id} cannot be changed")
+
+
+@event.listens_for(Completion, "before_delete")
+def _refuse_completion_delete(_mapper, _connection, target: Completion) -> None:
+    raise CompletionIsImmutable(f"completion {target.id} cannot be deleted")
