@@ -48,7 +48,7 @@ def make_unit(administration: str = "Älvsjö stadsdelsförvaltning", name: str 
         department=Department(name=f"Avdelning {next(_serial)}", administration=admin),
     )
     db.session.add(unit)
-    db.session.flush()
+    db.session.commit()  # to the test's savepoint; the test's transaction is rolled back
     return unit
 
 
@@ -62,11 +62,11 @@ def make_user(email: str | None = None, unit: Unit | None = None, **fields) -> U
         first_name=fields.pop("first_name", "Test"),
         last_name=fields.pop("last_name", f"Person{number}"),
         unit=unit,
-        password_hash=_PASSWORD_HASH,
+        password_hash=fields.pop("password_hash", _PASSWORD_HASH),
         **fields,
     )
     db.session.add(user)
-    db.session.flush()
+    db.session.commit()  # to the test's savepoint; the test's transaction is rolled back
     return user
 
 

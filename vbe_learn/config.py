@@ -35,6 +35,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = ENVIRONMENT == "production"
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

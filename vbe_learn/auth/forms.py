@@ -1,13 +1,13 @@
 """Login and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..forms import SwedishForm
 from .passwords import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SwedishForm):
     """E-post and password."""
 
     email = EmailField("E-post", validators=[DataRequired("Fyll i din e-postadress.")])
@@ -15,7 +15,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Kom ihåg mig på den här enheten")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(SwedishForm):
     """Choose a password (twice)."""
 
     password = PasswordField(
@@ -35,7 +35,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SwedishForm):
     """Ask for a set-password link."""
 
     email = StringField(

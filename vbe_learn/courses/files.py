@@ -26,8 +26,8 @@ DEFAULT_SETTINGS = {
     "min_questions_per_module": 8,
     "validity_years": 3,
     "max_words_per_page": 400,
-    "words_per_minute": 150,
-    "minutes_per_question": 1,
+    "words_per_minute": 200,
+    "seconds_per_question": 30,
 }
 
 
@@ -185,7 +185,7 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
     module.questions = _load_questions(path / "questions.yaml", settings, problems)
     words = sum(page.word_count for page in module.pages)
     minutes = words / settings["words_per_minute"]
-    minutes += settings["questions_per_check"] * settings["minutes_per_question"]
+    minutes += settings["questions_per_check"] * settings["seconds_per_question"] / 60
     module.estimated_minutes = math.ceil(minutes)
     return module
 

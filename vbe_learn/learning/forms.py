@@ -1,20 +1,20 @@
 """Forms of the learner's pages; the knowledge-check form is built per attempt."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..courses.question_kinds import kind_named
+from ..forms import SwedishForm
 
 UNANSWERED = "Svara på frågan."
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SwedishForm):
     """A button that changes state (only the CSRF token)."""
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(SwedishForm):
     """The answers of one attempt: a field per question shown, named q<question id>."""
 
     def chosen_options(self) -> dict[int, set[int]]:

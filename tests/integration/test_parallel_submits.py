@@ -1,0 +1,72 @@
+"""20 parallel submits of the same attempt leave one result (real transactions, both databases)."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import PASSWORD, correct_answers, make_user, read_all_pages, start_check
+from vbe_learn.extensions import db
+from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer, Enrollment
+
+PARALLEL = 20
+
+
+@pytest.mark.live
+def test_twenty_parallel_submits_make_one_result(app):
+    with app.app_context():
+        email = make_user().email
+    clients = [app.test_client() for _ in range(PARALLEL)]
+    for client in clients:
+        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    with app.app_context():
+        read_all_pages(clients[0], 1)
+        attempt = start_check(clients[0], 1)
+        url, data = f"/kunskapskontroll/{attempt.id}", correct_answers(attempt)
+        attempt_id = attempt.id
+
+    barrier = threading.Barrier(PARALLEL)
+    statuses = []
+
+    def submit(client):
+        barrier.wait()
+        statuses.append(client.post(url, data=data).status_code)
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302] * PARALLEL  # the losers are told it was already submitted
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 1
+        stored = db.session.get(Attempt, attempt_id)
+        assert stored.submitted_at is not None and stored.score_percent == 100
+        assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 5
+        answers = db.session.scalar(select(func.count(AnswerChoice.id)))
+        assert answers == sum(len(v) for v in data.values())
+
+
+@pytest.mark.live
+def test_parallel_first_page_reads_make_one_enrollment(app):
+    with app.app_context():
+        email = make_user().email
+    clients = [app.test_client() for _ in range(10)]
+    for client in clients:
+        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def read(client):
+        barrier.wait()
+        statuses.append(client.post("/kurs/grundutbildning/1/1/last").status_code)
+
+    threads = [threading.Thread(target=read, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * len(clients)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Enrollment.id))) == 1
