@@ -6,6 +6,7 @@ import os
 from flask import Flask
 
 from . import db as database
+from . import security
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -30,6 +31,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     database.init_app(app)
+    security.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
     from .auth import bp as auth_bp

@@ -134,3 +134,20 @@ def test_answers_are_stored_per_question(client, auth):
     ).all()
     assert len(rows) == 5 and all(row.is_correct for row in rows)
     assert all(row.choices for row in rows)
+
+
+def test_course_images_are_served_as_svg_and_only_from_bilder(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    pages = (
+        client.get(f"/kurs/grundutbildning/3/{n}").get_data(as_text=True) for n in range(1, 11)
+    )
+    html = next(page for page in pages if 'src="bilder/' in page)
+    assert 'alt="' in html
+    src = html.split('src="bilder/')[1].split('"')[0]
+    image = client.get(f"/kurs/grundutbildning/3/bilder/{src}")
+    assert image.status_code == 200 and image.mimetype == "image/svg+xml"
+    assert b"<svg" in image.data
+    assert client.get("/kurs/grundutbildning/3/bilder/..%2Fquestions.yaml").status_code == 404
+    assert client.get("/kurs/grundutbildning/3/bilder/finns-inte.svg").status_code == 404
+    assert client.get("/kurs/grundutbildning/9/bilder/x.svg").status_code == 404

@@ -329,3 +329,11 @@ def _parse_yaml(text: str, path: Path, problems: list[Problem]):
         line = mark.line + 1 if mark else 1
         problems.append(Problem(path, line, f"ogiltig YAML: {getattr(error, 'problem', error)}"))
         return None
+
+
+def module_image_folder(courses_dir: Path, slug: str, module_position: int) -> Path | None:
+    """The bilder/ folder of a course's module NN, or None."""
+    if not NUMBERED_NAME.match(f"01-{slug}"):
+        return None
+    matches = sorted((courses_dir / slug / "modules").glob(f"{module_position:02d}-*/bilder"))
+    return matches[0] if matches else None

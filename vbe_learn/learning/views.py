@@ -1,8 +1,20 @@
 """Learner pages: HTTP only (load, authorise, validate, call one service, redirect)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 
+from ..courses.files import module_image_folder
 from ..extensions import db
 from ..models import Module, Page
 from ..permissions import access_attempt, access_course
@@ -121,3 +133,15 @@ def attempt(attempt_id: int):
             flash(str(refused), "error")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     return render_template("learning/attempt.html", attempt=attempt, shown=shown, form=form)
+
+
+@bp.get("/kurs/<slug>/<int:module_no>/bilder/<name>")
+@login_required
+def course_image(slug: str, module_no: int, name: str):
+    """An SVG image of a course page (drawn in-house, served from courses/)."""
+    folder = module_image_folder(Path(current_app.config["COURSES_DIR"]), slug, module_no)
+    if folder is None or not name.endswith(".svg"):
+        abort(404)
+    response = send_from_directory(folder, name, mimetype="image/svg+xml", max_age=3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
