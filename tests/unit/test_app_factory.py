@@ -1,0 +1,44 @@
+"""The app factory: settings and refusals."""
+
+import pytest
+
+from vbe_learn import create_app
+from vbe_learn.config import Config, TestConfig, database_url_from_env
+
+
+def test_production_refuses_the_default_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(type("Prod", (Config,), {"ENVIRONMENT": "production"}))
+
+
+def test_production_with_a_secret_key_starts():
+    config = type("Prod", (Config,), {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 32})
+    app = create_app(config)
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url_from_env(str(tmp_path)) == f"sqlite:///{tmp_path}/vbe_learn.db"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    assert database_url_from_env(str(tmp_path)) == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    assert database_url_from_env(str(tmp_path)) == "postgresql+psycopg://u@h/db"
+
+
+def test_testing_config_is_testing():
+    assert TestConfig.TESTING is True
+
+
+def test_unexpected_errors_render_a_plain_page(tmp_path):
+    app = create_app(TestConfig)
+
+    @app.get("/_boom")
+    def boom():
+        raise ValueError("secret detail")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/_boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Något gick fel" in body and "secret detail" not in body
