@@ -24,7 +24,7 @@ def test_the_real_courses_are_valid():
     kinds = {q.kind for m in spec.modules for q in m.questions}
     assert kinds == {"single", "multiple", "true_false", "scenario"}
     assert all(page.source_note for m in spec.modules for page in m.pages)
-    assert 35 <= sum(m.estimated_minutes for m in spec.modules) <= 75
+    assert 40 <= sum(m.estimated_minutes for m in spec.modules) <= 50  # "about 45 minutes"
 
 
 def test_a_valid_course_has_no_problems(tmp_path):
