@@ -1,0 +1,243 @@
+"""End to end in Debian's Chromium: a new employee takes the whole course and gets an intyg.
+
+The browser talks to a live server with CSRF on; the test looks things up in the database
+between steps, each time in a short app context (so SQLite's write lock is never held).
+"""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import REQUIRE_ALL
+from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.factories import course, make_unit, make_user
+from vbe_learn.auth.messages import set_password_url
+from vbe_learn.extensions import db
+from vbe_learn.models import Attempt, Completion, Module, Page, Question, User
+
+try:
+    from playwright.sync_api import expect
+except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
+    if REQUIRE_ALL:
+        raise
+    pytest.skip(f"playwright is not installed: {error}", allow_module_level=True)
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+ADMINISTRATION = "Skärholmens stadsdelsförvaltning"
+NEW_PASSWORD = "fyra ord blir ett bra lösenord"
+ATTEMPT_URL = re.compile(r"/kunskapskontroll/(\d+)$")
+
+
+def course_outline(app) -> list[tuple[int, str, list[int]]]:
+    """[(module position, title, [page positions])] of the current course version."""
+    with app.app_context():
+        return [
+            (m.position, m.title, [p.position for p in m.pages])
+            for m in course().current_version.modules
+        ]
+
+
+def label_ids(app, attempt_id: int, correct: bool) -> list[str]:
+    """The `for` ids of the labels to click: every correct option, or one wrong per question."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.is_open
+        ids = []
+        for item in attempt.questions_shown:
+            question = db.session.get(Question, item["question_id"])
+            shown = [o for o in question.options if o.id in item["option_ids"]]
+            chosen = [o for o in shown if o.is_correct == correct]
+            ids += [f"q{question.id}-{o.id}" for o in (chosen if correct else chosen[:1])]
+        return ids
+
+
+def read_module(page, position: int, page_positions: list[int]) -> None:
+    """Read every page of a module with "Nästa →", the last with "Till kunskapskontrollen →"."""
+    for number, page_no in enumerate(page_positions, 1):
+        expect(page).to_have_url(re.compile(rf"/kurs/grundutbildning/{position}/{page_no}$"))
+        counter = page.locator(".page-counter")
+        expect(counter).to_contain_text(f"Sida {page_no} av {len(page_positions)}")
+        last = number == len(page_positions)
+        button = "Till kunskapskontrollen →" if last else "Nästa →"
+        page.get_by_role("button", name=button, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/kurs/grundutbildning/{position}/kunskapskontroll$"))
+
+
+def take_check(page, app, button: str, correct: bool) -> int:
+    """Start (or retry) the check on its page, answer it and submit; return the attempt id."""
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page).to_have_url(ATTEMPT_URL)
+    attempt_id = int(ATTEMPT_URL.search(page.url).group(1))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kunskapskontroll:")
+    for label_for in label_ids(app, attempt_id, correct):
+        page.locator(f'label[for="{label_for}"]').click()
+        expect(page.locator(f"#{label_for}")).to_be_checked()
+    page.get_by_role("button", name="Lämna in svaren").click()
+    expect(page).to_have_url(ATTEMPT_URL)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Resultat:")
+    return attempt_id
+
+
+def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
+    app, live_app, live_server, new_context
+):
+    with app.app_context():
+        user = User(
+            email="asa.nystrom@test.stockholm.se",
+            first_name="Åsa",
+            last_name="Nyström",
+            unit=make_unit(ADMINISTRATION),
+        )
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+        assert user.password_hash is None
+    with live_app.test_request_context():
+        link = set_password_url(db.session.get(User, user_id))
+    assert link.startswith(live_server)
+    outline = course_outline(app)
+    assert len(outline) >= 2
+
+    page = new_context().new_page()
+    # Choose a password from the link: that logs the person in.
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välj lösenord")
+    page.get_by_label("Nytt lösenord").fill(NEW_PASSWORD)
+    page.get_by_label("Upprepa lösenordet").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet").click()
+    expect(page).to_have_url(f"{live_server}/min-utbildning")
+    expect(page.get_by_role("status").first).to_contain_text("Ditt lösenord är sparat.")
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    nav.get_by_role("link", name="Min utbildning").click()
+    expect(page.locator(".course-summary")).to_contain_text("Ej påbörjad")
+    page.get_by_role("link", name="Starta utbildningen").click()
+
+    for position, title, page_positions in outline:
+        read_module(page, position, page_positions)
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Kunskapskontroll: {title}")
+        if position == 1:  # fail once on purpose, then try again
+            failed_id = take_check(page, app, "Starta kunskapskontrollen", correct=False)
+            expect(page.locator(".result-summary")).to_contain_text("inte godkänd")
+            expect(page.locator(".result-summary")).to_contain_text("0 %")
+            page.get_by_role("link", name="Försök igen").click()
+            expect(page).to_have_url(re.compile(r"/kurs/grundutbildning/1/kunskapskontroll$"))
+            expect(page.get_by_text("Tidigare försök: 1.")).to_be_visible()
+            passed_id = take_check(page, app, "Försök igen", correct=True)
+            assert passed_id != failed_id
+        else:
+            take_check(page, app, "Starta kunskapskontrollen", correct=True)
+        expect(page.locator(".result-summary")).to_contain_text("Du är godkänd")
+        expect(page.locator(".result-summary")).to_contain_text("100 %")
+        page.get_by_role("link", name="Till Min utbildning").click()
+        expect(page).to_have_url(f"{live_server}/min-utbildning")
+        if position < len(outline):
+            page.get_by_role("link", name="Fortsätt", exact=True).click()
+
+    expect(page.locator(".course-summary")).to_contain_text("Du genomförde utbildningen")
+    nav.get_by_role("link", name="Mina intyg").click()
+    expect(page).to_have_url(f"{live_server}/intyg")
+    certificate = page.locator("section.certificate")
+    expect(certificate).to_have_count(1)
+    expect(certificate).to_contain_text("Åsa Nyström")
+    expect(certificate).to_contain_text(ADMINISTRATION)
+
+    with app.app_context():
+        completions = db.session.scalars(
+            select(Completion).where(Completion.user_id == user_id)
+        ).all()
+        assert len(completions) == 1
+        code = completions[0].certificate_code
+        assert completions[0].source == "earned" and completions[0].score_percent == 100
+        attempts = db.session.execute(
+            select(Module.position, func.count(Attempt.id))
+            .join(Attempt, Attempt.module_id == Module.id)
+            .where(Attempt.user_id == user_id)
+            .group_by(Module.position)
+        ).all()
+        assert dict(attempts) == {position: 2 if position == 1 else 1 for position, *_ in outline}
+        first = db.session.scalar(
+            select(Attempt).where(Attempt.user_id == user_id, Attempt.number == 1)
+            .join(Module).where(Module.position == 1)
+        )  # fmt: skip
+        assert first.passed is False and first.score_percent == 0
+    expect(certificate.locator("code")).to_have_text(code)
+
+    with page.expect_download() as download_info:
+        certificate.get_by_role("link", name="Ladda ner intyget (PDF)").click()
+    download = download_info.value
+    assert download.failure() is None
+    assert download.suggested_filename == f"intyg-{code}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    verify_link = certificate.get_by_role("link", name="Verifieringssidan")
+    expect(verify_link).to_have_attribute("href", f"/intyg/{code}")
+
+    # Anyone with the link (not logged in) can check that the intyg is genuine.
+    stranger = new_context().new_page()
+    stranger.goto(f"/intyg/{code}")
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Kontroll av intyg")
+    result = stranger.get_by_role("status")
+    expect(result).to_contain_text("Intyget är äkta")
+    expect(result).to_contain_text("Åsa Nyström")
+    expect(stranger.get_by_role("button", name="Logga ut")).to_have_count(0)
+    body = stranger.locator("body").inner_text()
+    assert "Skärholmen" not in body and "Förvaltning" not in body and "100 %" not in body
+    response = stranger.request.get(f"/intyg/{code}/intyg.pdf", max_redirects=0)
+    assert response.status == 302 and "/logga-in" in response.headers["location"]
+
+
+def test_keyboard_login_and_decision_tree(app, page, live_server):
+    with app.app_context():
+        email = make_user().email
+        db.session.commit()
+        tree_page = db.session.execute(
+            select(Module.position, Page.position)
+            .join(Page, Page.module_id == Module.id)
+            .where(
+                Module.version_id == course().current_version_id,
+                Module.position == 4,
+                Page.slug == "flodesschema",  # 06-flodesschema.md
+            )
+        ).one()
+
+    # Tab: first the skip link; following it, the next Tab is the e-post field.
+    page.goto("/logga-in")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("E-post")).to_be_focused()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Lösenord", exact=True)).to_be_focused()
+    page.keyboard.type(FACTORY_PASSWORD)
+    page.keyboard.press("Enter")
+    # (the browser keeps the #innehall of the skip link across the redirect)
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server)}/min-utbildning(#innehall)?$"))
+
+    # The flödesschema shows one step at a time; an answer shows its step (:target).
+    page.goto("/kurs/grundutbildning/{}/{}".format(*tree_page))
+    tree = page.get_by_role("group", name="Flödesschema")
+    start, what, graffiti, done = (
+        tree.locator(f"#steg-{name}") for name in ("fara", "vad", "klotter", "chef")
+    )
+    expect(start).to_be_visible()
+    expect(what).to_be_hidden()
+    start.get_by_role("link", name="Nej").click()
+    expect(page).to_have_url(re.compile("#steg-vad$"))
+    expect(what).to_be_visible()
+    expect(start).to_be_hidden()
+    what.get_by_role("link", name="Klotter, symboler eller propaganda").focus()
+    page.keyboard.press("Enter")
+    expect(graffiti).to_be_visible()
+    expect(what).to_be_hidden()
+    graffiti.get_by_role("link", name="Nästa steg").click()
+    expect(done).to_be_visible()
+    expect(done).to_contain_text("samordnare")
+    done.get_by_role("link", name="Börja om").click()
+    expect(start).to_be_visible()
+    expect(done).to_be_hidden()
