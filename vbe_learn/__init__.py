@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 from . import db as database
-from . import security
+from . import navigation, security
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -32,17 +32,24 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     database.init_app(app)
     security.init_app(app)
+    navigation.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
     from .cli import register_commands
     from .errors import register_error_handlers
+    from .followup import bp as followup_bp
     from .learning import bp as learning_bp
+    from .roster import bp as roster_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(roster_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(followup_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

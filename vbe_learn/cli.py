@@ -4,6 +4,7 @@ from flask import Flask
 
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
+from .roster.cli import completions_cli, roster_cli
 from .users_cli import users_cli
 
 
@@ -12,3 +13,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(roster_cli)
+    app.cli.add_command(completions_cli)

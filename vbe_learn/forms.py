@@ -10,3 +10,7 @@ class SwedishForm(FlaskForm):
         """WTForms settings: Swedish messages."""
 
         locales = ("sv",)
+
+
+class ActionForm(SwedishForm):
+    """A button that changes state (only the CSRF token)."""

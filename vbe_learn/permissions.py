@@ -1,14 +1,160 @@
 """Every "may this person see that" decision, in one place.
 
-Each access_* helper returns the object when the person may see it and answers
-404 otherwise: "not found" and "not yours" look the same from outside.
+Each access_* helper returns the object when the person may see it and answers 404
+otherwise: "not found" and "not yours" look the same from outside. Each may_* helper
+answers a yes/no question; views never look at roles themselves.
+
+Who sees whom:
+- a medarbetare sees only themselves;
+- a chef sees everyone below them in the chef chain (their enheter and everything below);
+- a samordnare sees the förvaltningar they are samordnare for;
+- the central samordnare sees the whole city;
+- an admin manages users, roles and roster imports.
 """
 
-from flask import abort
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from flask import abort, g, has_request_context
+from sqlalchemy import ColumnElement, literal, select, true
+from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .models import Attempt, Completion, Course, User
+from .models import (
+    Administration,
+    Attempt,
+    Completion,
+    Course,
+    Department,
+    RoleAssignment,
+    Unit,
+    User,
+)
+from .models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a person's roles reach (loaded once per request)."""
+
+    user_id: int
+    is_admin: bool
+    is_central: bool
+    administration_ids: frozenset[int]
+    is_manager: bool
+
+
+def reach_of(user: User) -> Reach:
+    """The person's roles, cached for the request."""
+    cache = g.setdefault("_reach", {}) if has_request_context() else {}
+    if user.id not in cache:
+        roles = db.session.execute(
+            select(RoleAssignment.role, RoleAssignment.administration_id).where(
+                RoleAssignment.user_id == user.id
+            )
+        ).all()
+        is_manager = db.session.scalar(
+            select(literal(True)).where(User.manager_id == user.id, User.active.is_(True)).limit(1)
+        )
+        cache[user.id] = Reach(
+            user_id=user.id,
+            is_admin=any(role == ADMIN for role, _ in roles),
+            is_central=any(role == CENTRAL_COORDINATOR for role, _ in roles),
+            administration_ids=frozenset(a for role, a in roles if role == COORDINATOR and a),
+            is_manager=bool(is_manager),
+        )
+    return cache[user.id]
+
+
+def team_ids(manager_id: int):
+    """A select of the ids of everyone below a chef, at every level (recursive)."""
+    below = select(User.id).where(User.manager_id == manager_id).cte("team", recursive=True)
+    deeper = aliased(User)
+    below = below.union_all(select(deeper.id).where(deeper.manager_id == below.c.id))
+    return select(below.c.id)
+
+
+def visible_people(user: User) -> ColumnElement[bool]:
+    """A condition on User: the people this person may see in lists and exports."""
+    reach = reach_of(user)
+    if reach.is_central:
+        return true()
+    conditions = [User.id == user.id]
+    if reach.administration_ids:
+        in_administrations = (
+            select(Unit.id)
+            .join(Department, Department.id == Unit.department_id)
+            .where(Department.administration_id.in_(reach.administration_ids))
+        )
+        conditions.append(User.unit_id.in_(in_administrations))
+    if reach.is_manager:
+        conditions.append(User.id.in_(team_ids(user.id)))
+    return db.or_(*conditions) if len(conditions) > 1 else conditions[0]
+
+
+def may_import_roster(user: User) -> bool:
+    """Admins and central samordnare import rosters and completions."""
+    reach = reach_of(user)
+    return reach.is_admin or reach.is_central
+
+
+def may_manage_roles(user: User) -> bool:
+    """Only admins give and take roles."""
+    return reach_of(user).is_admin
+
+
+def may_follow_up(user: User) -> bool:
+    """Chefer, samordnare and the central samordnare have follow-up pages."""
+    reach = reach_of(user)
+    return reach.is_central or bool(reach.administration_ids) or reach.is_manager
+
+
+def may_see_administration(user: User, administration_id: int) -> bool:
+    """The central samordnare, and samordnare for that förvaltning."""
+    reach = reach_of(user)
+    return reach.is_central or administration_id in reach.administration_ids
+
+
+def require(allowed: bool) -> None:
+    """Answer 404 unless allowed (a page you may not use looks like no page at all)."""
+    if not allowed:
+        abort(404)
+
+
+def access_administration(user: User, administration_id: int) -> Administration:
+    """A förvaltning the person coordinates (or any, for the central samordnare)."""
+    administration = db.session.get(Administration, administration_id)
+    if administration is None:
+        abort(404)
+    if not may_see_administration(user, administration.id):
+        abort(404)
+    return administration
+
+
+def access_employee(user: User, employee_id: int) -> User:
+    """A person within reach: yourself, your team, your förvaltning, or anyone (central)."""
+    employee = db.session.scalar(
+        select(User).where(User.id == employee_id).where(visible_people(user))
+    )
+    if employee is None:
+        abort(404)
+    return employee
+
+
+def access_unit(user: User, unit_id: int) -> Unit:
+    """An enhet within reach: in your förvaltning, or where someone in your team works."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    if may_see_administration(user, unit.department.administration_id):
+        return unit
+    has_team_member = db.session.scalar(
+        select(literal(True))
+        .where(User.unit_id == unit.id, User.id.in_(team_ids(user.id)))
+        .limit(1)
+    )
+    if not has_team_member:
+        abort(404)
+    return unit
 
 
 def access_course(slug: str) -> Course:

@@ -10,10 +10,6 @@ from ..forms import SwedishForm
 UNANSWERED = "Svara på frågan."
 
 
-class ActionForm(SwedishForm):
-    """A button that changes state (only the CSRF token)."""
-
-
 class AttemptForm(SwedishForm):
     """The answers of one attempt: a field per question shown, named q<question id>."""
 

@@ -16,10 +16,11 @@ from flask_login import current_user, login_required
 
 from ..courses.files import module_image_folder
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import Module, Page
 from ..permissions import access_attempt, access_course
 from . import bp
-from .forms import ActionForm, attempt_form
+from .forms import attempt_form
 from .services.attempts import AttemptRefused, shown_questions, start_attempt, submit_attempt
 from .services.outline import outline_for
 from .services.progress import ensure_enrollment, learner_progress, mark_page_read

@@ -10,6 +10,7 @@ from .progress import (
     Enrollment,
     PageRead,
 )
+from .roster import HeadcountSnapshot, Placement, RosterImport
 
 __all__ = [
     "Administration",
@@ -21,12 +22,15 @@ __all__ = [
     "CourseVersion",
     "Department",
     "Enrollment",
+    "HeadcountSnapshot",
     "Module",
     "Option",
     "Page",
     "PageRead",
+    "Placement",
     "Question",
     "RoleAssignment",
+    "RosterImport",
     "Unit",
     "User",
 ]

@@ -1,9 +1,10 @@
 """The organisation: förvaltning → avdelning → enhet, the people in it and their roles."""
 
 import secrets
+from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,6 +66,10 @@ class User(UserMixin, db.Model):
     # Rotated on password change: every session and set-password link made before dies.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    close_to_residents: Mapped[bool] = mapped_column(  # Invånarnära
+        Boolean, default=False, server_default=false()
+    )
+    employed_from: Mapped[date | None] = mapped_column(Date)
 
     unit: Mapped[Unit | None] = relationship()
     manager: Mapped["User | None"] = relationship(remote_side=[id])
@@ -86,6 +91,10 @@ class User(UserMixin, db.Model):
     def rotate_session_token(self) -> None:
         """End every session and invalidate every set-password link of this person."""
         self.session_token = new_session_token()
+
+
+COORDINATOR, CENTRAL_COORDINATOR, ADMIN = "samordnare", "central_samordnare", "admin"
+ROLE_LABELS = {COORDINATOR: "Samordnare", CENTRAL_COORDINATOR: "Central samordnare", ADMIN: "Admin"}
 
 
 class RoleAssignment(db.Model):

@@ -122,6 +122,7 @@ class Completion(db.Model):
     """
 
     __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "source", "completed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -132,6 +133,8 @@ class Completion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     score_percent: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(20), default="earned")
+    # For imported completions: the earlier platform's course version, as given in the file.
+    source_version: Mapped[str | None] = mapped_column(String(100))
     certificate_code: Mapped[str] = mapped_column(String(20), unique=True)
 
     user: Mapped[User] = relationship()

@@ -1,0 +1,41 @@
+"""Roles: list, give, take away (admins only)."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import RoleAssignment
+from ..permissions import may_manage_roles, require
+from . import bp
+from .forms import GrantRoleForm
+from .services import administration_choices, grant_role, revoke_role, role_holders
+
+
+@bp.route("/roller", methods=["GET", "POST"])
+@login_required
+def roles():
+    """Every role holder, and a form to give a role."""
+    require(may_manage_roles(current_user))
+    form = GrantRoleForm()
+    form.administration.choices = administration_choices()
+    if form.validate_on_submit():
+        grant_role(current_user, form.user, form.role.data, form.administration.data or None)
+        flash(f"{form.user.full_name} har fått rollen.", "info")
+        return redirect(url_for(".roles"))
+    return render_template(
+        "admin/roles.html", form=form, holders=role_holders(), remove_form=ActionForm()
+    )
+
+
+@bp.post("/roller/<int:assignment_id>/ta-bort")
+@login_required
+def remove_role(assignment_id: int):
+    """Take a role away."""
+    require(may_manage_roles(current_user))
+    assignment = db.session.get(RoleAssignment, assignment_id)
+    if assignment is None or not ActionForm().validate_on_submit():
+        abort(404)
+    revoke_role(current_user, assignment)
+    flash("Rollen är borttagen.", "info")
+    return redirect(url_for(".roles"))

@@ -1,0 +1,61 @@
+"""What the HR roster imports leave behind: placements over time, headcounts, the import log."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class RosterImport(db.Model):
+    """One applied roster import: who, when, which file, what changed."""
+
+    __tablename__ = "roster_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    as_of: Mapped[date] = mapped_column(Date)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source_name: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    deactivated: Mapped[int] = mapped_column(Integer)
+
+
+class Placement(db.Model):
+    """Where a person worked from one date until (not including) another: the roster's history.
+
+    An open placement (valid_to NULL) is the person's current place; a move or a
+    deactivation closes it. Rates on any date count the placements valid on that date.
+    """
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        Index("ix_placements_unit_period", "unit_id", "valid_from", "valid_to"),
+        Index("ix_placements_user_period", "user_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    close_to_residents: Mapped[bool] = mapped_column(Boolean)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class HeadcountSnapshot(db.Model):
+    """Active employees of one enhet on an import's as-of date (the rate's denominator)."""
+
+    __tablename__ = "headcount_snapshots"
+    __table_args__ = (UniqueConstraint("as_of", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_import_id: Mapped[int] = mapped_column(ForeignKey("roster_imports.id"), index=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    headcount: Mapped[int] = mapped_column(Integer)
+    close_to_residents: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,77 @@
+"""`flask roster import` and `flask completions import`."""
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Course
+from .services import import_completions_file, import_roster_file, plan_roster_file
+from .validation import Problems
+
+roster_cli = AppGroup("roster", help="Personallistan från HR.")
+completions_cli = AppGroup("completions", help="Genomföranden från den tidigare plattformen.")
+
+
+def _refuse(problems: Problems) -> None:
+    click.echo("Filen avvisades; inget har ändrats:", err=True)
+    for line in problems.lines():
+        click.echo(f"  {line}", err=True)
+    raise SystemExit(1)
+
+
+@roster_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle hända utan att ändra något.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
+def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
+    """Import a roster (CSV or XLSX): add, change and deactivate people."""
+    day = as_of.date() if as_of else date.today()
+    data = path.read_bytes()
+    if dry_run:
+        plan = plan_roster_file(data, path.name, day)
+        if isinstance(plan, Problems):
+            _refuse(plan)
+        _echo_summary("Provkörning, inget har ändrats", plan.summary)
+        return
+    result = import_roster_file(data, path.name, day, actor=None)
+    if isinstance(result, Problems):
+        _refuse(result)
+    db.session.commit()
+    summary = {k: getattr(result, k) for k in ("rows", "added", "changed", "deactivated")}
+    _echo_summary(f"Importerad ({day.isoformat()})", summary)
+
+
+def _echo_summary(title: str, summary: dict) -> None:
+    click.echo(
+        f"{title}: {summary['rows']} rader, {summary['added']} nya, {summary['changed']} ändrade, "
+        f"{summary['deactivated']} avaktiverade."
+    )
+
+
+@completions_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_completions_command(path: Path) -> None:
+    """Import completions from the earlier web course (marked as imported)."""
+    slug = current_app.config["DEFAULT_COURSE"]
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"Kursen {slug} finns inte; kör först `flask courses sync`.")
+    result = import_completions_file(path.read_bytes(), path.name, course, actor=None)
+    if isinstance(result, Problems):
+        _refuse(result)
+    db.session.commit()
+    click.echo(
+        f"{result.rows} rader: {result.added} nya genomföranden, "
+        f"{result.already_present} fanns redan."
+    )
+    if result.unknown_numbers:
+        shown = ", ".join(result.unknown_numbers[:50])
+        more = len(result.unknown_numbers) - 50
+        click.echo(f"Okända anställningsnummer ({len(result.unknown_numbers)}): {shown}", err=True)
+        if more > 0:
+            click.echo(f"… och {more} till.", err=True)

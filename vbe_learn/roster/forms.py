@@ -1,0 +1,21 @@
+"""Roster upload and confirmation forms."""
+
+from datetime import date
+
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField
+
+from ..forms import SwedishForm
+
+
+class RosterUploadForm(SwedishForm):
+    """A roster file (CSV or XLSX) and the date it describes."""
+
+    file = FileField(
+        "Personallista (CSV eller XLSX)",
+        validators=[
+            FileRequired("Välj en fil."),
+            FileAllowed(["csv", "txt", "xlsx"], "Filen ska vara en CSV- eller XLSX-fil."),
+        ],
+    )
+    as_of = DateField("Personallistans datum", default=date.today, format="%Y-%m-%d")

@@ -1,0 +1,164 @@
+"""Compare a validated roster with the database: who is added, changed, deactivated.
+
+Planning writes nothing: it is the preview, the dry run and the first step of an import.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import RosterImport, User
+from .organisation import existing_unit_ids
+from .validation import Problems
+
+COMPARED = {  # roster column → Swedish name shown in the preview
+    "first_name": "förnamn",
+    "last_name": "efternamn",
+    "email": "e-post",
+    "unit_path": "enhet",
+    "manager_number": "chef",
+    "close_to_residents": "invånarnära",
+    "employed_from": "anställd från",
+    "employee_number": "anställningsnummer",
+    "reactivated": "återaktiverad",
+}
+
+
+@dataclass
+class RosterPlan:
+    """What applying a roster would do; `problems` refuse it."""
+
+    as_of: date
+    roster: pd.DataFrame  # every row, with user_id (None when new) and unit_path
+    added: pd.DataFrame
+    changed: pd.DataFrame  # with a `changes` column (Swedish field names)
+    deactivated: pd.DataFrame  # current people absent from the file
+    new_units: list[tuple[str, str, str]]
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts for the preview and the log."""
+        return {
+            "rows": len(self.roster),
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "deactivated": len(self.deactivated),
+            "new_units": len(self.new_units),
+        }
+
+
+def current_people() -> pd.DataFrame:
+    """Everyone in the database with an anställningsnummer or e-post, as a table."""
+    manager = db.aliased(User)
+    rows = db.session.execute(
+        select(
+            User.id.label("user_id"),
+            User.employee_number,
+            User.email,
+            User.first_name,
+            User.last_name,
+            User.unit_id,
+            manager.employee_number.label("manager_number"),
+            User.close_to_residents,
+            User.employed_from,
+            User.active,
+        ).outerjoin(manager, manager.id == User.manager_id)
+    ).all()
+    columns = [
+        "user_id", "employee_number", "email", "first_name", "last_name", "unit_id",
+        "manager_number", "close_to_residents", "employed_from", "active",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> RosterPlan:
+    """Match the roster's rows with the people in the database and list the differences."""
+    _check_as_of(as_of, problems)
+    units = existing_unit_ids()
+    paths = {unit_id: path for path, unit_id in units.items()}
+    roster = roster.copy()
+    roster["unit_path"] = list(
+        zip(roster["administration"], roster["department"], roster["unit"], strict=True)
+    )
+    current = current_people()
+    people = {row.user_id: row for row in current.itertuples(index=False)}
+    by_number = {row.employee_number: row.user_id for row in people.values() if row.employee_number}
+    local_by_email = {row.email: row.user_id for row in people.values() if not row.employee_number}
+    roster["user_id"] = [
+        by_number.get(number) or local_by_email.get(email)
+        for number, email in zip(roster["employee_number"], roster["email"], strict=True)
+    ]
+    _check_email_owners(roster, people, problems)
+    roster["changes"] = [
+        _changes(row, people[row.user_id], paths) if row.user_id else []
+        for row in roster.itertuples(index=False)
+    ]
+    in_file = {user_id for user_id in roster["user_id"] if user_id}
+    deactivated = current[
+        current["active"].astype(bool)
+        & current["employee_number"].notna()
+        & ~current["user_id"].isin(in_file)
+    ]
+    return RosterPlan(
+        as_of=as_of,
+        roster=roster,
+        added=roster[roster["user_id"].isna()],
+        changed=roster[roster["changes"].map(bool)],
+        deactivated=deactivated,
+        new_units=sorted(set(roster["unit_path"]) - set(units)),
+        problems=problems,
+    )
+
+
+def _changes(row, person, paths: dict) -> list[str]:
+    """The Swedish names of the fields where the roster row differs from the person."""
+    before = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "unit_path": paths.get(person.unit_id),
+        "manager_number": _text(person.manager_number),
+        "close_to_residents": bool(person.close_to_residents),
+        "employed_from": None if _missing(person.employed_from) else person.employed_from,
+        "employee_number": None if _missing(person.employee_number) else person.employee_number,
+        "reactivated": not person.active,
+    }
+    after = row._asdict() | {"reactivated": False}
+    return [label for key, label in COMPARED.items() if after[key] != before[key]]
+
+
+def _missing(value) -> bool:
+    """None or a pandas NaN/NaT (what an empty database cell becomes in a table)."""
+    return value is None or value != value
+
+
+def _text(value) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _check_as_of(as_of: date, problems: Problems) -> None:
+    latest = db.session.scalar(select(func.max(RosterImport.as_of)))
+    if latest is not None and as_of < latest:
+        problems.add(
+            None,
+            f"Datumet {as_of.isoformat()} är tidigare än den senaste importen "
+            f"({latest.isoformat()}). Importera filer i datumordning.",
+        )
+
+
+def _check_email_owners(roster: pd.DataFrame, people: dict, problems: Problems) -> None:
+    """An e-post may not belong to someone else who stays outside the file."""
+    owners = {row.email: user_id for user_id, row in people.items()}
+    in_file = {user_id for user_id in roster["user_id"] if user_id}
+    for row_number, email, user_id in zip(
+        roster.index, roster["email"], roster["user_id"], strict=True
+    ):
+        owner = owners.get(email)
+        if owner and owner != user_id and owner not in in_file:
+            problems.add(
+                row_number, "E-postadressen tillhör en annan person som inte finns i filen."
+            )

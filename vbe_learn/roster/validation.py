@@ -1,0 +1,155 @@
+"""Validate every row of a roster or completions file before anything is written.
+
+Problems carry the spreadsheet row number (the header is row 1) and a Swedish message.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .files import normalise_header
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_PROBLEMS_SHOWN = 50
+YES, NO = {"ja", "j", "yes", "1"}, {"nej", "n", "no", "0", ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import file: its Swedish header, its code name, whether required."""
+
+    header: str
+    key: str
+    required: bool = True
+
+
+ROSTER_COLUMNS = (
+    Column("Anställningsnummer", "employee_number"),
+    Column("Förnamn", "first_name"),
+    Column("Efternamn", "last_name"),
+    Column("E-post", "email"),
+    Column("Förvaltning", "administration"),
+    Column("Avdelning", "department"),
+    Column("Enhet", "unit"),
+    Column("Chefens anställningsnummer", "manager_number"),
+    Column("Invånarnära", "close_to_residents"),
+    Column("Anställd från", "employed_from", required=False),
+)
+COMPLETION_COLUMNS = (
+    Column("Anställningsnummer", "employee_number"),
+    Column("Genomförd", "completed_on"),
+    Column("Kursversion", "source_version", required=False),
+)
+
+
+@dataclass
+class Problems:
+    """Every problem found in a file, with row numbers."""
+
+    items: list[tuple[int | None, str]] = field(default_factory=list)
+
+    def add(self, row: int | None, message: str) -> None:
+        """Record a problem (row None = the whole file)."""
+        self.items.append((row, message))
+
+    def add_rows(self, frame: pd.DataFrame, mask: pd.Series, message: str) -> None:
+        """Record the same problem for every row where mask is true."""
+        for row in frame.index[mask]:
+            self.add(int(row), message)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+        """The first `limit` problems as Swedish lines, plus a count of the rest."""
+        ordered = sorted(self.items, key=lambda item: (item[0] or 0, item[1]))
+        lines = [f"Rad {row}: {msg}" if row else msg for row, msg in ordered[:limit]]
+        if len(ordered) > limit:
+            lines.append(f"… och {len(ordered) - limit} problem till ({len(ordered)} totalt).")
+        return lines
+
+
+def select_columns(frame: pd.DataFrame, columns, problems: Problems) -> pd.DataFrame:
+    """Rename the file's columns to code names; report missing required ones."""
+    by_header = {normalise_header(c.header): c for c in columns}
+    missing = [c.header for c in columns if c.required and normalise_header(c.header) not in frame]
+    for header in missing:
+        problems.add(None, f"Kolumnen ”{header}” saknas.")
+    present = {h: c.key for h, c in by_header.items() if h in frame.columns}
+    selected = frame[list(present)].rename(columns=present)
+    for column in columns:
+        if column.key not in selected:
+            selected[column.key] = ""
+    selected.index = pd.RangeIndex(2, len(selected) + 2)  # spreadsheet row numbers
+    return selected
+
+
+def require_values(frame: pd.DataFrame, columns, problems: Problems) -> None:
+    """Report empty cells in required columns."""
+    for column in columns:
+        if column.required and column.key != "manager_number":
+            problems.add_rows(frame, frame[column.key] == "", f"{column.header} saknas.")
+
+
+def parse_dates(values: pd.Series, header: str, frame, problems: Problems) -> pd.Series:
+    """YYYY-MM-DD (or an Excel date) → date; report anything else."""
+    text = values.str.slice(0, 10)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    bad = (values != "") & parsed.isna()
+    problems.add_rows(frame, bad, f"{header} ska vara ett datum som ÅÅÅÅ-MM-DD.")
+    return parsed.dt.date.where(parsed.notna(), None)
+
+
+def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
+    """Check every row of a roster; return the clean table (code names, typed) and problems."""
+    problems = Problems()
+    roster = select_columns(frame, ROSTER_COLUMNS, problems)
+    if problems:
+        return roster, problems
+    if roster.empty:
+        problems.add(None, "Filen har inga rader med personer.")
+        return roster, problems
+    require_values(roster, ROSTER_COLUMNS, problems)
+    numbers = roster["employee_number"]
+    duplicated = numbers.duplicated(keep=False) & (numbers != "")
+    problems.add_rows(roster, duplicated, "Anställningsnumret finns på flera rader.")
+    roster["email"] = roster["email"].str.lower()
+    emails = roster["email"]
+    bad_email = (emails != "") & ~emails.str.fullmatch(EMAIL.pattern)
+    problems.add_rows(roster, bad_email, "E-postadressen är inte giltig.")
+    problems.add_rows(
+        roster,
+        emails.duplicated(keep=False) & (emails != ""),
+        "E-postadressen finns på flera rader.",
+    )
+    managers = roster["manager_number"]
+    unknown_manager = (managers != "") & ~managers.isin(set(numbers))
+    problems.add_rows(roster, unknown_manager, "Chefens anställningsnummer finns inte i filen.")
+    problems.add_rows(
+        roster, (managers != "") & (managers == numbers), "Personen är sin egen chef."
+    )
+    flag = roster["close_to_residents"].str.lower()
+    problems.add_rows(roster, ~flag.isin(YES | NO), "Invånarnära ska vara Ja eller Nej.")
+    roster["close_to_residents"] = flag.isin(YES)
+    roster["employed_from"] = parse_dates(
+        roster["employed_from"], "Anställd från", roster, problems
+    )
+    return roster, problems
+
+
+def validate_completions(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
+    """Check every row of a completions file (Anställningsnummer, Genomförd, Kursversion)."""
+    problems = Problems()
+    table = select_columns(frame, COMPLETION_COLUMNS, problems)
+    if problems:
+        return table, problems
+    require_values(table, COMPLETION_COLUMNS, problems)
+    table["completed_on"] = parse_dates(table["completed_on"], "Genomförd", table, problems)
+    future = table["completed_on"].map(lambda d: d is not None and d > date.today())
+    problems.add_rows(table, future.astype(bool), "Genomförd ligger i framtiden.")
+    return table, problems

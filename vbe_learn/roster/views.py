@@ -1,0 +1,69 @@
+"""Roster import in the browser: upload → preview (every change and problem) → confirm."""
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import RosterImport
+from ..permissions import may_import_roster, require
+from . import bp
+from .forms import RosterUploadForm
+from .services import import_roster_file, plan_roster_file
+from .uploads import discard_upload, load_upload, stash_upload
+from .validation import Problems
+
+
+def _uploads() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def _recent_imports() -> list[RosterImport]:
+    return list(db.session.scalars(select(RosterImport).order_by(RosterImport.id.desc()).limit(10)))
+
+
+@bp.route("/personallista", methods=["GET", "POST"])
+@login_required
+def upload():
+    """Upload a roster file and see what importing it would do."""
+    require(may_import_roster(current_user))
+    form = RosterUploadForm()
+    if not form.validate_on_submit():
+        return render_template("roster/upload.html", form=form, imports=_recent_imports())
+    data, filename = form.file.data.read(), form.file.data.filename or "personallista"
+    plan = plan_roster_file(data, filename, form.as_of.data)
+    if isinstance(plan, Problems):
+        return render_template(
+            "roster/upload.html", form=form, problems=plan, imports=_recent_imports()
+        )
+    token = stash_upload(_uploads(), data, filename, form.as_of.data, current_user.id)
+    return render_template(
+        "roster/preview.html", plan=plan, token=token, filename=filename, form=ActionForm()
+    )
+
+
+@bp.post("/personallista/<token>")
+@login_required
+def confirm(token: str):
+    """Apply a previewed roster (planned again: the database may have changed since)."""
+    require(may_import_roster(current_user))
+    stashed = load_upload(_uploads(), token, current_user.id)
+    if stashed is None or not ActionForm().validate_on_submit():
+        abort(404)
+    data, filename, as_of = stashed
+    result = import_roster_file(data, filename, as_of, current_user)
+    if isinstance(result, Problems):
+        form = RosterUploadForm()
+        return render_template(
+            "roster/upload.html", form=form, problems=result, imports=_recent_imports()
+        )
+    discard_upload(_uploads(), token)
+    flash(
+        f"Personallistan är importerad: {result.added} nya, {result.changed} ändrade, "
+        f"{result.deactivated} avaktiverade.",
+        "info",
+    )
+    return redirect(url_for(".upload"))
