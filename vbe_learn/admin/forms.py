@@ -1,6 +1,6 @@
 """Give a role."""
 
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..auth.services import find_user_by_email
@@ -12,7 +12,7 @@ class GrantRoleForm(SwedishForm):
     """Who gets which role (samordnare: for which förvaltning)."""
 
     email = StringField("Personens e-post", validators=[DataRequired("Fyll i e-postadressen.")])
-    role = SelectField("Roll", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Roll", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     administration = SelectField("Förvaltning (för samordnare)", coerce=int, choices=[])
 
     def validate_email(self, field) -> None:

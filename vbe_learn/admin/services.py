@@ -23,9 +23,11 @@ def role_holders() -> list[tuple[RoleAssignment, User, Administration | None]]:
 
 
 def administration_choices() -> list[tuple[int, str]]:
-    """(id, name) of every förvaltning, for a select list."""
-    rows = db.session.execute(select(Administration.id, Administration.name).order_by("name"))
-    return [(0, "–")] + [tuple(row) for row in rows]
+    """(id, name) of every förvaltning, for a select list (0 = none)."""
+    rows = db.session.execute(
+        select(Administration.id, Administration.name).order_by(Administration.name)
+    )
+    return [(0, "–"), *(tuple(row) for row in rows)]
 
 
 def grant_role(actor: User, user: User, role: str, administration_id: int | None) -> RoleAssignment:

@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..forms import ActionForm
@@ -18,7 +19,7 @@ def roles():
     """Every role holder, and a form to give a role."""
     require(may_manage_roles(current_user))
     form = GrantRoleForm()
-    form.administration.choices = administration_choices()
+    form.administration.choices = [SelectChoice(i, n) for i, n in administration_choices()]
     if form.validate_on_submit():
         grant_role(current_user, form.user, form.role.data, form.administration.data or None)
         flash(f"{form.user.full_name} har fått rollen.", "info")

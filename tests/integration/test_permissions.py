@@ -1,0 +1,203 @@
+"""Who may see whom: every role against its own and other units' and förvaltningar's pages.
+
+Anything outside a person's reach answers 404, exactly like something that does not exist.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import make_unit, make_user
+from vbe_learn.extensions import db
+from vbe_learn.models import RoleAssignment, User
+
+
+@dataclass
+class City:
+    """Two förvaltningar: A (units a1, a2) and B (unit b1), with chefs and role holders."""
+
+    admin_a: int
+    admin_b: int
+    unit_a1: int
+    unit_b1: int
+    people: dict[str, User]
+
+
+@pytest.fixture
+def city() -> City:
+    a1 = make_unit("Förvaltning A", "Enhet A1")
+    a2 = make_unit("Förvaltning A", "Enhet A2")
+    b1 = make_unit("Förvaltning B", "Enhet B1")
+    people = {}
+    people["chef_a"] = make_user(email="chef.a@test.se", unit=a1)
+    people["worker_a1"] = make_user(email="worker.a1@test.se", unit=a1, manager=people["chef_a"])
+    people["subchef_a2"] = make_user(email="subchef.a2@test.se", unit=a2, manager=people["chef_a"])
+    people["worker_a2"] = make_user(
+        email="worker.a2@test.se", unit=a2, manager=people["subchef_a2"]
+    )
+    people["chef_b"] = make_user(email="chef.b@test.se", unit=b1)
+    people["worker_b1"] = make_user(email="worker.b1@test.se", unit=b1, manager=people["chef_b"])
+    people["samordnare_a"] = make_user(email="samordnare.a@test.se", unit=a1)
+    people["central"] = make_user(email="central@test.se")
+    people["admin"] = make_user(email="admin@test.se")
+    admin_a = a1.department.administration_id
+    db.session.add_all(
+        [
+            RoleAssignment(
+                user_id=people["samordnare_a"].id, role="samordnare", administration_id=admin_a
+            ),  # fmt: skip
+            RoleAssignment(user_id=people["central"].id, role="central_samordnare"),
+            RoleAssignment(user_id=people["admin"].id, role="admin"),
+        ]
+    )
+    db.session.commit()
+    return City(admin_a, b1.department.administration_id, a1.id, b1.id, people)
+
+
+def status(client, auth, city: City, viewer: str, path: str) -> int:
+    auth.login(city.people[viewer].email)
+    ids = {name: person.id for name, person in city.people.items()}
+    url = path.format(A=city.admin_a, B=city.admin_b, **ids)
+    return client.get(url).status_code
+
+
+PERSON = "/uppfoljning/person/{%s}"
+MATRIX = [
+    # (viewer, path, expected status)
+    ("worker_a1", "/uppfoljning/", 404),
+    ("worker_a1", "/uppfoljning/team", 404),
+    ("worker_a1", "/uppfoljning/forvaltning/{A}", 404),
+    ("worker_a1", PERSON % "worker_a1", 200),
+    ("worker_a1", PERSON % "worker_a2", 404),
+    ("worker_a1", PERSON % "chef_a", 404),
+    ("worker_a1", "/admin/personallista", 404),
+    ("worker_a1", "/admin/roller", 404),
+    ("chef_a", "/uppfoljning/", 302),
+    ("chef_a", "/uppfoljning/team", 200),
+    ("chef_a", PERSON % "worker_a1", 200),
+    ("chef_a", PERSON % "worker_a2", 200),  # below the sub-chef: still in reach
+    ("chef_a", PERSON % "worker_b1", 404),
+    ("chef_a", PERSON % "samordnare_a", 404),  # same enhet, but not in the chef chain
+    ("chef_a", "/uppfoljning/forvaltning/{A}", 404),
+    ("chef_a", "/admin/personallista", 404),
+    ("subchef_a2", PERSON % "worker_a2", 200),
+    ("subchef_a2", PERSON % "worker_a1", 404),
+    ("subchef_a2", PERSON % "chef_a", 404),
+    ("chef_b", PERSON % "worker_b1", 200),
+    ("chef_b", PERSON % "worker_a1", 404),
+    ("samordnare_a", "/uppfoljning/", 200),
+    ("samordnare_a", "/uppfoljning/forvaltning/{A}", 200),
+    ("samordnare_a", "/uppfoljning/forvaltning/{B}", 404),
+    ("samordnare_a", "/uppfoljning/forvaltning/999999", 404),
+    ("samordnare_a", PERSON % "worker_a2", 200),
+    ("samordnare_a", PERSON % "worker_b1", 404),
+    ("samordnare_a", "/uppfoljning/team", 404),
+    ("samordnare_a", "/admin/personallista", 404),
+    ("samordnare_a", "/admin/roller", 404),
+    ("central", "/uppfoljning/", 200),
+    ("central", "/uppfoljning/forvaltning/{A}", 200),
+    ("central", "/uppfoljning/forvaltning/{B}", 200),
+    ("central", PERSON % "worker_b1", 200),
+    ("central", "/uppfoljning/person/999999", 404),
+    ("central", "/admin/personallista", 200),
+    ("central", "/admin/roller", 404),
+    ("admin", "/admin/roller", 200),
+    ("admin", "/admin/personallista", 200),
+    ("admin", "/uppfoljning/", 404),
+    ("admin", PERSON % "worker_a1", 404),
+]
+
+
+@pytest.mark.parametrize(("viewer", "path", "expected"), MATRIX)
+def test_reach(client, auth, city, viewer, path, expected):
+    assert status(client, auth, city, viewer, path) == expected
+
+
+def test_samordnare_overview_lists_only_their_forvaltning(client, auth, city):
+    auth.login(city.people["samordnare_a"].email)
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "Förvaltning A" in html and "Förvaltning B" not in html
+
+
+def test_central_overview_lists_every_forvaltning_with_counts(client, auth, city):
+    auth.login(city.people["central"].email)
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "Förvaltning A" in html and "Förvaltning B" in html
+
+
+def test_chef_team_lists_every_level_below_and_nobody_else(client, auth, city):
+    auth.login(city.people["chef_a"].email)
+    html = client.get("/uppfoljning/team").get_data(as_text=True)
+    for name in ("worker_a1", "subchef_a2", "worker_a2"):
+        assert city.people[name].last_name in html
+    for name in ("worker_b1", "samordnare_a", "chef_a"):
+        assert city.people[name].last_name not in html
+
+
+def test_a_move_changes_reach_at_once(client, auth, city):
+    worker = db.session.get(User, city.people["worker_a1"].id)
+    worker.manager_id = city.people["chef_b"].id
+    worker.unit_id = city.unit_b1
+    db.session.commit()
+    auth.login(city.people["chef_a"].email)
+    assert client.get(f"/uppfoljning/person/{worker.id}").status_code == 404
+    auth.logout()
+    auth.login(city.people["samordnare_a"].email)
+    assert client.get(f"/uppfoljning/person/{worker.id}").status_code == 404
+    auth.logout()
+    auth.login(city.people["chef_b"].email)
+    assert client.get(f"/uppfoljning/person/{worker.id}").status_code == 200
+
+
+def test_menu_shows_only_what_the_person_may_use(client, auth, city):
+    auth.login(city.people["worker_a1"].email)
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Uppföljning" not in html and "Personallista" not in html and "Roller" not in html
+    auth.logout()
+    auth.login(city.people["admin"].email)
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Personallista" in html and "Roller" in html and "Uppföljning" not in html
+
+
+def test_admin_gives_and_takes_a_samordnare_role(client, auth, city):
+    auth.login(city.people["admin"].email)
+    worker = city.people["worker_b1"]
+    response = client.post(
+        "/admin/roller",
+        data={"email": worker.email, "role": "samordnare", "administration": city.admin_b},
+    )
+    assert response.status_code == 302
+    assignment = db.session.scalar(
+        db.select(RoleAssignment).where(RoleAssignment.user_id == worker.id)
+    )
+    assert assignment.administration_id == city.admin_b
+    auth.logout()
+    auth.login(worker.email)
+    assert client.get(f"/uppfoljning/forvaltning/{city.admin_b}").status_code == 200
+    auth.logout()
+    auth.login(city.people["admin"].email)
+    client.post(f"/admin/roller/{assignment.id}/ta-bort")
+    auth.logout()
+    auth.login(worker.email)
+    assert client.get(f"/uppfoljning/forvaltning/{city.admin_b}").status_code == 404
+
+
+def test_role_form_refuses_unknown_person_and_samordnare_without_forvaltning(client, auth, city):
+    auth.login(city.people["admin"].email)
+    html = client.post(
+        "/admin/roller", data={"email": "ingen@test.se", "role": "admin", "administration": 0}
+    ).get_data(as_text=True)
+    assert "Det finns ingen aktiv person med den e-postadressen." in html
+    html = client.post(
+        "/admin/roller",
+        data={"email": city.people["worker_a1"].email, "role": "samordnare", "administration": 0},
+    ).get_data(as_text=True)
+    assert "Välj förvaltning för samordnaren." in html
+    assert db.session.scalar(db.select(db.func.count(RoleAssignment.id))) == 3
+
+
+def test_non_admin_cannot_remove_roles(client, auth, city):
+    assignment = db.session.scalar(db.select(RoleAssignment).limit(1))
+    auth.login(city.people["central"].email)
+    assert client.post(f"/admin/roller/{assignment.id}/ta-bort").status_code == 404
+    assert db.session.get(RoleAssignment, assignment.id) is not None
