@@ -15,7 +15,7 @@ Who sees whom:
 from dataclasses import dataclass
 
 from flask import abort, g, has_request_context
-from sqlalchemy import ColumnElement, literal, select, true
+from sqlalchemy import ColumnElement, exists, literal, null, select, true
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -30,6 +30,8 @@ from .models import (
     User,
 )
 from .models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+
+MANAGER = "chef"  # derived from the roster, never assigned
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,13 @@ def reach_of(user: User) -> Reach:
     """The person's roles, cached for the request."""
     cache = g.setdefault("_reach", {}) if has_request_context() else {}
     if user.id not in cache:
+        manages_someone = exists().where(User.manager_id == user.id, User.active.is_(True))
         roles = db.session.execute(
-            select(RoleAssignment.role, RoleAssignment.administration_id).where(
-                RoleAssignment.user_id == user.id
-            )
+            select(RoleAssignment.role, RoleAssignment.administration_id)
+            .where(RoleAssignment.user_id == user.id)
+            .union_all(select(literal(MANAGER), null()).where(manages_someone))
         ).all()
-        is_manager = db.session.scalar(
-            select(literal(True)).where(User.manager_id == user.id, User.active.is_(True)).limit(1)
-        )
+        is_manager = any(role == MANAGER for role, _ in roles)
         cache[user.id] = Reach(
             user_id=user.id,
             is_admin=any(role == ADMIN for role, _ in roles),

@@ -17,13 +17,18 @@ from flask_login import current_user, login_required
 from ..courses.files import module_image_folder
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import Module, Page
+from ..models import Module
 from ..permissions import access_attempt, access_course
 from . import bp
 from .forms import attempt_form
 from .services.attempts import AttemptRefused, shown_questions, start_attempt, submit_attempt
 from .services.outline import outline_for
-from .services.progress import ensure_enrollment, learner_progress, mark_page_read
+from .services.progress import (
+    ensure_enrollment,
+    learner_progress,
+    mark_page_read,
+    reading_position,
+)
 
 
 @bp.get("/")
@@ -46,7 +51,7 @@ def dashboard():
 def page(slug: str, module_no: int, page_no: int):
     """A module page with previous/next."""
     course = access_course(slug)
-    progress = learner_progress(current_user, course)
+    progress = reading_position(current_user, course)
     module = progress.outline.module(module_no) or abort(404)
     page_ref = module.page(page_no) or abort(404)
     previous, following = progress.outline.neighbours(module, page_ref)
@@ -55,7 +60,7 @@ def page(slug: str, module_no: int, page_no: int):
         course=course,
         progress=progress,
         module=module,
-        page=db.session.get(Page, page_ref.id),
+        page=page_ref,
         previous=previous,
         following=following,
         form=ActionForm(),

@@ -25,13 +25,17 @@ def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> Rost
     roster = plan.roster.assign(unit_id=plan.roster["unit_path"].map(unit_ids))
     _free_changed_emails(plan.changed)
     _insert_new_people(roster[roster["user_id"].isna()])
-    ids = dict(
+    new_ids = dict(  # every number (an IN list of 50,000 would be too long for SQLite)
         db.session.execute(
             select(User.employee_number, User.id).where(User.employee_number.is_not(None))
         ).all()
     )
-    roster["user_id"] = roster["employee_number"].map(ids)
-    roster["manager_id"] = roster["manager_number"].map(ids)
+    roster["user_id"] = [
+        user_id if user_id is not None else new_ids[number]
+        for user_id, number in zip(roster["user_id"], roster["employee_number"], strict=True)
+    ]
+    number_to_id = dict(zip(roster["employee_number"], roster["user_id"], strict=True))
+    roster["manager_id"] = [number_to_id.get(number) for number in roster["manager_number"]]
     _update_people(roster, plan)
     deactivated_ids = plan.deactivated["user_id"].astype(int).tolist()
     if deactivated_ids:

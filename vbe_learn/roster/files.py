@@ -25,7 +25,7 @@ def normalise_header(header: object) -> str:
 
 def read_table(data: bytes, filename: str = "") -> pd.DataFrame:
     """Every cell as a trimmed string ('' when empty), headers normalised."""
-    if not data.strip():
+    if not data.replace(b"\xef\xbb\xbf", b"").strip():
         raise UnreadableFile("Filen är tom.")
     try:
         if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
@@ -46,6 +46,9 @@ def read_table(data: bytes, filename: str = "") -> pd.DataFrame:
         raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
     frame = frame.fillna("")
     frame.columns = [normalise_header(c) for c in frame.columns]
+    repeated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if repeated:
+        raise UnreadableFile(f"Kolumnen ”{repeated[0]}” finns flera gånger.")
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.strip()
     return frame

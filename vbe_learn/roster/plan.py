@@ -86,12 +86,19 @@ def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> Roster
     )
     current = current_people()
     people = {row.user_id: row for row in current.itertuples(index=False)}
-    by_number = {row.employee_number: row.user_id for row in people.values() if row.employee_number}
-    local_by_email = {row.email: row.user_id for row in people.values() if not row.employee_number}
-    roster["user_id"] = [
+    by_number = {
+        row.employee_number: row.user_id
+        for row in people.values()
+        if not _missing(row.employee_number)
+    }
+    local_by_email = {
+        row.email.lower(): row.user_id for row in people.values() if _missing(row.employee_number)
+    }
+    matches = [
         by_number.get(number) or local_by_email.get(email)
         for number, email in zip(roster["employee_number"], roster["email"], strict=True)
     ]
+    roster["user_id"] = pd.Series(matches, index=roster.index, dtype=object)  # int or None
     _check_email_owners(roster, people, problems)
     roster["changes"] = [
         _changes(row, people[row.user_id], paths) if row.user_id else []
@@ -119,7 +126,7 @@ def _changes(row, person, paths: dict) -> list[str]:
     before = {
         "first_name": person.first_name,
         "last_name": person.last_name,
-        "email": person.email,
+        "email": person.email.lower(),
         "unit_path": paths.get(person.unit_id),
         "manager_number": _text(person.manager_number),
         "close_to_residents": bool(person.close_to_residents),
@@ -152,7 +159,7 @@ def _check_as_of(as_of: date, problems: Problems) -> None:
 
 def _check_email_owners(roster: pd.DataFrame, people: dict, problems: Problems) -> None:
     """An e-post may not belong to someone else who stays outside the file."""
-    owners = {row.email: user_id for user_id, row in people.items()}
+    owners = {row.email.lower(): user_id for user_id, row in people.items()}
     in_file = {user_id for user_id in roster["user_id"] if user_id}
     for row_number, email, user_id in zip(
         roster.index, roster["email"], roster["user_id"], strict=True

@@ -67,9 +67,7 @@ def import_completions_file(
         return problems
     ids = dict(
         db.session.execute(
-            select(User.employee_number, User.id).where(
-                User.employee_number.in_(set(table["employee_number"]))
-            )
+            select(User.employee_number, User.id).where(User.employee_number.is_not(None))
         ).all()
     )
     existing = set(

@@ -27,6 +27,8 @@ def load_upload(folder: Path, token: str, user_id: int) -> tuple[bytes, str, dat
     meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
     if not meta_path.is_file() or not data_path.is_file():
         return None
+    if meta_path.stat().st_mtime < time.time() - MAX_AGE_SECONDS:
+        return None
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta["user_id"] != user_id:
         return None

@@ -98,11 +98,13 @@ def require_values(frame: pd.DataFrame, columns, problems: Problems) -> None:
 
 def parse_dates(values: pd.Series, header: str, frame, problems: Problems) -> pd.Series:
     """YYYY-MM-DD (or an Excel date) → date; report anything else."""
-    text = values.str.slice(0, 10)
+    # An Excel date cell arrives as "2020-03-01 00:00:00"; anything else must be exactly a date.
+    text = values.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     bad = (values != "") & parsed.isna()
     problems.add_rows(frame, bad, f"{header} ska vara ett datum som ÅÅÅÅ-MM-DD.")
-    return parsed.dt.date.where(parsed.notna(), None)
+    days = [None if pd.isna(moment) else moment.date() for moment in parsed]
+    return pd.Series(days, index=values.index, dtype=object)
 
 
 def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:

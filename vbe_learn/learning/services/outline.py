@@ -12,11 +12,13 @@ from ...models import CourseVersion, Module
 
 @dataclass(frozen=True)
 class PageRef:
-    """A page's place in the course."""
+    """A page of the course, with its content (pages never change within a version)."""
 
     id: int
     position: int
     title: str
+    html: str
+    source_note: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Outline:
 
 @lru_cache(maxsize=32)
 def outline_for(version_id: int) -> Outline:
-    """The structure of a course version (read once per process)."""
+    """The structure and pages of a course version (read once per process)."""
     version = db.session.scalar(
         select(CourseVersion)
         .where(CourseVersion.id == version_id)
@@ -81,7 +83,7 @@ def outline_for(version_id: int) -> Outline:
             title=m.title,
             summary=m.summary,
             estimated_minutes=m.estimated_minutes,
-            pages=tuple(PageRef(p.id, p.position, p.title) for p in m.pages),
+            pages=tuple(PageRef(p.id, p.position, p.title, p.html, p.source_note) for p in m.pages),
         )
         for m in version.modules
     )

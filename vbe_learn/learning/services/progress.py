@@ -116,8 +116,8 @@ def mark_page_read(enrollment: Enrollment, page_id: int) -> None:
         pass  # recorded by a parallel request
 
 
-def learner_progress(user: User, course: Course) -> LearnerProgress:
-    """Everything Min utbildning shows, in four queries."""
+def reading_position(user: User, course: Course) -> LearnerProgress:
+    """The learner's version and pages read (two queries): enough for a module page."""
     enrollment = current_enrollment(user, course)
     version_id = enrollment.course_version_id if enrollment else course.current_version_id
     progress = LearnerProgress(outline_for(version_id), enrollment, None)
@@ -127,6 +127,14 @@ def learner_progress(user: User, course: Course) -> LearnerProgress:
                 select(PageRead.page_id).where(PageRead.enrollment_id == enrollment.id)
             )
         )
+    return progress
+
+
+def learner_progress(user: User, course: Course) -> LearnerProgress:
+    """Everything Min utbildning shows, in four queries."""
+    progress = reading_position(user, course)
+    enrollment = progress.enrollment
+    if enrollment is not None:
         progress.completion = db.session.scalar(
             select(Completion).where(Completion.enrollment_id == enrollment.id)
         )
