@@ -1,10 +1,20 @@
 """`flask demo seed|logins`."""
 
+import time
+
 import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .seed import DEMO_PASSWORD, database_is_empty, demo_logins, seed_demo_organisation
+from .seed import (
+    DEFAULT_EMPLOYEES,
+    DEMO_PASSWORD,
+    MIN_EMPLOYEES,
+    DemoSeedError,
+    database_is_empty,
+    demo_logins,
+    seed_demo_city,
+)
 
 demo_cli = AppGroup("demo", help="Demodata för utveckling.")
 ROLE_LABELS = {
@@ -17,15 +27,42 @@ ROLE_LABELS = {
 
 
 @demo_cli.command("seed")
+@click.option(
+    "--employees",
+    type=click.IntRange(min=MIN_EMPLOYEES),
+    default=DEFAULT_EMPLOYEES,
+    show_default=True,
+    help="Antal anställda i demostaden.",
+)
 @click.option("--if-empty", is_flag=True, help="Gör inget om det redan finns personer.")
-def seed_command(if_empty: bool) -> None:
-    """Create the demo organisation and its logins."""
-    if if_empty and not database_is_empty():
-        click.echo("Databasen har redan personer; inga demodata skapades.")
-        return
-    seed_demo_organisation()
+def seed_command(employees: int, if_empty: bool) -> None:
+    """Build the demo city through the roster and completions imports, with demo logins."""
+    if not database_is_empty():
+        if if_empty:
+            click.echo("Databasen har redan personer; inga demodata skapades.")
+            return
+        raise click.ClickException(
+            "Databasen har redan personer; demostaden byggs bara i en tom databas."
+        )
+    started = time.perf_counter()
+    try:
+        result = seed_demo_city(employees)
+    except DemoSeedError as error:
+        db.session.rollback()
+        raise click.ClickException(f"En demofil avvisades; inget har ändrats:\n{error}") from error
     db.session.commit()
-    click.echo("Demodata skapade.")
+    click.echo(
+        f"Demostaden skapad på {time.perf_counter() - started:.1f} s: {result.people} personer "
+        f"i {result.administrations} förvaltningar, {len(result.roster_imports)} personallistor "
+        f"importerade ({', '.join(d.isoformat() for d in result.roster_imports)})."
+    )
+    if result.completions_added is None:
+        click.echo(
+            "Ingen kurs finns ännu (kör `flask courses sync` först); "
+            "inga tidigare genomföranden importerades."
+        )
+    else:
+        click.echo(f"{result.completions_added} genomföranden från den tidigare plattformen.")
 
 
 @demo_cli.command("logins")

@@ -8,6 +8,7 @@ from ..courses.question_kinds import kind_named
 from ..forms import SwedishForm
 
 UNANSWERED = "Svara på frågan."
+NOT_AN_OPTION = "Välj bland frågans svarsalternativ."
 
 
 class AttemptForm(SwedishForm):
@@ -42,10 +43,14 @@ def attempt_form(shown) -> AttemptForm:
                 widget=ListWidget(prefix_label=False),
                 option_widget=CheckboxInput(),
                 validators=[InputRequired(UNANSWERED)],
+                invalid_choice_message=NOT_AN_OPTION,
             )
         else:
             field = RadioField(
-                question.prompt, choices=choices, validators=[InputRequired(UNANSWERED)]
+                question.prompt,
+                choices=choices,
+                validators=[InputRequired(UNANSWERED)],
+                invalid_choice_message=NOT_AN_OPTION,
             )
         setattr(Form, f"q{question.id}", field)
     return Form()

@@ -7,15 +7,16 @@ applies in seconds. The caller commits.
 import logging
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Date, delete, insert, literal, select, update
 
 from ..extensions import db
 from ..models import Department, HeadcountSnapshot, Placement, RosterImport, Unit, User
+from ..models.org import new_session_token
 from .organisation import ensure_units
 from .plan import RosterPlan
 
 log = logging.getLogger(__name__)
-PERSON_FIELDS = ["employee_number", "email", "first_name", "last_name", "employed_from"]
+INSERT_CHUNK = 500  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
 
 
 def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> RosterImport:
@@ -24,23 +25,17 @@ def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> Rost
     unit_ids = ensure_units(set(plan.roster["unit_path"]))
     roster = plan.roster.assign(unit_id=plan.roster["unit_path"].map(unit_ids))
     _free_changed_emails(plan.changed)
-    _insert_new_people(roster[roster["user_id"].isna()])
-    new_ids = dict(  # every number (an IN list of 50,000 would be too long for SQLite)
-        db.session.execute(
-            select(User.employee_number, User.id).where(User.employee_number.is_not(None))
-        ).all()
-    )
-    roster["user_id"] = [
-        user_id if user_id is not None else new_ids[number]
-        for user_id, number in zip(roster["user_id"], roster["employee_number"], strict=True)
-    ]
-    number_to_id = dict(zip(roster["employee_number"], roster["user_id"], strict=True))
-    roster["manager_id"] = [number_to_id.get(number) for number in roster["manager_number"]]
-    _update_people(roster, plan)
+    number_to_id = {
+        number: user_id
+        for number, user_id in zip(roster["employee_number"], roster["user_id"], strict=True)
+        if user_id is not None
+    }
+    _insert_new_people(roster.loc[plan.added.index], number_to_id)
+    _update_changed_people(roster.loc[plan.changed.index], number_to_id)
     deactivated_ids = plan.deactivated["user_id"].astype(int).tolist()
     if deactivated_ids:
         db.session.execute(update(User), [{"id": i, "active": False} for i in deactivated_ids])
-    _update_placements(roster, deactivated_ids, plan)
+    _update_placements(plan.as_of)
     record = RosterImport(
         as_of=plan.as_of,
         actor_id=actor.id if actor else None,
@@ -64,70 +59,94 @@ def _free_changed_emails(changed: pd.DataFrame) -> None:
         )
 
 
-def _insert_new_people(new: pd.DataFrame) -> None:
-    if new.empty:
-        return
-    rows = new[PERSON_FIELDS + ["unit_id", "close_to_residents"]].to_dict("records")
-    for row in rows:
-        row["employed_from"] = row["employed_from"] or None
-        row["unit_id"] = int(row["unit_id"])
-        row["close_to_residents"] = bool(row["close_to_residents"])
-    db.session.execute(insert(User), rows)
+def _insert_new_people(new: pd.DataFrame, number_to_id: dict[str, int]) -> None:
+    """Insert new people chef-first (a level at a time), so each row gets its manager_id."""
+    pending = new
+    while len(pending):
+        ready = pending[pending["manager_number"].map(lambda m: m == "" or m in number_to_id)]
+        assert len(ready), "validation refuses chef chains that go round in a circle"
+        rows = [
+            {
+                "employee_number": row.employee_number,
+                "email": row.email,
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "employed_from": row.employed_from or None,
+                "unit_id": int(row.unit_id),
+                "manager_id": number_to_id.get(row.manager_number),
+                "close_to_residents": bool(row.close_to_residents),
+                "active": True,
+                "session_token": new_session_token(),
+            }
+            for row in ready.itertuples(index=False)
+        ]
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            db.session.execute(insert(User.__table__).values(chunk))
+            numbers = [row["employee_number"] for row in chunk]
+            number_to_id.update(
+                db.session.execute(
+                    select(User.employee_number, User.id).where(User.employee_number.in_(numbers))
+                ).all()
+            )
+        pending = pending.drop(ready.index)
 
 
-def _update_people(roster: pd.DataFrame, plan: RosterPlan) -> None:
-    """Update changed people, and set every chef link that differs (new people's too)."""
-    changed_rows = roster.loc[plan.changed.index]
-    new_rows = roster.loc[plan.added.index]
-    updates = []
-    for frame, full in ((changed_rows, True), (new_rows, False)):
-        for row in frame.itertuples(index=False):
-            values = {"id": int(row.user_id), "manager_id": _int_or_none(row.manager_id)}
-            if full:
-                values.update(
-                    employee_number=row.employee_number,
-                    email=row.email,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    employed_from=row.employed_from or None,
-                    unit_id=int(row.unit_id),
-                    close_to_residents=bool(row.close_to_residents),
-                    active=True,
-                )
-            updates.append(values)
+def _update_changed_people(changed: pd.DataFrame, number_to_id: dict[str, int]) -> None:
+    """Write every field of the people whose row differs (few, even on a big re-import)."""
+    updates = [
+        {
+            "id": int(row.user_id),
+            "employee_number": row.employee_number,
+            "email": row.email,
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "employed_from": row.employed_from or None,
+            "unit_id": int(row.unit_id),
+            "manager_id": number_to_id.get(row.manager_number),
+            "close_to_residents": bool(row.close_to_residents),
+            "active": True,
+        }
+        for row in changed.itertuples(index=False)
+    ]
     if updates:
         db.session.execute(update(User), updates)
 
 
-def _update_placements(roster: pd.DataFrame, deactivated_ids: list[int], plan: RosterPlan) -> None:
-    """Close the open placement of people who moved or left; open one where someone now is."""
-    open_rows = db.session.execute(
-        select(
-            Placement.id, Placement.user_id, Placement.unit_id, Placement.close_to_residents
-        ).where(Placement.valid_to.is_(None))
-    ).all()
-    current = {user_id: (pid, unit_id, close) for pid, user_id, unit_id, close in open_rows}
-    to_close, to_open = [], []
-    for row in roster[["user_id", "unit_id", "close_to_residents"]].itertuples(index=False):
-        user_id, unit_id, close = int(row.user_id), int(row.unit_id), bool(row.close_to_residents)
-        existing = current.get(user_id)
-        if existing and (existing[1], existing[2]) == (unit_id, close):
-            continue
-        if existing:
-            to_close.append(existing[0])
-        to_open.append(
-            {
-                "user_id": user_id,
-                "unit_id": unit_id,
-                "close_to_residents": close,
-                "valid_from": plan.as_of,
-            }  # fmt: skip
+def _update_placements(as_of) -> None:
+    """Close placements that no longer match the person; open one for everyone without one.
+
+    Two set-based statements: the history follows the users table as it now is.
+    """
+    still_true = (
+        select(User.id)
+        .where(
+            User.id == Placement.user_id,
+            User.active.is_(True),
+            User.unit_id == Placement.unit_id,
+            User.close_to_residents == Placement.close_to_residents,
         )
-    to_close += [current[i][0] for i in deactivated_ids if i in current]
-    if to_close:
-        db.session.execute(update(Placement), [{"id": i, "valid_to": plan.as_of} for i in to_close])
-    if to_open:
-        db.session.execute(insert(Placement), to_open)
+        .exists()
+    )
+    db.session.execute(
+        update(Placement)
+        .where(Placement.valid_to.is_(None), ~still_true)
+        .values(valid_to=as_of)
+        .execution_options(synchronize_session=False)
+    )
+    has_open = (
+        select(Placement.id)
+        .where(Placement.user_id == User.id, Placement.valid_to.is_(None))
+        .exists()
+    )
+    db.session.execute(
+        insert(Placement).from_select(
+            ["user_id", "unit_id", "close_to_residents", "valid_from"],
+            select(User.id, User.unit_id, User.close_to_residents, literal(as_of, Date)).where(
+                User.active.is_(True), User.unit_id.is_not(None), ~has_open
+            ),
+        )
+    )
 
 
 def store_headcount_snapshot(record: RosterImport) -> None:
@@ -160,7 +179,3 @@ def store_headcount_snapshot(record: RosterImport) -> None:
             counts,
         )
     )
-
-
-def _int_or_none(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)

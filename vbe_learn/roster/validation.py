@@ -135,6 +135,10 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     problems.add_rows(
         roster, (managers != "") & (managers == numbers), "Personen är sin egen chef."
     )
+    in_circle = numbers.isin(_chef_circles(dict(zip(numbers, managers, strict=True))))
+    problems.add_rows(
+        roster, in_circle & (managers != numbers), "Chefskedjan går runt i en cirkel."
+    )
     flag = roster["close_to_residents"].str.lower()
     problems.add_rows(roster, ~flag.isin(YES | NO), "Invånarnära ska vara Ja eller Nej.")
     roster["close_to_residents"] = flag.isin(YES)
@@ -142,6 +146,17 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
         roster["employed_from"], "Anställd från", roster, problems
     )
     return roster, problems
+
+
+def _chef_circles(manager_of: dict[str, str]) -> set[str]:
+    """The anställningsnummer whose chef chain never reaches someone without a chef."""
+    rooted = {n for n, m in manager_of.items() if m == "" or m not in manager_of}
+    grew = True
+    while grew:
+        newly = {n for n, m in manager_of.items() if n not in rooted and m in rooted}
+        rooted |= newly
+        grew = bool(newly)
+    return set(manager_of) - rooted
 
 
 def validate_completions(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:

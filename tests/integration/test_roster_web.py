@@ -1,0 +1,364 @@
+"""The roster import in the browser: upload → preview → confirm (admins, central samordnare)."""
+
+import io
+import os
+import re
+import time
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import make_unit, make_user
+from tests.roster_files import person, roster_csv, roster_xlsx
+from vbe_learn.extensions import db
+from vbe_learn.models import (
+    HeadcountSnapshot,
+    Placement,
+    RoleAssignment,
+    RosterImport,
+    Unit,
+    User,
+)
+
+URL = "/admin/personallista"
+MODELS = (User, Unit, Placement, HeadcountSnapshot, RosterImport)
+
+
+@pytest.fixture(autouse=True)
+def uploads(app, tmp_path, monkeypatch):
+    """Stashed uploads go to this test's own folder, not instance/uploads."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    return tmp_path / "uploads"
+
+
+def staff() -> list[dict[str, str]]:
+    return [
+        person("1001", unit="Ledning", first="Åsa", last="Öberg"),
+        person("1002", unit="Hemtjänst Syd", manager="1001", close="Ja"),
+        person("1003", unit="Hemtjänst Syd", manager="1002"),
+        person("1004", unit="Förskola Ängen", manager="1001"),
+    ]
+
+
+def role_holder(role: str, administration_id: int | None = None) -> User:
+    user = make_user()
+    db.session.add(RoleAssignment(user_id=user.id, role=role, administration_id=administration_id))
+    db.session.commit()
+    return user
+
+
+def log_in(auth, user: User) -> None:
+    assert auth.login(user.email).status_code == 302
+
+
+@pytest.fixture
+def admin(auth) -> User:
+    user = role_holder("admin")
+    log_in(auth, user)
+    return user
+
+
+def upload(client, data: bytes, name: str = "lista.csv", as_of: str = "2026-01-01"):
+    return client.post(
+        URL,
+        data={"file": (io.BytesIO(data), name), "as_of": as_of},
+        content_type="multipart/form-data",
+    )
+
+
+def token_of(response) -> str:
+    html = response.get_data(as_text=True)
+    match = re.search(r'<form method="post" action="/admin/personallista/([^"/]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def confirm(client, token: str):
+    return client.post(f"{URL}/{token}")
+
+
+def facts(response) -> dict[str, int]:
+    """The preview's counts: Nya personer, Ändrade personer, Avaktiveras, Nya enheter."""
+    html = response.get_data(as_text=True)
+    return {dt: int(dd) for dt, dd in re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html)}
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def employee(number: str) -> User | None:
+    return db.session.scalar(select(User).where(User.employee_number == number))
+
+
+def import_via_web(client, rows, as_of: str = "2026-01-01") -> None:
+    response = upload(client, roster_csv(rows), as_of=as_of)
+    assert response.status_code == 200
+    assert confirm(client, token_of(response)).status_code == 302
+    db.session.expire_all()
+
+
+def stashed(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --- who may import -------------------------------------------------------------------
+
+
+def test_admin_sees_the_upload_page(client, admin):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Importera personallista" in response.get_data(as_text=True)
+
+
+def test_menu_shows_personallista_to_an_admin_only(client, auth, admin):
+    assert f'href="{URL}"' in client.get("/min-utbildning").get_data(as_text=True)
+    auth.logout()
+    log_in(auth, make_user())
+    assert f'href="{URL}"' not in client.get("/min-utbildning").get_data(as_text=True)
+
+
+def test_central_samordnare_can_import(client, auth):
+    log_in(auth, role_holder("central_samordnare"))
+    assert client.get(URL).status_code == 200
+    import_via_web(client, staff())
+    assert employee("1004").unit.name == "Förskola Ängen"
+
+
+def make_medarbetare() -> User:
+    return make_user()
+
+
+def make_chef() -> User:
+    chef = make_user()
+    make_user(manager_id=chef.id)
+    return chef
+
+
+def make_samordnare() -> User:
+    unit = make_unit()
+    return role_holder("samordnare", administration_id=unit.department.administration_id)
+
+
+@pytest.mark.parametrize(
+    "make_person",
+    [make_medarbetare, make_chef, make_samordnare],
+    ids=["medarbetare", "chef", "samordnare"],
+)
+def test_others_get_404_everywhere(client, auth, uploads, make_person):
+    owner = role_holder("admin")
+    log_in(auth, owner)
+    token = token_of(upload(client, roster_csv(staff())))
+    auth.logout()
+    log_in(auth, make_person())
+    before = counts()
+    assert client.get(URL).status_code == 404
+    assert upload(client, roster_csv(staff())).status_code == 404
+    assert confirm(client, token).status_code == 404
+    assert counts() == before
+    assert len(stashed(uploads)) == 2  # only the admin's upload
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/logga-in" in response.headers["Location"]
+    assert confirm(client, "whatever").status_code == 302
+
+
+# --- upload and preview ---------------------------------------------------------------
+
+
+def test_upload_shows_a_preview_and_changes_nothing(client, admin, uploads):
+    before = counts()
+    response = upload(client, roster_csv(staff()))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Förhandsgranskning" in html
+    assert "med datum 2026-01-01 har 4 rader och inga fel" in html
+    assert facts(response) == {
+        "Nya personer": 4,
+        "Ändrade personer": 0,
+        "Avaktiveras": 0,
+        "Nya enheter": 3,
+    }
+    assert "Åsa Öberg" in html and "Förskola Ängen" in html
+    assert counts() == before
+    assert len(stashed(uploads)) == 2  # the file and its metadata, until confirmed
+
+
+def test_preview_lists_changes_and_deactivations(client, admin):
+    import_via_web(client, staff())
+    rows = [
+        row | {"Enhet": "Hemtjänst Norr"} if row["Anställningsnummer"] == "1003" else row
+        for row in staff()
+        if row["Anställningsnummer"] != "1004"
+    ]
+    response = upload(client, roster_csv(rows), as_of="2026-02-01")
+    assert facts(response) == {
+        "Nya personer": 0,
+        "Ändrade personer": 1,
+        "Avaktiveras": 1,
+        "Nya enheter": 1,
+    }
+    html = response.get_data(as_text=True)
+    assert "Ändrade personer (1)" in html and "<td>enhet</td>" in html
+    assert "Avaktiveras (1)" in html and "Efternamn1004" in html
+    assert employee("1004").active
+
+
+def test_preview_of_a_new_person_joining_an_existing_roster(client, admin):
+    import_via_web(client, staff())
+    response = upload(client, roster_csv([*staff(), person("1005")]), as_of="2026-02-01")
+    assert response.status_code == 200
+    assert facts(response)["Nya personer"] == 1
+
+
+def test_xlsx_upload(client, admin):
+    rows = staff()
+    for row in rows:
+        row["Anställningsnummer"] = int(row["Anställningsnummer"])
+    response = upload(client, roster_xlsx(rows), name="lista.xlsx")
+    assert facts(response)["Nya personer"] == 4
+    assert confirm(client, token_of(response)).status_code == 302
+    db.session.expire_all()
+    assert employee("1001").first_name == "Åsa"
+
+
+def test_bad_file_shows_the_problems_in_swedish_and_changes_nothing(client, admin, uploads):
+    before = counts()
+    rows = staff()
+    rows[1]["E-post"] = "inte-en-adress"
+    rows[3]["Chefens anställningsnummer"] = "9999"
+    response = upload(client, roster_csv(rows))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Filen avvisades – inget har ändrats" in html
+    assert "2 problem" in html
+    assert "<li>Rad 3: E-postadressen är inte giltig.</li>" in html
+    assert "<li>Rad 5: Chefens anställningsnummer finns inte i filen.</li>" in html
+    assert "Bekräfta importen" not in html
+    assert counts() == before
+    assert stashed(uploads) == []
+
+
+def test_unreadable_file_shows_the_problem(client, admin):
+    response = upload(client, bytes(range(256)) * 4)
+    assert "Filen är varken UTF-8 eller Windows-1252." in response.get_data(as_text=True)
+
+
+def test_date_before_the_latest_import_shows_the_problem(client, admin):
+    import_via_web(client, staff(), as_of="2026-02-01")
+    response = upload(client, roster_csv(staff()), as_of="2026-01-15")
+    assert "Datumet 2026-01-15 är tidigare än den senaste importen (2026-02-01)." in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_file_must_be_csv_or_xlsx(client, admin, uploads):
+    response = upload(client, roster_csv(staff()), name="lista.pdf")
+    assert "Filen ska vara en CSV- eller XLSX-fil." in response.get_data(as_text=True)
+    assert stashed(uploads) == []
+
+
+def test_as_of_must_be_a_date(client, admin, uploads):
+    response = upload(client, roster_csv(staff()), as_of="2026-13-45")
+    assert "Inte ett giltigt datum" in response.get_data(as_text=True)
+    assert stashed(uploads) == []
+
+
+def test_file_is_required(client, admin):
+    response = client.post(URL, data={"as_of": "2026-01-01"}, content_type="multipart/form-data")
+    assert "Välj en fil." in response.get_data(as_text=True)
+
+
+# --- confirm --------------------------------------------------------------------------
+
+
+def test_confirm_applies_the_previewed_file(client, admin, uploads):
+    token = token_of(upload(client, roster_csv(staff()), name="hr-januari.csv"))
+    response = confirm(client, token)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(URL)
+    db.session.expire_all()
+    assert employee("1003").manager_id == employee("1002").id
+    record = db.session.scalars(select(RosterImport)).one()
+    assert (record.actor_id, record.source_name, record.as_of) == (
+        admin.id,
+        "hr-januari.csv",
+        date(2026, 1, 1),
+    )
+    assert (record.rows, record.added, record.changed, record.deactivated) == (4, 4, 0, 0)
+    assert counts()["HeadcountSnapshot"] == 3
+    assert stashed(uploads) == []
+
+
+def test_confirm_says_what_was_done_and_lists_the_import(client, admin):
+    token = token_of(upload(client, roster_csv(staff()), name="hr-januari.csv"))
+    html = client.post(f"{URL}/{token}", follow_redirects=True).get_data(as_text=True)
+    assert "Personallistan är importerad: 4 nya, 0 ändrade, 0 avaktiverade." in html
+    assert "Senaste importer" in html and "hr-januari.csv" in html
+
+
+def test_same_file_again_previews_no_changes(client, admin):
+    import_via_web(client, staff())
+    response = upload(client, roster_csv(staff()), as_of="2026-02-01")
+    assert facts(response) == {
+        "Nya personer": 0,
+        "Ändrade personer": 0,
+        "Avaktiveras": 0,
+        "Nya enheter": 0,
+    }
+
+
+def test_token_works_only_once(client, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    assert confirm(client, token).status_code == 302
+    assert confirm(client, token).status_code == 404
+    assert counts()["RosterImport"] == 1
+
+
+def test_another_admin_cannot_confirm_someone_elses_upload(client, auth, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    auth.logout()
+    log_in(auth, role_holder("admin"))
+    before = counts()
+    assert confirm(client, token).status_code == 404
+    assert counts() == before
+    auth.logout()
+    log_in(auth, admin)
+    assert confirm(client, token).status_code == 302
+
+
+@pytest.mark.parametrize("token", ["okänd-token", "AAAAAAAAAAAAAAAAAAAAAA", "..", "a.b"])
+def test_unknown_token_is_404(client, admin, token):
+    assert confirm(client, token).status_code == 404
+
+
+def test_confirm_is_post_only(client, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    assert client.get(f"{URL}/{token}").status_code == 405
+
+
+def test_confirm_plans_again_and_refuses_what_has_become_invalid(client, admin):
+    old = token_of(upload(client, roster_csv(staff()[:2]), as_of="2026-01-01"))
+    import_via_web(client, staff(), as_of="2026-02-01")
+    before = counts()
+    response = confirm(client, old)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Filen avvisades – inget har ändrats" in html
+    assert "Datumet 2026-01-01 är tidigare än den senaste importen (2026-02-01)." in html
+    db.session.expire_all()
+    assert counts() == before
+    assert employee("1004").active
+
+
+def test_upload_older_than_a_day_cannot_be_confirmed(client, admin, uploads):
+    token = token_of(upload(client, roster_csv(staff())))
+    day_and_more = time.time() - 25 * 3600
+    for path in uploads.iterdir():
+        os.utime(path, (day_and_more, day_and_more))
+    assert confirm(client, token).status_code == 404
+    assert counts()["RosterImport"] == 0
