@@ -9,6 +9,7 @@ import logging
 import pandas as pd
 from sqlalchemy import Date, delete, insert, literal, select, update
 
+from ..bulk import insert_rows
 from ..extensions import db
 from ..models import Department, HeadcountSnapshot, Placement, RosterImport, Unit, User
 from ..models.org import new_session_token
@@ -16,7 +17,7 @@ from .organisation import ensure_units
 from .plan import RosterPlan
 
 log = logging.getLogger(__name__)
-INSERT_CHUNK = 500  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
+LOOKUP_CHUNK = 5000  # numbers per IN list (SQLite allows 32,766 parameters)
 
 
 def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> RosterImport:
@@ -80,13 +81,13 @@ def _insert_new_people(new: pd.DataFrame, number_to_id: dict[str, int]) -> None:
             }
             for row in ready.itertuples(index=False)
         ]
-        for start in range(0, len(rows), INSERT_CHUNK):
-            chunk = rows[start : start + INSERT_CHUNK]
-            db.session.execute(insert(User.__table__).values(chunk))
-            numbers = [row["employee_number"] for row in chunk]
+        insert_rows(User.__table__, rows)
+        numbers = [row["employee_number"] for row in rows]
+        for start in range(0, len(numbers), LOOKUP_CHUNK):
+            chunk = numbers[start : start + LOOKUP_CHUNK]
             number_to_id.update(
                 db.session.execute(
-                    select(User.employee_number, User.id).where(User.employee_number.in_(numbers))
+                    select(User.employee_number, User.id).where(User.employee_number.in_(chunk))
                 ).all()
             )
         pending = pending.drop(ready.index)

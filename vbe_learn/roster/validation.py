@@ -150,7 +150,7 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
 
 def _chef_circles(manager_of: dict[str, str]) -> set[str]:
     """The anställningsnummer whose chef chain never reaches someone without a chef."""
-    rooted = {n for n, m in manager_of.items() if m == "" or m not in manager_of}
+    rooted = {n for n, m in manager_of.items() if m in ("", n) or m not in manager_of}
     grew = True
     while grew:
         newly = {n for n, m in manager_of.items() if n not in rooted and m in rooted}
