@@ -15,7 +15,7 @@ Who sees whom:
 from dataclasses import dataclass
 
 from flask import abort, g, has_request_context
-from sqlalchemy import ColumnElement, exists, literal, null, select, true
+from sqlalchemy import ColumnElement, bindparam, exists, literal, null, select, true
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -45,23 +45,30 @@ class Reach:
     is_manager: bool
 
 
+# Hot-path statements are built once at import; each request only binds its values.
+ROLES_AND_MANAGER = (
+    select(RoleAssignment.role, RoleAssignment.administration_id)
+    .where(RoleAssignment.user_id == bindparam("user_id"))
+    .union_all(
+        select(literal(MANAGER), null()).where(
+            exists().where(User.manager_id == bindparam("user_id"), User.active.is_(True))
+        )
+    )
+)
+COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+
+
 def reach_of(user: User) -> Reach:
-    """The person's roles, cached for the request."""
+    """The person's roles, cached for the request (one query)."""
     cache = g.setdefault("_reach", {}) if has_request_context() else {}
     if user.id not in cache:
-        manages_someone = exists().where(User.manager_id == user.id, User.active.is_(True))
-        roles = db.session.execute(
-            select(RoleAssignment.role, RoleAssignment.administration_id)
-            .where(RoleAssignment.user_id == user.id)
-            .union_all(select(literal(MANAGER), null()).where(manages_someone))
-        ).all()
-        is_manager = any(role == MANAGER for role, _ in roles)
+        roles = db.session.execute(ROLES_AND_MANAGER, {"user_id": user.id}).all()
         cache[user.id] = Reach(
             user_id=user.id,
             is_admin=any(role == ADMIN for role, _ in roles),
             is_central=any(role == CENTRAL_COORDINATOR for role, _ in roles),
             administration_ids=frozenset(a for role, a in roles if role == COORDINATOR and a),
-            is_manager=bool(is_manager),
+            is_manager=any(role == MANAGER for role, _ in roles),
         )
     return cache[user.id]
 
@@ -160,7 +167,7 @@ def access_unit(user: User, unit_id: int) -> Unit:
 
 def access_course(slug: str) -> Course:
     """A course with a loaded version, which every logged-in person may take."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    course = db.session.scalar(COURSE_BY_SLUG, {"slug": slug})
     if course is None:
         abort(404)
     if course.current_version_id is None:

@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
+from ...models.types import utcnow
 from .outline import ModuleRef, Outline, outline_for
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
@@ -74,14 +77,34 @@ class LearnerProgress:
         return None
 
 
+# Hot-path statements, built once at import (building one costs more than running it).
+_LEARNER_IN_COURSE = (Enrollment.user_id == bindparam("user_id")) & (
+    Enrollment.course_id == bindparam("course_id")
+)
+LATEST_ENROLLMENT = (
+    select(Enrollment).where(_LEARNER_IN_COURSE).order_by(Enrollment.cycle.desc()).limit(1)
+)
+_LATEST_CYCLE = select(func.max(Enrollment.cycle)).where(_LEARNER_IN_COURSE).scalar_subquery()
+ENROLLMENT_AND_PAGES_READ = (
+    select(Enrollment, PageRead.page_id)
+    .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
+    .where(_LEARNER_IN_COURSE, Enrollment.cycle == _LATEST_CYCLE)
+)
+MARK_PAGE_READ = {
+    dialect: insert(PageRead)
+    .values(
+        enrollment_id=bindparam("enrollment_id"),
+        page_id=bindparam("page_id"),
+        read_at=bindparam("read_at"),
+    )
+    .on_conflict_do_nothing(index_elements=["enrollment_id", "page_id"])
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
 def current_enrollment(user: User, course: Course) -> Enrollment | None:
     """The learner's latest enrollment in a course."""
-    return db.session.scalar(
-        select(Enrollment)
-        .where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-        .order_by(Enrollment.cycle.desc())
-        .limit(1)
-    )
+    return db.session.scalar(LATEST_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
 
 
 def ensure_enrollment(user: User, course: Course) -> Enrollment:
@@ -101,32 +124,20 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
 
 
 def mark_page_read(enrollment: Enrollment, page_id: int) -> None:
-    """Record that a page was read (once; repeating it changes nothing)."""
-    exists = db.session.scalar(
-        select(PageRead.id).where(
-            PageRead.enrollment_id == enrollment.id, PageRead.page_id == page_id
-        )
-    )
-    if exists:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(PageRead(enrollment_id=enrollment.id, page_id=page_id))
-    except IntegrityError:
-        pass  # recorded by a parallel request
+    """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
+    statement = MARK_PAGE_READ[db.session.get_bind().dialect.name]
+    values = {"enrollment_id": enrollment.id, "page_id": page_id, "read_at": utcnow()}
+    db.session.execute(statement, values)
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
-    """The learner's version and pages read (two queries): enough for a module page."""
-    enrollment = current_enrollment(user, course)
+    """The learner's version and pages read (one query): enough for a module page."""
+    params = {"user_id": user.id, "course_id": course.id}
+    rows = db.session.execute(ENROLLMENT_AND_PAGES_READ, params).all()
+    enrollment = rows[0][0] if rows else None
     version_id = enrollment.course_version_id if enrollment else course.current_version_id
     progress = LearnerProgress(outline_for(version_id), enrollment, None)
-    if enrollment is not None:
-        progress.read_page_ids = set(
-            db.session.scalars(
-                select(PageRead.page_id).where(PageRead.enrollment_id == enrollment.id)
-            )
-        )
+    progress.read_page_ids = {page_id for _, page_id in rows if page_id is not None}
     return progress
 
 
