@@ -44,6 +44,7 @@ test-postgres: setup
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 bench: setup
+	$(BIN)/python bench/roster.py
 	$(BIN)/python bench/learner.py
 
 clean:
