@@ -54,7 +54,10 @@ def complete(user, on, source="earned"):
 def city():
     u1, u2 = make_unit("Förvaltning X", "U1"), make_unit("Förvaltning Y", "U2")
     make_unit("Förvaltning X", "Tom enhet")
-    a, b, c, d, e, f = (make_user(first_name=name) for name in "ABCDEF")
+    current = {"A": u1, "B": u2, "C": u1, "D": u2, "E": u2, "F": u1}
+    a, b, c, d, e, f = (
+        make_user(first_name=name, unit=unit, active=name != "C") for name, unit in current.items()
+    )
     place(a, u1, date(2024, 1, 1), close=True)
     place(b, u1, date(2024, 1, 1), date(2024, 6, 1))
     place(b, u2, date(2024, 6, 1))
@@ -118,3 +121,19 @@ def test_a_completion_expires_after_the_validity(city):
 def test_validity_start_handles_leap_days():
     assert validity_start(date(2024, 2, 29), 3) == date(2021, 2, 28)
     assert validity_start(date(2024, 3, 31), 3) == date(2021, 3, 31)
+
+
+def test_people_with_status_on_a_date(city):
+    from sqlalchemy import true
+
+    from vbe_learn.followup.people import people_with_status, valid_until
+
+    rows = {r.first_name: r for r in db.session.execute(people_with_status(true(), MARCH, 3))}
+    assert "C" not in rows  # left: not active
+    assert rows["F"].status == "Ej påbörjad"  # 2020 completion expired; renewal is later
+    assert rows["A"].status == "Genomförd" and rows["A"].completed_on == date(2024, 3, 1)
+    assert rows["E"].completed_on == date(2024, 2, 1)  # the newest on or before the date
+    july = {r.first_name: r for r in db.session.execute(people_with_status(true(), JULY, 3))}
+    assert july["E"].completed_on == date(2024, 4, 1) and july["F"].status == "Genomförd"
+    assert valid_until(date(2024, 3, 1), 3) == date(2027, 2, 28)
+    assert valid_until(None, 3) is None

@@ -1,0 +1,92 @@
+"""One row per person with their status on a date: the chef's table and the deltagarlista.
+
+Status (derived, never stored):
+- Genomförd: a completion on or before the date that is still valid on it;
+- Påbörjad: started the course here, no valid completion;
+- Ej påbörjad: neither.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy.orm import aliased
+
+from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
+from ..models import Administration, Completion, CourseVersion, Department, Enrollment, Unit, User
+from .rates import validity_start
+
+PARTICIPANT_COLUMNS = (
+    "Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Förvaltning", "Avdelning",
+    "Enhet", "Chef", "Status", "Genomförd datum", "Resultat (%)", "Kursversion", "Giltig till",
+)  # fmt: skip
+
+
+def latest_valid_completion(on: date, validity_years: int):
+    """A subquery: each person's newest completion on or before `on` still valid on it."""
+    ranked = (
+        select(
+            Completion.user_id,
+            Completion.completed_on,
+            Completion.score_percent,
+            func.coalesce(CourseVersion.content_hash, Completion.source_version).label("version"),
+            func.row_number()
+            .over(
+                partition_by=Completion.user_id,
+                order_by=(Completion.completed_on.desc(), Completion.id.desc()),
+            )
+            .label("rank"),
+        )
+        .outerjoin(CourseVersion, CourseVersion.id == Completion.course_version_id)
+        .where(
+            Completion.completed_on <= on,
+            Completion.completed_on > validity_start(on, validity_years),
+        )
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rank == 1).subquery("latest")
+
+
+def people_with_status(condition, on: date, validity_years: int) -> Select:
+    """Active people matching `condition` (a User condition, e.g. from permissions) with status."""
+    latest = latest_valid_completion(on, validity_years)
+    chef = aliased(User)
+    started = exists(select(Enrollment.id).where(Enrollment.user_id == User.id))
+    status = case(
+        (latest.c.completed_on.is_not(None), literal(COMPLETED)),
+        (started, literal(STARTED)),
+        else_=literal(NOT_STARTED),
+    )
+    return (
+        select(
+            User.id,
+            User.employee_number,
+            User.first_name,
+            User.last_name,
+            User.email,
+            Administration.name.label("administration"),
+            Department.name.label("department"),
+            Unit.name.label("unit"),
+            func.trim(func.coalesce(chef.first_name, "") + " " + func.coalesce(chef.last_name, ""))
+            .label("chef"),
+            status.label("status"),
+            latest.c.completed_on,
+            latest.c.score_percent,
+            func.substr(latest.c.version, 1, 8).label("version"),
+            User.employed_from,
+            User.close_to_residents,
+        )
+        .join(Unit, Unit.id == User.unit_id)
+        .join(Department, Department.id == Unit.department_id)
+        .join(Administration, Administration.id == Department.administration_id)
+        .outerjoin(chef, chef.id == User.manager_id)
+        .outerjoin(latest, latest.c.user_id == User.id)
+        .where(and_(User.active.is_(True), condition))
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+
+
+def valid_until(completed_on: date | None, validity_years: int) -> date | None:
+    """The last day a completion counts: the day before its N-year anniversary."""
+    if completed_on is None:
+        return None
+    return validity_start(completed_on, -validity_years) - timedelta(days=1)
