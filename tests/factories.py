@@ -1,6 +1,7 @@
 """Test helpers that make people, organisations and course progress (CTFd style)."""
 
 import itertools
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -18,9 +19,12 @@ from vbe_learn.models import (
     Course,
     Department,
     Enrollment,
+    HeadcountSnapshot,
     PageRead,
+    Placement,
     Question,
     RoleAssignment,
+    RosterImport,
     Unit,
     User,
 )
@@ -52,8 +56,10 @@ def make_unit(administration: str = "Älvsjö stadsdelsförvaltning", name: str 
     return unit
 
 
-def make_user(email: str | None = None, unit: Unit | None = None, **fields) -> User:
-    """An active person with the test password."""
+def make_user(
+    email: str | None = None, unit: Unit | None = None, placed: bool = True, **fields
+) -> User:
+    """An active person with the test password (placed in their enhet since 2020)."""
     global _PASSWORD_HASH
     _PASSWORD_HASH = _PASSWORD_HASH or hash_password(PASSWORD)
     number = next(_serial)
@@ -66,6 +72,16 @@ def make_user(email: str | None = None, unit: Unit | None = None, **fields) -> U
         **fields,
     )
     db.session.add(user)
+    db.session.flush()
+    if unit is not None and placed:
+        db.session.add(
+            Placement(
+                user_id=user.id,
+                unit_id=unit.id,
+                close_to_residents=False,
+                valid_from=date(2020, 1, 1),
+            )  # fmt: skip
+        )
     db.session.commit()  # to the test's savepoint; the test's transaction is rolled back
     return user
 
@@ -96,7 +112,7 @@ def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
 def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
     for model in (AnswerChoice, AttemptAnswer, Attempt, Completion, PageRead, Enrollment,
-                  RoleAssignment):  # fmt: skip
+                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))
     for model in (User, Unit, Department, Administration):

@@ -56,7 +56,8 @@ def city():
     make_unit("Förvaltning X", "Tom enhet")
     current = {"A": u1, "B": u2, "C": u1, "D": u2, "E": u2, "F": u1}
     a, b, c, d, e, f = (
-        make_user(first_name=name, unit=unit, active=name != "C") for name, unit in current.items()
+        make_user(first_name=name, unit=unit, active=name != "C", placed=False)
+        for name, unit in current.items()
     )
     place(a, u1, date(2024, 1, 1), close=True)
     place(b, u1, date(2024, 1, 1), date(2024, 6, 1))

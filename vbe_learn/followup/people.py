@@ -66,8 +66,9 @@ def people_with_status(condition, on: date, validity_years: int) -> Select:
             Administration.name.label("administration"),
             Department.name.label("department"),
             Unit.name.label("unit"),
-            func.trim(func.coalesce(chef.first_name, "") + " " + func.coalesce(chef.last_name, ""))
-            .label("chef"),
+            func.trim(
+                func.coalesce(chef.first_name, "") + " " + func.coalesce(chef.last_name, "")
+            ).label("chef"),
             status.label("status"),
             latest.c.completed_on,
             latest.c.score_percent,

@@ -1,72 +1,169 @@
-"""Counts and lists for the follow-up pages: one grouped query per page, never one per row."""
+"""The numbers behind the follow-up pages: a few SQL queries per page, never one per row."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Administration, Completion, Department, Unit, User
+from ..models import Completion, Course, CourseVersion, Department, Unit, User
 from ..permissions import team_ids
-from .status import has_completion, status_column
+from .people import people_with_status
+from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
+from .rates import Rate, rates
+
+NEW_EMPLOYEE_DAYS = 30
+SORTS = {
+    "namn": lambda r: (r.last_name.lower(), r.first_name.lower()),
+    "enhet": lambda r: (r.unit.lower(), r.last_name.lower()),
+    "status": lambda r: (r.status, r.last_name.lower()),
+    "datum": lambda r: (r.completed_on or date.min, r.last_name.lower()),
+}
+
+
+def validity_years(course_slug: str) -> int:
+    """How many years a completion of the course's current version is valid (3 if unknown)."""
+    years = db.session.scalar(
+        select(CourseVersion.validity_years)
+        .join(Course, Course.current_version_id == CourseVersion.id)
+        .where(Course.slug == course_slug)
+    )
+    return years or 3
 
 
 @dataclass(frozen=True)
-class CountRow:
-    """Headcount and completed for one förvaltning or enhet (today)."""
+class CityRow:
+    """One förvaltning in the samlad bild: now and at the end of the previous tertial."""
 
-    id: int
-    name: str
-    group: str
+    now: Rate
+    before: Rate | None
+
+    @property
+    def change(self) -> float | None:
+        """Change of the share in percentage points since the previous tertial."""
+        if self.before is None or self.now.share is None or self.before.share is None:
+            return None
+        return 100 * (self.now.share - self.before.share)
+
+
+def city_overview(today: date, years: int, administration_ids=None) -> tuple[list[CityRow], date]:
+    """Every förvaltning within reach, today and at the previous tertial end (one query)."""
+    before_day = previous_tertial_end(today)
+    found = rates([today, before_day], "administration", years, administration_ids)
+    before = {r.key: r for r in found if r.day == before_day}
+    rows = [CityRow(r, before.get(r.key)) for r in found if r.day == today]
+    return rows, before_day
+
+
+def share_bars(rows: list[Rate]) -> list[tuple[str, float | None]]:
+    """(name, share in percent) for a chart."""
+    return [(str(r.name), None if r.share is None else 100 * r.share) for r in rows]
+
+
+def total(rows: list[Rate], day: date) -> Rate:
+    """The sum of groups' rates (people count once: each has one placement on a day)."""
+    return Rate(
+        day,
+        None,
+        "Totalt",
+        sum(r.headcount for r in rows),
+        sum(r.completed for r in rows),
+    )
+
+
+@dataclass
+class AdministrationReport:
+    """Everything the samordnare page shows for one förvaltning."""
+
+    today: date
+    totals: Rate
+    departments: list[Rate]
+    units: list[Rate]
+    close_to_residents: list[Rate]
+    months: list[Rate]
+    tertials: list[tuple[str, Rate]]
+    without_completion: list = field(default_factory=list)
+
+    @property
+    def month_points(self) -> list[tuple[str, float | None]]:
+        """('2026-03', percent) per month, for the trend chart."""
+        return [(r.day.strftime("%Y-%m"), share) for r, (_, share) in zip(
+            self.months, share_bars(self.months), strict=True)]  # fmt: skip
+
+    @property
+    def tertial_points(self) -> list[tuple[str, float | None]]:
+        """('2026 T3', percent) per tertial, for the trend chart."""
+        return [(label, None if r.share is None else 100 * r.share) for label, r in self.tertials]
+
+
+def administration_report(administration_id: int, today: date, years: int) -> AdministrationReport:
+    """Breakdowns, trends and the people employed > 30 days without completion."""
+    ids = [administration_id]
+    departments = rates([today], "department", years, ids)
+    units = rates([today], "unit", years, ids)
+    close = rates([today], "close_to_residents", years, ids)
+    months = rates(month_ends(today, 12), "administration", years, ids)
+    tertial_days = tertial_ends(today, 6)
+    tertials = [
+        (tertial_label(r.day), r) for r in rates(tertial_days, "administration", years, ids)
+    ]
+    return AdministrationReport(
+        today=today,
+        totals=total(departments, today),
+        departments=departments,
+        units=units,
+        close_to_residents=close,
+        months=months,
+        tertials=tertials,
+        without_completion=overdue_people(administration_id, today, years),
+    )
+
+
+def overdue_people(administration_id: int, today: date, years: int) -> list:
+    """People employed more than 30 days ago without a valid completion."""
+    in_administration = User.unit_id.in_(
+        select(Unit.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.administration_id == administration_id)
+    )
+    employed_long = User.employed_from <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
+    rows = db.session.execute(
+        people_with_status(in_administration & employed_long, today, years)
+    ).all()
+    return [row for row in rows if row.completed_on is None]
+
+
+@dataclass
+class TeamReport:
+    """A chef's team: rows (sorted, filtered) and the counts over the whole team."""
+
+    rows: list
     headcount: int
     completed: int
 
     @property
     def share(self) -> float | None:
-        """Andel genomförda (None for an empty unit: no division by zero)."""
+        """Andel genomförda of the whole team."""
         return self.completed / self.headcount if self.headcount else None
 
 
-def _counted(query, *columns):
-    completed = func.sum(db.case((has_completion(), 1), else_=0))
-    return query.add_columns(func.count(User.id), completed).group_by(*columns)
-
-
-def administration_counts(administration_ids: frozenset[int] | None) -> list[CountRow]:
-    """Active people and completed per förvaltning (all when ids is None)."""
-    query = (
-        select(Administration.id, Administration.name)
-        .join(Department, Department.administration_id == Administration.id)
-        .join(Unit, Unit.department_id == Department.id)
-        .join(User, (User.unit_id == Unit.id) & User.active.is_(True))
-        .order_by(Administration.name)
-    )
-    if administration_ids is not None:
-        query = query.where(Administration.id.in_(administration_ids))
-    rows = db.session.execute(_counted(query, Administration.id, Administration.name))
-    return [CountRow(id_, name, "", total, done or 0) for id_, name, total, done in rows]
-
-
-def unit_counts(administration_id: int) -> list[CountRow]:
-    """Active people and completed per enhet of a förvaltning, grouped by avdelning."""
-    query = (
-        select(Unit.id, Unit.name, Department.name)
-        .join(Department, Department.id == Unit.department_id)
-        .outerjoin(User, (User.unit_id == Unit.id) & User.active.is_(True))
-        .where(Department.administration_id == administration_id)
-        .order_by(Department.name, Unit.name)
-    )
-    rows = db.session.execute(_counted(query, Unit.id, Unit.name, Department.name))
-    return [CountRow(i, name, dept, total, done or 0) for i, name, dept, total, done in rows]
-
-
-def team_rows(manager: User) -> list:
-    """The chef's team (every level below), with enhet and status."""
-    return db.session.execute(
-        select(User.id, User.first_name, User.last_name, Unit.name.label("unit"), status_column())
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(User.id.in_(team_ids(manager.id)), User.active.is_(True))
-        .order_by(User.last_name, User.first_name)
-    ).all()
+def team_report(
+    manager: User, today: date, years: int, sort: str, status: str, text: str
+) -> TeamReport:
+    """The chef's whole team (every level below) with status, sorted and filtered."""
+    team = User.id.in_(team_ids(manager.id))
+    everyone = db.session.execute(people_with_status(team, today, years)).all()
+    completed = sum(1 for row in everyone if row.completed_on is not None)
+    text = text.strip().lower()
+    shown = [
+        row
+        for row in everyone
+        if (not status or row.status == status)
+        and (not text or text in f"{row.first_name} {row.last_name} {row.unit}".lower())
+    ]
+    key, reverse = sort.lstrip("-"), sort.startswith("-")
+    shown.sort(key=SORTS.get(key, SORTS["namn"]), reverse=reverse)
+    return TeamReport(shown, len(everyone), completed)
 
 
 def person_completions(person: User) -> list[Completion]:

@@ -1,8 +1,11 @@
-"""Follow-up pages for chefer, samordnare and the central samordnare."""
+"""Follow-up pages for chefer, samordnare and the central samordnare (HTTP only)."""
 
-from flask import redirect, render_template, url_for
+from datetime import date
+
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
 from ..permissions import (
     access_administration,
     access_employee,
@@ -11,36 +14,68 @@ from ..permissions import (
     require,
 )
 from . import bp
-from .services import administration_counts, person_completions, team_rows, unit_counts
+from .people import valid_until
+from .services import (
+    administration_report,
+    city_overview,
+    person_completions,
+    team_report,
+    validity_years,
+)
+
+STATUSES = (COMPLETED, STARTED, NOT_STARTED)
+
+
+def _years() -> int:
+    return validity_years(current_app.config["DEFAULT_COURSE"])
 
 
 @bp.get("/")
 @login_required
 def overview():
-    """The förvaltningar within reach; a chef without other roles goes to their team."""
+    """The samlad bild (central) or the samordnare's förvaltningar; a chef goes to the team."""
     require(may_follow_up(current_user))
     reach = reach_of(current_user)
     if not reach.is_central and not reach.administration_ids:
         return redirect(url_for(".team"))
     ids = None if reach.is_central else reach.administration_ids
-    return render_template("followup/overview.html", rows=administration_counts(ids), reach=reach)
+    rows, before_day = city_overview(date.today(), _years(), ids)
+    return render_template(
+        "followup/overview.html", rows=rows, before_day=before_day, reach=reach, today=date.today()
+    )
 
 
 @bp.get("/forvaltning/<int:administration_id>")
 @login_required
 def administration(administration_id: int):
-    """One förvaltning: headcount and completed per enhet."""
+    """One förvaltning: breakdowns, trends, people without completion after 30 days."""
     administration = access_administration(current_user, administration_id)
-    rows = unit_counts(administration.id)
-    return render_template("followup/administration.html", administration=administration, rows=rows)
+    report = administration_report(administration.id, date.today(), _years())
+    return render_template(
+        "followup/administration.html", administration=administration, report=report
+    )
 
 
 @bp.get("/team")
 @login_required
 def team():
-    """A chef's team, every level below them."""
+    """A chef's team, every level below them: sortable, filterable, with counts."""
     require(reach_of(current_user).is_manager)
-    return render_template("followup/team.html", rows=team_rows(current_user))
+    sort = request.args.get("sortera", "namn")
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    text = request.args.get("sok", "")[:100]
+    report = team_report(current_user, date.today(), _years(), sort, status, text)
+    years = _years()
+    return render_template(
+        "followup/team.html",
+        report=report,
+        sort=sort,
+        status=status,
+        text=text,
+        statuses=STATUSES,
+        valid_until=lambda day: valid_until(day, years),
+    )
 
 
 @bp.get("/person/<int:person_id>")
@@ -50,3 +85,50 @@ def person(person_id: int):
     employee = access_employee(current_user, person_id)
     completions = person_completions(employee)
     return render_template("followup/person.html", person=employee, completions=completions)
+
+
+@bp.get("/fragor")
+@login_required
+def questions():
+    """Frågeanalys: per question, the share right the first time and the usual wrong answer."""
+    # Self-contained (module-qualified names) so that it does not depend on the imports above.
+    import flask
+    import flask_login
+
+    from .. import permissions
+    from . import charts
+    from . import question_analysis as analysis
+
+    user = flask_login.current_user
+    permissions.require(permissions.may_follow_up(user))
+    reach = permissions.reach_of(user)
+    permissions.require(reach.is_central or bool(reach.administration_ids))  # not a chef alone
+    args = flask.request.args
+    version_id = args.get("version", type=int)
+    administration_id = args.get("forvaltning", type=int)
+    if (args.get("version") and version_id is None) or (
+        args.get("forvaltning") and administration_id is None
+    ):
+        flask.abort(404)
+    version = analysis.find_version(version_id, flask.current_app.config["DEFAULT_COURSE"])
+    if version is None:
+        flask.abort(404)
+    within_reach = None if reach.is_central else reach.administration_ids
+    if administration_id is not None:
+        administration = permissions.access_administration(user, administration_id)
+        ids = [administration.id]
+    else:
+        administration, ids = None, within_reach
+    stats = analysis.question_analysis(version.id, ids)
+    return flask.render_template(
+        "followup/questions.html",
+        version=version,
+        administration=administration,
+        modules=analysis.by_module(stats),
+        versions=analysis.version_choices(version.course_id),
+        administrations=analysis.administration_choices(within_reach),
+        reach=reach,
+        min_group=analysis.MIN_GROUP,
+        bar_chart=charts.bar_chart,
+        question_bars=analysis.question_bars,
+    )

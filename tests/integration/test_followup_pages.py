@@ -1,0 +1,92 @@
+"""The follow-up pages show the same numbers as rates(), with sorting and filtering."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.factories import course, make_unit, make_user
+from vbe_learn.extensions import db
+from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.models import Completion, Enrollment, RoleAssignment
+
+
+def complete(user, on=None):
+    db.session.add(
+        Completion(
+            user_id=user.id,
+            course_id=course().id,
+            completed_on=on or date.today(),
+            source="imported",
+            certificate_code=new_certificate_code(),
+        )  # fmt: skip
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def org():
+    hemtjanst = make_unit("Förvaltning A", "Hemtjänsten")
+    forskola = make_unit("Förvaltning A", "Förskolan")
+    other = make_unit("Förvaltning B", "Biblioteket")
+    chef = make_user(email="chef@test.se", unit=hemtjanst, first_name="Chef", last_name="Ek")
+    long_ago = date.today() - timedelta(days=400)
+    people = {
+        "anna": make_user(unit=hemtjanst, manager=chef, first_name="Anna", last_name="Berg",
+                          employed_from=long_ago),
+        "bo": make_user(unit=hemtjanst, manager=chef, first_name="Bo", last_name="Al",
+                        employed_from=long_ago),
+        "cia": make_user(unit=forskola, manager=chef, first_name="Cia", last_name="Dahl",
+                         employed_from=date.today() - timedelta(days=5)),
+        "dan": make_user(unit=other, first_name="Dan", last_name="Oslo"),
+    }  # fmt: skip
+    complete(people["anna"])
+    complete(people["dan"])
+    db.session.add(Enrollment(user_id=people["bo"].id, course_id=course().id,
+                              course_version_id=course().current_version_id))  # fmt: skip
+    samordnare = make_user(email="samordnare@test.se")
+    central = make_user(email="central@test.se")
+    db.session.add_all([
+        RoleAssignment(user_id=samordnare.id, role="samordnare",
+                       administration_id=hemtjanst.department.administration_id),
+        RoleAssignment(user_id=central.id, role="central_samordnare"),
+    ])  # fmt: skip
+    db.session.commit()
+    return {"admin_a": hemtjanst.department.administration_id, **people}
+
+
+def test_samordnare_page_shows_totals_breakdowns_and_overdue_people(client, auth, org):
+    auth.login("samordnare@test.se")
+    html = client.get(f"/uppfoljning/forvaltning/{org['admin_a']}").get_data(as_text=True)
+    # A: chef, anna, bo (Hemtjänsten) + cia (Förskolan) = 4 people, 1 completed (anna)
+    assert "<dt>Antal anställda</dt><dd>4</dd>" in html
+    assert "<dt>Genomförda</dt><dd>1</dd>" in html
+    assert "<dt>Andel genomförda</dt><dd>25 %</dd>" in html
+    assert "Hemtjänsten" in html and "Förskolan" in html and "Biblioteket" not in html
+    overdue = html.split("utan genomförd utbildning")[1]
+    assert "Bo Al" in overdue and "Anna Berg" not in overdue and "Cia Dahl" not in overdue
+    assert "<svg" in html  # the trend chart
+
+
+def test_central_sees_every_forvaltning_with_change(client, auth, org):
+    auth.login("central@test.se")
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "Samlad bild" in html and "Förvaltning A" in html and "Förvaltning B" in html
+    assert "100 %" in html  # B: Dan completed
+    assert "p.e." in html  # change since the previous tertial
+    assert "<svg" in html
+
+
+def test_chef_team_counts_sort_and_filter(client, auth, org):
+    auth.login("chef@test.se")
+    html = client.get("/uppfoljning/team").get_data(as_text=True)
+    assert "<dt>Antal i teamet</dt><dd>3</dd>" in html and "33 %" in html
+    assert "Dan Oslo" not in html
+    by_name = client.get("/uppfoljning/team?sortera=namn").get_data(as_text=True)
+    assert by_name.index("Bo Al") < by_name.index("Anna Berg") < by_name.index("Cia Dahl")
+    reverse = client.get("/uppfoljning/team?sortera=-namn").get_data(as_text=True)
+    assert reverse.index("Cia Dahl") < reverse.index("Anna Berg")
+    started = client.get("/uppfoljning/team?status=Påbörjad").get_data(as_text=True)
+    assert "Bo Al" in started and "Anna Berg" not in started
+    search = client.get("/uppfoljning/team?sok=förskolan").get_data(as_text=True)
+    assert "Cia Dahl" in search and "Bo Al" not in search
+    assert client.get("/uppfoljning/team?status=<script>").status_code == 200

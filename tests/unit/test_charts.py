@@ -1,0 +1,158 @@
+"""Server-drawn SVG charts: valid XML, escaped text, gaps for missing values, readable
+without colour (dash pattern and marker shape differ per series), with <title> and <desc>."""
+
+import xml.etree.ElementTree as ET
+
+from markupsafe import Markup
+
+from vbe_learn.followup.charts import (
+    _marker,
+    bar_chart,
+    format_value,
+    line_chart,
+    series_style,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+MONTHS = [f"2025-{month:02d}" for month in range(1, 13)]
+
+
+def parse(chart: Markup) -> ET.Element:
+    assert isinstance(chart, Markup)
+    return ET.fromstring(str(chart))  # noqa: S314 - our own output
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+
+
+def accessible_name_and_description(root: ET.Element) -> tuple[str, str]:
+    assert root.get("role") == "img"
+    title_id, desc_id = root.get("aria-labelledby").split()
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    assert by_id[title_id].tag == f"{SVG}title" and by_id[desc_id].tag == f"{SVG}desc"
+    return by_id[title_id].text, by_id[desc_id].text
+
+
+def test_bar_chart_is_valid_svg_with_title_desc_labels_and_scale():
+    root = parse(bar_chart("Andel genomförda", [("Förvaltning A", 42.4), ("Förvaltning B", 87.6)]))
+    assert root.tag == f"{SVG}svg"
+    assert root.get("viewBox").startswith("0 0 ") and root.get("width") == "100%"
+    title, desc = accessible_name_and_description(root)
+    assert title == "Andel genomförda"
+    assert "Förvaltning A: 42 %" in desc and "Förvaltning B: 88 %" in desc
+    shown = texts(root)
+    assert {"Förvaltning A", "Förvaltning B", "42 %", "88 %"} <= set(shown)
+    for tick in ("0 %", "25 %", "50 %", "75 %", "100 %"):  # a visible scale
+        assert tick in shown
+    gridlines = {line.get("x1") for line in root.iter(f"{SVG}line") if line.get("x1")}
+    assert len(gridlines) >= 5
+    assert len(list(root.iter(f"{SVG}rect"))) == 2
+
+
+def test_bar_lengths_follow_the_values():
+    root = parse(bar_chart("t", [("halv", 50), ("hel", 100), ("för mycket", 150), ("noll", 0)]))
+    widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+    assert widths[0] * 2 == widths[1] == widths[2]  # clipped at max_value
+    assert widths[3] == 0
+
+
+def test_missing_values_are_a_dash_not_a_bar():
+    root = parse(bar_chart("t", [("Tom enhet", None), ("Enhet", 10)]))
+    assert "–" in texts(root)
+    assert len(list(root.iter(f"{SVG}rect"))) == 1
+    assert "Tom enhet: –" in accessible_name_and_description(root)[1]
+
+
+def test_every_text_is_escaped():
+    evil = '<script>alert("x")</script> & Co'
+    for chart in (
+        bar_chart(evil, [(evil, 10)]),
+        line_chart(evil, [(evil, [(evil, 10), ("2025-02", 20)])]),
+    ):
+        assert "<script>" not in str(chart)
+        assert "&lt;script&gt;" in str(chart)
+        root = parse(chart)  # still well-formed XML
+        assert accessible_name_and_description(root)[0] == evil
+        assert not any(element.tag.endswith("script") for element in root.iter())
+
+
+def test_control_characters_in_names_do_not_break_the_xml():
+    parse(bar_chart("t", [("Enhet\x00\x1b", 10)]))
+
+
+def test_line_chart_series_differ_in_dash_marker_and_colour():
+    series = [
+        (f"Förvaltning {n}", [(m, 10 * n + i) for i, m in enumerate(MONTHS)]) for n in range(6)
+    ]
+    root = parse(line_chart("Andel per månad", series))
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert len(lines) == 6
+    assert len({line.get("stroke-dasharray", "solid") for line in lines}) == 6
+    assert len({line.get("stroke") for line in lines}) == 6
+    markers = []
+    for number in range(6):
+        group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == f"series-{number + 1}")
+        first_point = next(child for child in group if child.tag == f"{SVG}g")
+        markers.append(tuple(element.tag.removeprefix(SVG) for element in first_point[1:]))
+    assert markers == [("circle",), ("rect",), ("polygon",), ("polygon",), ("polygon",),
+                       ("line", "line")]  # fmt: skip
+    legend = texts(root)
+    for number in range(6):
+        assert f"Förvaltning {number}" in legend
+
+
+def test_marker_shapes_are_drawn_differently():
+    shapes = [series_style(n)[2] for n in range(7)]
+    assert len(set(shapes)) == 7
+    drawn = {_marker(shape, 10, 10, "#000") for shape in shapes}
+    assert len(drawn) == 7
+    for markup in drawn:
+        ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{markup}</svg>')  # noqa: S314
+
+
+def test_line_chart_has_title_desc_legend_and_last_values():
+    root = parse(
+        line_chart(
+            "Andel genomförda per tertial",
+            [("Förvaltning A", [("2025 T1", 40), ("2025 T2", 55)]), ("Staden", [("2025 T1", 30)])],
+        )
+    )
+    title, desc = accessible_name_and_description(root)
+    assert title == "Andel genomförda per tertial"
+    assert "Förvaltning A: 2025 T1 40 %, 2025 T2 55 %" in desc and "Staden: 2025 T1 30 %" in desc
+    shown = texts(root)
+    assert {"Förvaltning A", "Staden", "2025 T1", "2025 T2", "55 %", "30 %"} <= set(shown)
+    assert "40 %" not in shown  # only the last point of each series is labelled
+
+
+def test_line_chart_leaves_gaps_for_missing_values():
+    points = [("1", 10), ("2", 20), ("3", None), ("4", 40), ("5", 50), ("6", None), ("7", 70)]
+    root = parse(line_chart("t", [("A", points)]))
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert [len(line.get("points").split()) for line in lines] == [2, 2]  # 7 stands alone
+    markers = [g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None]
+    assert len(markers) == 5
+    assert "3 –" in accessible_name_and_description(root)[1]
+    assert "70 %" in texts(root)
+
+
+def test_all_missing_and_empty_charts_still_render():
+    parse(line_chart("t", [("A", [("1", None), ("2", None)])]))
+    parse(line_chart("t", []))
+    parse(bar_chart("t", []))
+
+
+def test_format_value():
+    assert format_value(42.4) == "42 %"
+    assert format_value(None) == "–"
+    assert format_value(3.5, "h") == "3,5 h"
+    assert format_value(7, "") == "7"
+
+
+def test_charts_with_the_same_content_get_the_same_ids_and_different_charts_not():
+    first = bar_chart("t", [("a", 1)])
+    assert first == bar_chart("t", [("a", 1)])
+    assert parse(first).get("aria-labelledby") != parse(bar_chart("t", [("a", 2)])).get(
+        "aria-labelledby"
+    )

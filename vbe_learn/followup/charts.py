@@ -1,0 +1,356 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, no external files.
+
+Every chart has a <title> and a <desc> (role="img", aria-labelledby), writes each value
+as text next to its bar or line end, and tells series apart by dash pattern and marker
+shape as well as by colour, so nothing depends on colour alone. All text is escaped (names
+come from HR files). The width is a viewBox, so a chart scales down to a phone's width.
+Only presentation attributes are used (no style attributes): the CSP allows no inline CSS.
+"""
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+WIDTH = 640
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
+TEXT_COLOUR = "#1b1b1b"
+MUTED_COLOUR = "#595959"  # 7:1 on white
+GRID_COLOUR = "#c8c8c8"
+BAR_COLOUR = "#005a9c"
+SCALE_STEPS = (0, 0.25, 0.5, 0.75, 1)
+MISSING = "–"
+
+# Series styles: colour, dash pattern and marker shape all change from one series to the
+# next (6 dash patterns × 7 shapes: the first 42 series differ in pattern and shape).
+COLOURS = ("#005a9c", "#b34700", "#1b7f4d", "#8e3a8e", "#6b5b00", "#c0264c", "#333333")
+DASHES = ("", "9 4", "2 3", "12 3 2 3", "5 5", "14 3 2 3 2 3")
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "cross", "plus")
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: object) -> str:
+    """Escaped text, without characters XML cannot hold."""
+    return str(escape(_NOT_XML.sub("", str(value))))
+
+
+def _number(value: float) -> str:
+    """A coordinate, short."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float | None, unit: str = "%") -> str:
+    """'42 %' (rounded), '3,5 h' for small non-integers, or '–' when missing."""
+    if value is None:
+        return MISSING
+    if abs(value) >= 10 or float(value).is_integer():
+        number = f"{value:.0f}"
+    else:
+        number = f"{value:.1f}".replace(".", ",")
+    return f"{number} {unit}".strip()
+
+
+def _chart_id(kind: str, title: str, data: object) -> str:
+    digest = hashlib.sha256(repr((kind, title, data)).encode()).hexdigest()[:10]
+    return f"chart-{digest}"
+
+
+def _shorten(label: str, most: int) -> str:
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
+def _open_svg(chart_id: str, height: float, css_class: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
+        f'viewBox="0 0 {WIDTH} {_number(height)}" width="100%" '
+        f'preserveAspectRatio="xMinYMin meet" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" {FONT} font-size="13" '
+        f'fill="{TEXT_COLOUR}">'
+    ]
+
+
+def _title_and_desc(chart_id: str, title: str, desc: str) -> list[str]:
+    return [
+        f'<title id="{chart_id}-title">{_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_text(desc)}</desc>',
+        f'<text x="0" y="16" font-size="15" font-weight="bold">{_text(title)}</text>',
+    ]
+
+
+def _scale_label(value: float, unit: str) -> str:
+    return format_value(value, unit)
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, float | None]],
+    unit: str = "%",
+    max_value: float = 100,
+    *,
+    chart_id: str | None = None,
+) -> Markup:
+    """Horizontal bars with their values written out, a 0–100 % scale and a text summary."""
+    bars = [(str(label), value) for label, value in bars]
+    chart_id = chart_id or _chart_id("bar", title, bars)
+    max_value = max_value if max_value and max_value > 0 else 100
+    longest = max((len(label) for label, _ in bars), default=0)
+    label_width = min(280, max(80, 7 * longest))
+    plot_left = label_width + 12
+    plot_width = WIDTH - plot_left - 60
+    row_height, bar_height = 24, 16
+    top = 50  # title, then the upper scale labels
+    rows_bottom = top + row_height * max(len(bars), 1)
+    height = rows_bottom + 26
+
+    def x_of(value: float) -> float:
+        share = min(max(value / max_value, 0), 1)
+        return plot_left + share * plot_width
+
+    summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in bars)
+    scale = f"skala {format_value(0, unit)}–{format_value(max_value, unit)}"
+    desc = f"Liggande stapeldiagram, {scale}. {summary or 'Inga uppgifter.'}"
+    parts = _open_svg(chart_id, height, "chart chart-bar")
+    parts += _title_and_desc(chart_id, title, desc)
+    parts.append('<g aria-hidden="true">')
+    for step in SCALE_STEPS:
+        x = _number(x_of(step * max_value))
+        value = _text(_scale_label(step * max_value, unit))
+        parts.append(
+            f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{rows_bottom}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
+        for y in (top - 12, rows_bottom + 16):
+            parts.append(
+                f'<text x="{x}" y="{y}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED_COLOUR}">{value}</text>'
+            )
+    most_chars = max(8, int(label_width / 7))
+    for index, (label, value) in enumerate(bars):
+        y = top + index * row_height
+        middle = _number(y + row_height / 2 + 4)
+        parts.append("<g>")
+        parts.append(f"<title>{_text(label)}: {_text(format_value(value, unit))}</title>")
+        parts.append(
+            f'<text x="{label_width}" y="{middle}" text-anchor="end">'
+            f"{_text(_shorten(label, most_chars))}</text>"
+        )
+        if value is None:
+            parts.append(
+                f'<text x="{plot_left + 4}" y="{middle}" fill="{MUTED_COLOUR}">{MISSING}</text>'
+            )
+        else:
+            end = x_of(value)
+            bar_top = _number(y + (row_height - bar_height) / 2)
+            parts.append(
+                f'<rect x="{plot_left}" y="{bar_top}" width="{_number(end - plot_left)}" '
+                f'height="{bar_height}" fill="{BAR_COLOUR}"/>'
+            )
+            parts.append(
+                f'<text x="{_number(end + 5)}" y="{middle}" font-weight="bold">'
+                f"{_text(format_value(value, unit))}</text>"
+            )
+        parts.append("</g>")
+    if not bars:
+        parts.append(
+            f'<text x="{plot_left + 4}" y="{top + 16}" fill="{MUTED_COLOUR}">Inga uppgifter</text>'
+        )
+    parts.append(
+        f'<line x1="{plot_left}" y1="{top - 6}" x2="{plot_left}" y2="{rows_bottom}" '
+        f'stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+    )
+    parts.append("</g></svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through _text()
+
+
+def series_style(index: int) -> tuple[str, str, str]:
+    """(colour, dash pattern, marker shape) of the index-th series."""
+    return (
+        COLOURS[index % len(COLOURS)],
+        DASHES[index % len(DASHES)],
+        MARKERS[index % len(MARKERS)],
+    )
+
+
+def _marker(shape: str, x: float, y: float, colour: str, size: float = 4.5) -> str:
+    """One data point's marker, drawn around (x, y)."""
+    s = size
+    paint = f'fill="{colour}" stroke="{colour}" stroke-width="1"'
+    if shape == "circle":
+        return f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{_number(s)}" {paint}/>'
+    if shape == "square":
+        return (
+            f'<rect x="{_number(x - s)}" y="{_number(y - s)}" width="{_number(2 * s)}" '
+            f'height="{_number(2 * s)}" {paint}/>'
+        )
+    if shape in ("cross", "plus"):
+        if shape == "cross":
+            lines = ((x - s, y - s, x + s, y + s), (x - s, y + s, x + s, y - s))
+        else:
+            lines = ((x - s - 1, y, x + s + 1, y), (x, y - s - 1, x, y + s + 1))
+        return "".join(
+            f'<line x1="{_number(a)}" y1="{_number(b)}" x2="{_number(c)}" y2="{_number(d)}" '
+            f'stroke="{colour}" stroke-width="2.5"/>'
+            for a, b, c, d in lines
+        )
+    points = {
+        "triangle": ((x, y - s - 1), (x + s + 1, y + s), (x - s - 1, y + s)),
+        "triangle-down": ((x, y + s + 1), (x + s + 1, y - s), (x - s - 1, y - s)),
+        "diamond": ((x, y - s - 1), (x + s + 1, y), (x, y + s + 1), (x - s - 1, y)),
+    }[shape]
+    text = " ".join(f"{_number(px)},{_number(py)}" for px, py in points)
+    return f'<polygon points="{text}" {paint}/>'
+
+
+def _dash(pattern: str) -> str:
+    return f' stroke-dasharray="{pattern}"' if pattern else ""
+
+
+def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Move label positions apart (at least `gap`), keeping their order, within low…high."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [0.0] * len(wanted)
+    previous = low - gap
+    for i in order:
+        placed[i] = max(wanted[i], previous + gap)
+        previous = placed[i]
+    overflow = previous - high
+    if overflow > 0:
+        for i in order:
+            placed[i] -= overflow
+    return placed
+
+
+def line_chart(
+    title: str,
+    series: Sequence[tuple[str, Sequence[tuple[str, float | None]]]],
+    unit: str = "%",
+    *,
+    max_value: float | None = None,
+    chart_id: str | None = None,
+) -> Markup:
+    """Lines over labelled points (months, tertials), told apart by dash, marker and colour."""
+    series = [(str(name), [(str(x), v) for x, v in points]) for name, points in series]
+    chart_id = chart_id or _chart_id("line", title, series)
+    labels: list[str] = []
+    for _, points in series:
+        labels += [x for x, _ in points if x not in labels]
+    values = [v for _, points in series for _, v in points if v is not None]
+    if max_value is None or max_value <= 0:
+        max_value = 100 if unit == "%" else _nice_ceiling(max(values, default=0))
+    plot_left, plot_right = 52, WIDTH - 64
+    plot_top, plot_bottom = 40, 250
+    legend_top = plot_bottom + 42
+    height = legend_top + 20 * max(len(series), 1) + 6
+
+    def x_of(index: int) -> float:
+        if len(labels) <= 1:
+            return (plot_left + plot_right) / 2
+        inner = 12
+        return plot_left + inner + index * (plot_right - plot_left - 2 * inner) / (len(labels) - 1)
+
+    def y_of(value: float) -> float:
+        share = min(max(value / max_value, 0), 1)
+        return plot_bottom - share * (plot_bottom - plot_top)
+
+    summaries = []
+    for name, points in series:
+        text = ", ".join(f"{x} {format_value(v, unit)}" for x, v in points)
+        summaries.append(f"{name}: {text or 'inga uppgifter'}")
+    scale = f"skala {format_value(0, unit)}–{format_value(max_value, unit)}"
+    desc = f"Linjediagram, {scale}. " + ("; ".join(summaries) or "Inga uppgifter.")
+    parts = _open_svg(chart_id, height, "chart chart-line")
+    parts += _title_and_desc(chart_id, title, desc)
+    parts.append('<g aria-hidden="true">')
+    for step in SCALE_STEPS:
+        y = _number(y_of(step * max_value))
+        parts.append(
+            f'<line x1="{plot_left}" y1="{y}" x2="{plot_right}" y2="{y}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{plot_left - 6}" y="{_number(float(y) + 4)}" text-anchor="end" '
+            f'font-size="11" fill="{MUTED_COLOUR}">{_text(format_value(step * max_value, unit))}'
+            "</text>"
+        )
+    step = max(1, math.ceil(len(labels) * 58 / (plot_right - plot_left)))
+    for index, label in enumerate(labels):
+        x = _number(x_of(index))
+        parts.append(
+            f'<line x1="{x}" y1="{plot_bottom}" x2="{x}" y2="{plot_bottom + 4}" '
+            f'stroke="{MUTED_COLOUR}" stroke-width="1"/>'
+        )
+        if (len(labels) - 1 - index) % step == 0:
+            parts.append(
+                f'<text x="{x}" y="{plot_bottom + 18}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED_COLOUR}">{_text(label)}</text>'
+            )
+    ends = []
+    for number, (name, points) in enumerate(series):
+        colour, dash, shape = series_style(number)
+        where = {x: v for x, v in points}
+        placed = [(labels.index(x), where[x]) for x in labels if where.get(x) is not None]
+        parts.append(f'<g class="series-{number + 1}">')
+        run: list[tuple[float, float]] = []
+        previous_index = None
+        for index, value in placed + [(None, None)]:
+            if previous_index is None or index != previous_index + 1:  # a gap ends the run
+                if len(run) > 1:
+                    path = " ".join(f"{_number(px)},{_number(py)}" for px, py in run)
+                    parts.append(
+                        f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                        f'stroke-width="2.5"{_dash(dash)}/>'
+                    )
+                run = []
+            if index is not None:
+                run.append((x_of(index), y_of(value)))
+            previous_index = index
+        for index, value in placed:
+            x, y = x_of(index), y_of(value)
+            parts.append(
+                f"<g><title>{_text(name)}, {_text(labels[index])}: "
+                f"{_text(format_value(value, unit))}</title>{_marker(shape, x, y, colour)}</g>"
+            )
+        parts.append("</g>")
+        if placed:
+            last_index, last_value = placed[-1]
+            ends.append((x_of(last_index), y_of(last_value), last_value, colour))
+    label_ys = _spread([y for _, y, _, _ in ends], 14, plot_top, plot_bottom + 4)
+    for (x, _, value, colour), y in zip(ends, label_ys, strict=True):
+        parts.append(
+            f'<text x="{_number(x + 9)}" y="{_number(y + 4)}" font-weight="bold" '
+            f'fill="{colour}">{_text(format_value(value, unit))}</text>'
+        )
+    parts.append(
+        f'<line x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" y2="{plot_bottom}" '
+        f'stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+    )
+    for number, (name, _) in enumerate(series):
+        colour, dash, shape = series_style(number)
+        y = legend_top + 20 * number
+        parts.append(
+            f'<line x1="{plot_left}" y1="{y}" x2="{plot_left + 36}" y2="{y}" stroke="{colour}" '
+            f'stroke-width="2.5"{_dash(dash)}/>'
+        )
+        parts.append(_marker(shape, plot_left + 18, y, colour))
+        parts.append(f'<text x="{plot_left + 46}" y="{y + 4}">{_text(name)}</text>')
+    if not series:
+        parts.append(
+            f'<text x="{plot_left}" y="{legend_top + 4}" fill="{MUTED_COLOUR}">'
+            "Inga uppgifter</text>"
+        )
+    parts.append("</g></svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through _text()
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^n that is at least value (1 for nothing)."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= value:
+            return factor * power
+    return 10 * power
