@@ -60,6 +60,21 @@ def _free_changed_emails(changed: pd.DataFrame) -> None:
         )
 
 
+def _person_values(row, number_to_id: dict[str, int]) -> dict:
+    """The users-table values of a roster row (an active person)."""
+    return {
+        "employee_number": row.employee_number,
+        "email": row.email,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "employed_from": row.employed_from or None,
+        "unit_id": int(row.unit_id),
+        "manager_id": number_to_id.get(row.manager_number),
+        "close_to_residents": bool(row.close_to_residents),
+        "active": True,
+    }
+
+
 def _insert_new_people(new: pd.DataFrame, number_to_id: dict[str, int]) -> None:
     """Insert new people chef-first (a level at a time), so each row gets its manager_id."""
     pending = new
@@ -67,18 +82,7 @@ def _insert_new_people(new: pd.DataFrame, number_to_id: dict[str, int]) -> None:
         ready = pending[pending["manager_number"].map(lambda m: m == "" or m in number_to_id)]
         assert len(ready), "validation refuses chef chains that go round in a circle"
         rows = [
-            {
-                "employee_number": row.employee_number,
-                "email": row.email,
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "employed_from": row.employed_from or None,
-                "unit_id": int(row.unit_id),
-                "manager_id": number_to_id.get(row.manager_number),
-                "close_to_residents": bool(row.close_to_residents),
-                "active": True,
-                "session_token": new_session_token(),
-            }
+            _person_values(row, number_to_id) | {"session_token": new_session_token()}
             for row in ready.itertuples(index=False)
         ]
         insert_rows(User.__table__, rows)
@@ -96,18 +100,7 @@ def _insert_new_people(new: pd.DataFrame, number_to_id: dict[str, int]) -> None:
 def _update_changed_people(changed: pd.DataFrame, number_to_id: dict[str, int]) -> None:
     """Write every field of the people whose row differs (few, even on a big re-import)."""
     updates = [
-        {
-            "id": int(row.user_id),
-            "employee_number": row.employee_number,
-            "email": row.email,
-            "first_name": row.first_name,
-            "last_name": row.last_name,
-            "employed_from": row.employed_from or None,
-            "unit_id": int(row.unit_id),
-            "manager_id": number_to_id.get(row.manager_number),
-            "close_to_residents": bool(row.close_to_residents),
-            "active": True,
-        }
+        _person_values(row, number_to_id) | {"id": int(row.user_id)}
         for row in changed.itertuples(index=False)
     ]
     if updates:

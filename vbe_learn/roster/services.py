@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import select
 
 from ..extensions import db
@@ -17,14 +18,21 @@ from .validation import Problems, validate_completions, validate_roster
 log = logging.getLogger(__name__)
 
 
-def plan_roster_file(data: bytes, filename: str, as_of: date) -> RosterPlan | Problems:
-    """Read, validate and plan a roster file; Problems when it must be refused."""
+def _read(data: bytes, filename: str) -> pd.DataFrame | Problems:
+    """The file as a table, or the reason it cannot be read."""
     try:
-        frame = read_table(data, filename)
+        return read_table(data, filename)
     except UnreadableFile as error:
         problems = Problems()
         problems.add(None, str(error))
         return problems
+
+
+def plan_roster_file(data: bytes, filename: str, as_of: date) -> RosterPlan | Problems:
+    """Read, validate and plan a roster file; Problems when it must be refused."""
+    frame = _read(data, filename)
+    if isinstance(frame, Problems):
+        return frame
     roster, problems = validate_roster(frame)
     if problems:
         return problems
@@ -56,12 +64,9 @@ def import_completions_file(
     data: bytes, filename: str, course: Course, actor: User | None
 ) -> CompletionImportResult | Problems:
     """Bring in completions from the earlier platform, marked as imported; idempotent."""
-    try:
-        frame = read_table(data, filename)
-    except UnreadableFile as error:
-        problems = Problems()
-        problems.add(None, str(error))
-        return problems
+    frame = _read(data, filename)
+    if isinstance(frame, Problems):
+        return frame
     table, problems = validate_completions(frame)
     if problems:
         return problems
