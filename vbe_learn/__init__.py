@@ -40,6 +40,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .certificates import bp as certificates_bp
     from .cli import register_commands
     from .errors import register_error_handlers
+    from .exports import bp as exports_bp
     from .followup import bp as followup_bp
     from .learning import bp as learning_bp
     from .roster import bp as roster_bp
@@ -50,6 +51,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(roster_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(exports_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -4,6 +4,7 @@ from flask import Flask
 
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
+from .exports.cli import export_cli, report_cli
 from .roster.cli import completions_cli, roster_cli
 from .users_cli import users_cli
 
@@ -15,3 +16,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(roster_cli)
     app.cli.add_command(completions_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(report_cli)

@@ -8,7 +8,7 @@
 
 import sqlite3
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -40,8 +40,11 @@ def _begin_sqlite_transaction(connection) -> None:
 
 
 def _is_read_only_request() -> bool:
-    """GET requests never change state, so their transactions need no write lock."""
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    """GET requests never change state, so their transactions need no write lock; nor does
+    anything after a request's one commit (e.g. the query behind a streamed download)."""
+    if not has_request_context():
+        return False
+    return request.method in READ_ONLY_METHODS or g.get("_request_committed", False)
 
 
 def init_app(app: Flask) -> None:
@@ -51,6 +54,7 @@ def init_app(app: Flask) -> None:
     def commit_request(response: Response) -> Response:
         if response.status_code < 400:
             db.session.commit()
+            g._request_committed = True
         else:
             db.session.rollback()
         return response

@@ -73,9 +73,12 @@ def reach_of(user: User) -> Reach:
     return cache[user.id]
 
 
-def team_ids(manager_id: int):
-    """A select of the ids of everyone below a chef, at every level (recursive)."""
-    below = select(User.id).where(User.manager_id == manager_id).cte("team", recursive=True)
+def team_ids(manager_id: int, name: str = "team"):
+    """A select of the ids of everyone below a chef, at every level (recursive).
+
+    `name` names the CTE, so that one query can hold two such chains.
+    """
+    below = select(User.id).where(User.manager_id == manager_id).cte(name, recursive=True)
     deeper = aliased(User)
     below = below.union_all(select(deeper.id).where(deeper.manager_id == below.c.id))
     return select(below.c.id)

@@ -4,19 +4,29 @@ which wrong option people choose most — aggregates only, computed in SQL (two 
 For a course version and (optionally) some förvaltningar, per question:
 
     first attempts   answers to the question in learners' first attempt at the module's
-                     knowledge check (attempt number 1 of the enrollment, submitted)
+                     knowledge check (attempt number 1 of an enrollment, submitted)
     right first time the share of those answers that were right
     usual wrong      the wrong option chosen most often over every submitted attempt
 
 A learner counts in the förvaltning of the enhet they work in today (users.unit_id).
-Figures about fewer than MIN_GROUP people are withheld (None, shown as "–"), so nobody's
-own answers can be read off the page; nothing about a single person leaves this module.
+
+Small groups: both figures of a question are withheld (None, shown as "–") unless at least
+MIN_GROUP first attempts answered it. Each first attempt is a different learner (one
+attempt number 1 per module and enrollment; a question is shown at most once per attempt;
+only someone who renews on the same version counts once per enrollment), and everyone
+who answered it in a first attempt is among those counted for the usual wrong answer, so
+no figure describes fewer than MIN_GROUP people. Nothing about one person leaves here.
+
+Answers exist only for submitted attempts: learning/services/attempts.submit_attempt writes
+them in the transaction that closes the attempt, and nothing else writes them. The
+whole-city count of wrong options relies on that and reads answer_choices alone (an
+index-only count per option) instead of joining 1.9 M choices to answers and attempts.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import (
@@ -78,25 +88,23 @@ def question_analysis(
 ) -> list[QuestionStat]:
     """Every question of a version with its aggregates (None = the whole city), in two queries."""
     learners = _learners_in(administration_ids)
-    modules = select(Module.id).where(Module.version_id == version_id)
-    first = Attempt.number == 1
-    answered = (
+    first_attempts = (
         select(
             AttemptAnswer.question_id,
-            func.count(case((first, 1))).label("first_attempts"),
-            func.sum(case((and_(first, AttemptAnswer.is_correct), 1), else_=0)).label(
-                "first_correct"
-            ),
-            func.count(distinct(case((first, Attempt.user_id)))).label("first_people"),
-            func.count(distinct(Attempt.user_id)).label("people"),
+            func.count().label("answers"),
+            func.sum(case((AttemptAnswer.is_correct, 1), else_=0)).label("correct"),
         )
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(Attempt.module_id.in_(modules), Attempt.submitted_at.is_not(None))
+        .where(
+            Attempt.module_id.in_(select(Module.id).where(Module.version_id == version_id)),
+            Attempt.number == 1,
+            Attempt.submitted_at.is_not(None),
+        )
         .group_by(AttemptAnswer.question_id)
     )
     if learners is not None:
-        answered = answered.where(learners)
-    answered = answered.subquery("answered")
+        first_attempts = first_attempts.where(learners)
+    first_attempts = first_attempts.subquery("first_attempts")
     rows = db.session.execute(
         select(
             Module.position,
@@ -104,22 +112,19 @@ def question_analysis(
             Question.id,
             Question.key,
             Question.prompt,
-            answered.c.first_attempts,
-            answered.c.first_correct,
-            answered.c.first_people,
-            answered.c.people,
+            first_attempts.c.answers,
+            first_attempts.c.correct,
         )
         .join(Module, Module.id == Question.module_id)
-        .outerjoin(answered, answered.c.question_id == Question.id)
+        .outerjoin(first_attempts, first_attempts.c.question_id == Question.id)
         .where(Module.version_id == version_id)
         .order_by(Module.position, Question.position)
     ).all()
-    wrong = _most_chosen_wrong_options(modules, learners)
+    wrong = _most_chosen_wrong_options(version_id, learners)
     stats = []
-    for position, title, question_id, key, prompt, firsts, correct, first_people, people in rows:
-        shown_first = (first_people or 0) >= MIN_GROUP
-        text, count = wrong.get(question_id, (None, None))
-        shown_wrong = (people or 0) >= MIN_GROUP
+    for position, title, question_id, key, prompt, answers, correct in rows:
+        shown = (answers or 0) >= MIN_GROUP
+        text, count = wrong.get(question_id, (None, None)) if shown else (None, None)
         stats.append(
             QuestionStat(
                 module_position=position,
@@ -127,49 +132,60 @@ def question_analysis(
                 question_id=question_id,
                 key=key,
                 prompt=prompt,
-                first_attempts=firsts or 0,
-                first_correct=(correct or 0) if shown_first else None,
-                wrong_option=text if shown_wrong else None,
-                wrong_count=count if shown_wrong else None,
+                first_attempts=answers or 0,
+                first_correct=(correct or 0) if shown else None,
+                wrong_option=text,
+                wrong_count=count,
             )
         )
     return stats
 
 
-def _most_chosen_wrong_options(modules, learners) -> dict[int, tuple[str, int]]:
+def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str, int]]:
     """{question id: (text, times chosen)} of each question's most chosen wrong option."""
-    chosen = (
-        select(AnswerChoice.option_id, func.count().label("chosen"))
-        .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .join(Option, Option.id == AnswerChoice.option_id)
-        .where(
-            Attempt.module_id.in_(modules),
-            Attempt.submitted_at.is_not(None),
-            Option.is_correct.is_(False),
-        )
-        .group_by(AnswerChoice.option_id)
+    wrong_options = (
+        select(Option.id, Option.question_id, Option.text, Option.position)
+        .join(Question, Question.id == Option.question_id)
+        .join(Module, Module.id == Question.module_id)
+        .where(Module.version_id == version_id, Option.is_correct.is_(False))
     )
-    if learners is not None:
-        chosen = chosen.where(learners)
-    chosen = chosen.subquery("chosen")
-    ranked = (
-        select(
-            Option.question_id,
-            Option.text,
-            chosen.c.chosen,
-            func.row_number()
-            .over(
-                partition_by=Option.question_id,
-                order_by=(chosen.c.chosen.desc(), Option.position),
-            )
-            .label("rank"),
+    if learners is None:  # the whole city: one index-only count per option
+        times_chosen = (
+            select(func.count())
+            .where(AnswerChoice.option_id == Option.id)
+            .correlate(Option)
+            .scalar_subquery()
         )
-        .join(chosen, chosen.c.option_id == Option.id)
-        .subquery("ranked")
-    )
+        counted = wrong_options.add_columns(times_chosen.label("chosen")).subquery("counted")
+    else:  # some förvaltningar: from their learners' attempts to the options they chose
+        chosen = (
+            select(AnswerChoice.option_id, func.count().label("chosen"))
+            .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(learners, Attempt.submitted_at.is_not(None))
+            .group_by(AnswerChoice.option_id)
+            .subquery("chosen")
+        )
+        counted = (
+            wrong_options.add_columns(chosen.c.chosen)
+            .join(chosen, chosen.c.option_id == Option.id)
+            .subquery("counted")
+        )
+    ranked = select(
+        counted.c.question_id,
+        counted.c.text,
+        counted.c.chosen,
+        func.row_number()
+        .over(
+            partition_by=counted.c.question_id,
+            order_by=(counted.c.chosen.desc(), counted.c.position),
+        )
+        .label("rank"),
+    ).subquery("ranked")
     rows = db.session.execute(
-        select(ranked.c.question_id, ranked.c.text, ranked.c.chosen).where(ranked.c.rank == 1)
+        select(ranked.c.question_id, ranked.c.text, ranked.c.chosen).where(
+            ranked.c.rank == 1, ranked.c.chosen > 0
+        )
     )
     return {question_id: (text, count) for question_id, text, count in rows}
 

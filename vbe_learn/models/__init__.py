@@ -1,6 +1,7 @@
 """Every model, importable from one place."""
 
 from .course import Course, CourseVersion, Module, Option, Page, Question
+from .exports import ExportLog
 from .org import Administration, Department, RoleAssignment, Unit, User
 from .progress import (
     AnswerChoice,
@@ -22,6 +23,7 @@ __all__ = [
     "CourseVersion",
     "Department",
     "Enrollment",
+    "ExportLog",
     "HeadcountSnapshot",
     "Module",
     "Option",

@@ -1,0 +1,478 @@
+"""Deltagarlistor and samlad bild: columns, formats, formula safety, the log and reach.
+
+The city (as in test_permissions): förvaltning A with enheter A1 and A2, förvaltning B
+with B1; chef A over worker A1 and sub-chef A2 (over worker A2); chef B over worker B1;
+a samordnare for A, a central samordnare, an admin. Worker A1 is called
+`=HYPERLINK("http://x")` `+1` and has a completion; worker B1 has one too.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from tests.factories import course, make_unit, make_user
+from vbe_learn.extensions import db
+from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
+from vbe_learn.followup.rates import rates
+from vbe_learn.followup.services import validity_years
+from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.models import Completion, Enrollment, ExportLog, RoleAssignment, User
+
+HOSTILE_FIRST, HOSTILE_LAST = '=HYPERLINK("http://x")', "+1"
+XLSX_URL = "/uppfoljning/export/deltagarlista.xlsx"
+CSV_URL = "/uppfoljning/export/deltagarlista.csv"
+TODAY = date.today()
+COMPLETED_ON = TODAY - timedelta(days=40)
+
+
+@dataclass
+class City:
+    """Ids of the förvaltningar and enheter, and the people."""
+
+    admin_a: int
+    admin_b: int
+    unit_a1: int
+    unit_a2: int
+    unit_b1: int
+    people: dict[str, User]
+
+
+def complete(user: User, on: date, score: int) -> None:
+    db.session.add(
+        Completion(
+            user_id=user.id,
+            course_id=course().id,
+            course_version_id=course().current_version_id,
+            completed_on=on,
+            score_percent=score,
+            certificate_code=new_certificate_code(),
+        )  # fmt: skip
+    )
+
+
+@pytest.fixture
+def city() -> City:
+    a1 = make_unit("Förvaltning A", "Enhet A1")
+    a2 = make_unit("Förvaltning A", "Enhet A2")
+    b1 = make_unit("Förvaltning B", "Enhet B1")
+    p = {}
+    p["chef_a"] = make_user(email="chef.a@test.se", unit=a1, employee_number="E100")
+    p["worker_a1"] = make_user(
+        email="worker.a1@test.se",
+        unit=a1,
+        manager=p["chef_a"],
+        first_name=HOSTILE_FIRST,
+        last_name=HOSTILE_LAST,
+        employee_number="E101",
+    )
+    p["subchef_a2"] = make_user(email="subchef.a2@test.se", unit=a2, manager=p["chef_a"])
+    p["worker_a2"] = make_user(email="worker.a2@test.se", unit=a2, manager=p["subchef_a2"])
+    p["chef_b"] = make_user(email="chef.b@test.se", unit=b1)
+    p["worker_b1"] = make_user(email="worker.b1@test.se", unit=b1, manager=p["chef_b"])
+    p["samordnare_a"] = make_user(email="samordnare.a@test.se", unit=a1)
+    p["central"] = make_user(email="central@test.se")
+    p["admin"] = make_user(email="admin@test.se")
+    p["gone"] = make_user(email="gone@test.se", unit=a1, active=False, placed=False)
+    admin_a = a1.department.administration_id
+    db.session.add_all(
+        [
+            RoleAssignment(
+                user_id=p["samordnare_a"].id, role="samordnare", administration_id=admin_a
+            ),
+            RoleAssignment(user_id=p["central"].id, role="central_samordnare"),
+            RoleAssignment(user_id=p["admin"].id, role="admin"),
+        ]  # fmt: skip
+    )
+    complete(p["worker_a1"], COMPLETED_ON, 85)
+    complete(p["worker_b1"], TODAY - timedelta(days=5), 100)
+    db.session.add(
+        Enrollment(
+            user_id=p["worker_a2"].id,
+            course_id=course().id,
+            course_version_id=course().current_version_id,
+        )  # fmt: skip
+    )
+    db.session.commit()
+    return City(admin_a, b1.department.administration_id, a1.id, a2.id, b1.id, p)
+
+
+def login(auth, city: City, who: str) -> None:
+    response = auth.login(city.people[who].email)
+    assert response.status_code == 302
+
+
+def download(client, url: str, data: dict | None = None):
+    """POST and read the whole body, then close the response (as a WSGI server does)."""
+    with client.post(url, data=data or {}) as response:
+        response.get_data()
+    return response
+
+
+def read_xlsx(response):
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return openpyxl.load_workbook(io.BytesIO(response.data)).active
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    return list(
+        csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+
+
+def emails(rows) -> set[str]:
+    """The E-post column (index 3) of data rows."""
+    return {row[3] for row in rows}
+
+
+def xlsx_rows(sheet) -> list[tuple]:
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=2)]
+
+
+def last_log() -> ExportLog:
+    return db.session.scalars(select(ExportLog).order_by(ExportLog.id.desc())).first()
+
+
+# --- format ---------------------------------------------------------------------------
+
+
+def test_xlsx_columns_types_and_no_formulas(client, auth, city):
+    login(auth, city, "central")
+    sheet = read_xlsx(download(client, XLSX_URL, data={}))
+    header = next(sheet.iter_rows(max_row=1))
+    assert tuple(cell.value for cell in header) == PARTICIPANT_COLUMNS
+    assert all(cell.font.b for cell in header)
+    assert sheet.freeze_panes == "A2"
+    rows = xlsx_rows(sheet)
+    assert sheet.auto_filter.ref == f"A1:M{len(rows) + 1}"
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert sheet.column_dimensions["D"].width >= 30  # E-post is wide
+    hostile = next(row for row in sheet.iter_rows(min_row=2) if row[3].value == "worker.a1@test.se")
+    by_header = dict(zip(PARTICIPANT_COLUMNS, hostile, strict=True))
+    assert by_header["Förnamn"].value == "'" + HOSTILE_FIRST
+    assert by_header["Efternamn"].value == "'" + HOSTILE_LAST
+    assert by_header["Förnamn"].data_type == "s" and by_header["Efternamn"].data_type == "s"
+    assert by_header["Anställningsnummer"].value == "E101"
+    assert by_header["Förvaltning"].value == "Förvaltning A"
+    assert by_header["Enhet"].value == "Enhet A1"
+    assert by_header["Chef"].value == "Test " + city.people["chef_a"].last_name
+    assert by_header["Status"].value == "Genomförd"
+    assert by_header["Genomförd datum"].is_date
+    assert by_header["Genomförd datum"].value.date() == COMPLETED_ON
+    assert by_header["Genomförd datum"].number_format == "yyyy-mm-dd"
+    assert by_header["Resultat (%)"].value == 85 and by_header["Resultat (%)"].data_type == "n"
+    assert by_header["Kursversion"].data_type == "s" and len(by_header["Kursversion"].value) == 8
+    years = validity_years("grundutbildning")
+    assert by_header["Giltig till"].value.date() == valid_until(COMPLETED_ON, years)
+    statuses = {row[3]: row[8] for row in rows}
+    assert statuses["worker.a2@test.se"] == "Påbörjad"
+    assert statuses["chef.b@test.se"] == "Ej påbörjad"
+    assert "gone@test.se" not in statuses  # inactive people are not listed
+
+
+def test_csv_bom_separator_iso_dates_and_neutralised(client, auth, city):
+    login(auth, city, "central")
+    response = download(client, CSV_URL, data={})
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.data[3:].startswith("Anställningsnummer;Förnamn;".encode())
+    rows = read_csv(response)
+    assert tuple(rows[0]) == PARTICIPANT_COLUMNS
+    hostile = next(row for row in rows[1:] if row[3] == "worker.a1@test.se")
+    assert hostile[:3] == ["E101", "'" + HOSTILE_FIRST, "'" + HOSTILE_LAST]
+    assert hostile[8:11] == ["Genomförd", COMPLETED_ON.isoformat(), "85"]
+    years = validity_years("grundutbildning")
+    assert hostile[12] == valid_until(COMPLETED_ON, years).isoformat()
+    not_started = next(row for row in rows[1:] if row[3] == "chef.b@test.se")
+    assert not_started[9:] == ["", "", "", ""]
+
+
+# --- the log --------------------------------------------------------------------------
+
+
+def test_each_export_is_logged_with_actor_filters_and_rows(client, auth, city):
+    login(auth, city, "samordnare_a")
+    sheet = read_xlsx(
+        download(
+            client, XLSX_URL, data={"administration": str(city.admin_a), "status": "genomförd"}
+        )
+    )
+    rows = xlsx_rows(sheet)
+    assert emails(rows) == {"worker.a1@test.se"}
+    entry = last_log()
+    assert entry.actor_id == city.people["samordnare_a"].id
+    assert (entry.kind, entry.format, entry.row_count) == ("participants", "xlsx", 1)
+    filters = json.loads(entry.filters)
+    assert filters["administration_id"] == city.admin_a
+    assert filters["administration"] == "Förvaltning A"
+    assert filters["status"] == "genomförd" and filters["scope"] == "reach"
+    assert entry.created_at is not None
+
+    rows = read_csv(download(client, CSV_URL, data={"unit": str(city.unit_a2)}))
+    entry = last_log()
+    assert (entry.format, entry.row_count) == ("csv", len(rows) - 1) and len(rows) - 1 == 2
+    assert json.loads(entry.filters)["unit"] == "Enhet A2"
+
+
+def test_an_invalid_form_exports_and_logs_nothing(client, auth, city):
+    login(auth, city, "central")
+    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    response = client.post(
+        XLSX_URL, data={"completed_from": "2025-05-01", "completed_to": "2025-04-01"}
+    )
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Slutdatumet är före startdatumet." in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+
+
+def test_export_log_page_is_for_admins(client, auth, city):
+    login(auth, city, "central")
+    download(client, CSV_URL, data={"status": "ej-påbörjad"}).get_data()
+    auth.logout()
+    login(auth, city, "admin")
+    html = client.get("/admin/exporter").get_data(as_text=True)
+    assert "central@test.se" in html and "Deltagarlista" in html and "ej-påbörjad" in html
+    auth.logout()
+    for who in ("central", "samordnare_a", "chef_a", "worker_a1"):
+        login(auth, city, who)
+        assert client.get("/admin/exporter").status_code == 404
+        auth.logout()
+
+
+# --- filters --------------------------------------------------------------------------
+
+
+def test_status_and_completion_period_filters(client, auth, city):
+    login(auth, city, "central")
+
+    def exported(**data):
+        return emails(read_csv(download(client, CSV_URL, data=data))[1:])
+
+    assert exported(status="påbörjad") == {"worker.a2@test.se"}
+    assert exported(status="genomförd") == {"worker.a1@test.se", "worker.b1@test.se"}
+    start, end = COMPLETED_ON.isoformat(), (COMPLETED_ON + timedelta(days=1)).isoformat()
+    assert exported(completed_from=start, completed_to=end) == {"worker.a1@test.se"}
+    assert exported(completed_from=(COMPLETED_ON + timedelta(days=1)).isoformat()) == {
+        "worker.b1@test.se"
+    }
+    assert exported(unit=str(city.unit_b1), status="ej-påbörjad") == {"chef.b@test.se"}
+
+
+# --- reach ----------------------------------------------------------------------------
+
+
+def test_a_chefs_export_is_their_team(client, auth, city):
+    login(auth, city, "chef_a")
+    page = client.get("/uppfoljning/export").get_data(as_text=True)
+    assert "Mitt team" in page and "Förvaltning B" not in page
+    assert "Samlad bild" not in page
+    rows = xlsx_rows(read_xlsx(download(client, XLSX_URL, data={"administration": "team"})))
+    assert emails(rows) == {"worker.a1@test.se", "subchef.a2@test.se", "worker.a2@test.se"}
+    assert json.loads(last_log().filters)["scope"] == "team"
+    sub = read_csv(
+        download(client, CSV_URL, data={"administration": "team", "unit": str(city.unit_a2)})
+    )
+    assert emails(sub[1:]) == {"subchef.a2@test.se", "worker.a2@test.se"}
+
+
+def test_a_samordnares_export_is_their_forvaltning(client, auth, city):
+    login(auth, city, "samordnare_a")
+    page = client.get("/uppfoljning/export").get_data(as_text=True)
+    assert "Förvaltning A" in page and "Förvaltning B" not in page and "Enhet B1" not in page
+    rows = read_csv(download(client, CSV_URL, data={}))[1:]
+    assert {row[4] for row in rows} == {"Förvaltning A"}
+    assert emails(rows) == {
+        "chef.a@test.se",
+        "worker.a1@test.se",
+        "subchef.a2@test.se",
+        "worker.a2@test.se",
+        "samordnare.a@test.se",
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "data"),
+    [
+        ("samordnare_a", {"administration": "{B}"}),
+        ("samordnare_a", {"unit": "{B1}"}),
+        ("samordnare_a", {"administration": "999999"}),
+        ("samordnare_a", {"administration": "team"}),  # not anyone's chef
+        ("samordnare_a", {"administration": "x1"}),
+        ("central", {"administration": "99999999999999999999"}),
+        ("central", {"unit": "-1"}),
+        ("chef_a", {"administration": "{A}"}),
+        ("chef_a", {"unit": "{B1}"}),
+        ("chef_b", {"administration": "team", "unit": "{A1}"}),
+        ("worker_a1", {}),
+        ("admin", {}),
+    ],
+)
+def test_outside_reach_is_404(client, auth, city, who, data):
+    ids = {"A": city.admin_a, "B": city.admin_b, "A1": city.unit_a1, "B1": city.unit_b1}
+    login(auth, city, who)
+    form = {key: value.format(**ids) for key, value in data.items()}
+    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    for url in (XLSX_URL, CSV_URL):
+        assert client.post(url, data=form).status_code == 404
+    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+
+
+def test_the_export_page_is_for_follow_up_roles(client, auth, city):
+    for who, expected in (("worker_a1", 404), ("admin", 404), ("chef_a", 200), ("central", 200)):
+        login(auth, city, who)
+        assert client.get("/uppfoljning/export").status_code == expected
+        auth.logout()
+
+
+def test_the_summary_is_for_the_central_samordnare_only(client, auth, city):
+    for who in ("samordnare_a", "chef_a", "worker_a1", "admin"):
+        login(auth, city, who)
+        assert download(client, "/uppfoljning/export/samlad-bild.xlsx", data={}).status_code == 404
+        auth.logout()
+    login(auth, city, "central")
+    assert "Samlad bild" in client.get("/uppfoljning/export").get_data(as_text=True)
+
+
+# --- samlad bild: the same numbers as rates() -----------------------------------------
+
+
+def expected_summary(day: date) -> dict[str, tuple[int, int, float]]:
+    years = validity_years("grundutbildning")
+    return {
+        r.name: (r.headcount, r.completed, r.share) for r in rates([day], "administration", years)
+    }
+
+
+def test_summary_xlsx_and_csv_equal_rates(client, auth, city):
+    expected = expected_summary(TODAY)
+    assert expected["Förvaltning A"] == (5, 1, 0.2)
+    assert expected["Förvaltning B"] == (2, 1, 0.5)
+    login(auth, city, "central")
+    sheet = read_xlsx(download(client, "/uppfoljning/export/samlad-bild.xlsx", data={}))
+    assert [c.value for c in sheet[1]] == [
+        "Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda",
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "A2"
+    found = {row[0]: row[1:] for row in xlsx_rows(sheet)}
+    assert found.keys() == expected.keys()
+    for name, (headcount, completed, share) in expected.items():
+        assert found[name][:2] == (headcount, completed)
+        assert found[name][2] == pytest.approx(share)
+    assert sheet["D2"].number_format == "0.0%"
+    entry = last_log()
+    assert (entry.kind, entry.format, entry.row_count) == ("summary", "xlsx", len(expected))
+    assert json.loads(entry.filters) == {"as_of": TODAY.isoformat()}
+
+    earlier = COMPLETED_ON - timedelta(days=1)  # before worker A1's completion
+    rows = read_csv(
+        download(client, "/uppfoljning/export/samlad-bild.csv", data={"as_of": earlier.isoformat()})
+    )
+    assert rows[0] == ["Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda"]
+    then = expected_summary(earlier)
+    assert then["Förvaltning A"][1] == 0
+    for name, headcount, completed, share in rows[1:]:
+        assert (int(headcount), int(completed)) == then[name][:2]
+        assert float(share.replace(",", ".")) == pytest.approx(then[name][2], abs=5e-5)
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_cli_export_participants_with_administration(runner, city, tmp_path):
+    output = tmp_path / "b.csv"
+    result = runner.invoke(
+        args=[
+            "export",
+            "participants",
+            "--administration",
+            "Förvaltning B",
+            "--format",
+            "csv",
+            "--output",
+            str(output),
+        ]  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    data = output.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert tuple(rows[0]) == PARTICIPANT_COLUMNS
+    assert emails(rows[1:]) == {"chef.b@test.se", "worker.b1@test.se"}
+    entry = last_log()
+    assert entry.actor_id is None and entry.row_count == 2
+    assert json.loads(entry.filters) == {
+        "administration": "Förvaltning B",
+        "administration_id": city.admin_b,
+        "scope": "all",
+    }
+
+
+def test_cli_export_xlsx_with_filters_has_full_reach(runner, city, tmp_path):
+    output = tmp_path / "lista.xlsx"
+    result = runner.invoke(
+        args=["export", "participants", "--status", "genomförd", "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(output).active
+    assert emails(xlsx_rows(sheet)) == {"worker.a1@test.se", "worker.b1@test.se"}
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    result = runner.invoke(
+        args=[
+            "export",
+            "participants",
+            "--unit",
+            "Enhet A2",
+            "--from",
+            COMPLETED_ON.isoformat(),
+            "--output",
+            str(tmp_path / "tom.csv"),
+        ]  # fmt: skip
+    )
+    assert result.exit_code == 0 and "(0 rader)" in result.output
+
+
+def test_cli_refuses_unknown_administration_and_bad_format(runner, city, tmp_path):
+    result = runner.invoke(
+        args=[
+            "export",
+            "participants",
+            "--administration",
+            "Finns ej",
+            "--output",
+            str(tmp_path / "x.csv"),
+        ]  # fmt: skip
+    )
+    assert result.exit_code != 0 and "Förvaltningen finns inte" in result.output
+    result = runner.invoke(args=["export", "participants", "--output", str(tmp_path / "x.txt")])
+    assert result.exit_code != 0
+
+
+def test_cli_report_summary_equals_rates(runner, city, tmp_path):
+    day = TODAY - timedelta(days=10)
+    expected = expected_summary(day)
+    csv_path, xlsx_path = tmp_path / "s.csv", tmp_path / "s.xlsx"
+    for path in (csv_path, xlsx_path):
+        result = runner.invoke(
+            args=["report", "summary", "--as-of", day.isoformat(), "--output", str(path)]
+        )
+        assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8-sig"), newline=""), delimiter=";"))
+    from_csv = {name: (int(h), int(c), float(s.replace(",", "."))) for name, h, c, s in rows[1:]}
+    from_xlsx = {r[0]: r[1:] for r in xlsx_rows(openpyxl.load_workbook(xlsx_path).active)}
+    assert from_csv.keys() == from_xlsx.keys() == expected.keys()
+    for name, (headcount, completed, share) in expected.items():
+        assert from_csv[name][:2] == from_xlsx[name][:2] == (headcount, completed)
+        assert from_csv[name][2] == pytest.approx(share, abs=5e-5)
+        assert from_xlsx[name][2] == pytest.approx(share)
+    entry = last_log()
+    assert (entry.kind, entry.actor_id, entry.format) == ("summary", None, "xlsx")

@@ -1,0 +1,11 @@
+"""Deltagarlistor and the samlad bild as XLSX or CSV, from the pages and the command line.
+
+Pages: /uppfoljning/export (the form and the downloads) and /admin/exporter (the export
+log, admins). Every export is logged (models/exports.py).
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("exports", __name__)
+
+from . import views  # noqa: E402,F401

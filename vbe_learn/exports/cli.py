@@ -1,0 +1,97 @@
+"""`flask export participants` and `flask report summary`: operator tools with full reach."""
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select, true
+
+from ..extensions import db
+from ..followup.services import validity_years
+from ..models import Administration, Unit
+from .participants import STATUS_SLUGS, ParticipantFilters
+from .services import CSV, XLSX, participants_csv, participants_xlsx, summary_file
+
+export_cli = AppGroup("export", help="Deltagarlistor som XLSX eller CSV.")
+report_cli = AppGroup("report", help="Samlad bild per förvaltning som XLSX eller CSV.")
+
+DATE = click.DateTime(["%Y-%m-%d"])
+FORMAT = click.Choice([XLSX, CSV])
+OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+def _format(file_format: str | None, output: Path) -> str:
+    chosen = file_format or output.suffix.lower().lstrip(".")
+    if chosen not in (XLSX, CSV):
+        raise click.UsageError("Ange --format xlsx eller csv (eller en fil som slutar på dem).")
+    return chosen
+
+
+def _years() -> int:
+    return validity_years(current_app.config["DEFAULT_COURSE"])
+
+
+@export_cli.command("participants")
+@click.option("--administration", help="Bara den här förvaltningen (namn).")
+@click.option("--unit", help="Bara enheter med det här namnet.")
+@click.option("--from", "completed_from", type=DATE, help="Genomförd från och med ÅÅÅÅ-MM-DD.")
+@click.option("--to", "completed_to", type=DATE, help="Genomförd till och med ÅÅÅÅ-MM-DD.")
+@click.option("--status", type=click.Choice(list(STATUS_SLUGS), case_sensitive=False))
+@click.option("--format", "file_format", type=FORMAT, help="Standard: filändelsen i --output.")
+@click.option("--output", type=OUTPUT, required=True, help="Filen som skrivs.")
+def participants_command(
+    administration, unit, completed_from, completed_to, status, file_format, output: Path
+) -> None:
+    """Write the deltagarlista (every active person, or the given filters) to a file."""
+    file_format = _format(file_format, output)
+    start = completed_from.date() if completed_from else None
+    end = completed_to.date() if completed_to else None
+    if start and end and end < start:
+        raise click.UsageError("--to är före --from.")
+    chosen_administration = None
+    if administration:
+        chosen_administration = db.session.scalar(
+            select(Administration).where(Administration.name == administration)
+        )
+        if chosen_administration is None:
+            raise click.ClickException(f"Förvaltningen finns inte: {administration}")
+    units: tuple[Unit, ...] = ()
+    if unit:
+        units = tuple(db.session.scalars(select(Unit).where(Unit.name == unit).order_by(Unit.id)))
+        if not units:
+            raise click.ClickException(f"Enheten finns inte: {unit}")
+    filters = ParticipantFilters(
+        administration=chosen_administration,
+        units=units,
+        status=status.lower() if status else None,
+        completed_from=start,
+        completed_to=end,
+    )
+    today, years = date.today(), _years()
+    if file_format == XLSX:
+        rows = participants_xlsx(str(output), None, true(), "all", filters, today, years)
+    else:
+        chunks, rows = participants_csv(None, true(), "all", filters, today, years)
+        with output.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+    db.session.commit()
+    click.echo(f"Deltagarlistan ({rows} rader) är skriven till {output}.")
+
+
+@report_cli.command("summary")
+@click.option("--as-of", type=DATE, help="Datum ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--format", "file_format", type=FORMAT, help="Standard: filändelsen i --output.")
+@click.option("--output", type=OUTPUT, required=True, help="Filen som skrivs.")
+def summary_command(as_of, file_format, output: Path) -> None:
+    """Write the samlad bild: one row per förvaltning on a date."""
+    file_format = _format(file_format, output)
+    day = as_of.date() if as_of else date.today()
+    with output.open("wb") as file:
+        rows = summary_file(file, file_format, None, day, _years())
+    db.session.commit()
+    click.echo(
+        f"Samlad bild per {day.isoformat()} ({rows} förvaltningar) är skriven till {output}."
+    )

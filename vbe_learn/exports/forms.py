@@ -1,0 +1,37 @@
+"""The export forms (Swedish labels). Förvaltning and enhet are checked against reach in
+the view (404 outside it), not against the listed choices."""
+
+from datetime import date
+
+from wtforms import DateField, SelectChoice, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from ..forms import SwedishForm
+
+STATUS_CHOICES = [
+    SelectChoice("", "Alla"),
+    SelectChoice("genomförd", "Genomförd"),
+    SelectChoice("påbörjad", "Påbörjad"),
+    SelectChoice("ej-påbörjad", "Ej påbörjad"),
+]
+
+
+class ParticipantExportForm(SwedishForm):
+    """Which people go into the deltagarlista."""
+
+    administration = SelectField("Förvaltning", choices=[], validate_choice=False)
+    unit = SelectField("Enhet", choices=[], validate_choice=False)
+    status = SelectField("Status", choices=STATUS_CHOICES, default="")
+    completed_from = DateField("Genomförd från och med", format="%Y-%m-%d", validators=[Optional()])
+    completed_to = DateField("Genomförd till och med", format="%Y-%m-%d", validators=[Optional()])
+
+    def validate_completed_to(self, field) -> None:
+        """The period must not end before it starts."""
+        if field.data and self.completed_from.data and field.data < self.completed_from.data:
+            raise ValidationError("Slutdatumet är före startdatumet.")
+
+
+class SummaryExportForm(SwedishForm):
+    """The date of the samlad bild."""
+
+    as_of = DateField("Per datum", format="%Y-%m-%d", default=date.today, validators=[Optional()])

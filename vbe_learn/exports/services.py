@@ -1,0 +1,190 @@
+"""Exports as services (no Flask request here): build or stream a file and log it.
+
+Each export writes one ExportLog row in the caller's transaction (flushed, never
+committed here). A CSV is counted and logged *before* it streams, so the request's one
+commit (db.py, when the response is returned) includes the log row.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import BinaryIO
+
+from sqlalchemy import ColumnElement, select
+
+from ..extensions import db
+from ..models import Administration, Department, ExportLog, Unit, User
+from ..models.types import CITY_TIMEZONE
+from ..permissions import Reach
+from .participants import (
+    PARTICIPANT_LAYOUT,
+    ParticipantFilters,
+    count_participants,
+    participant_rows,
+    participant_statement,
+)
+from .summary import SUMMARY_LAYOUT, summary_rows
+from .writers import csv_chunks, write_xlsx
+
+PARTICIPANTS, SUMMARY = "participants", "summary"
+XLSX, CSV = "xlsx", "csv"
+KIND_LABELS = {PARTICIPANTS: "Deltagarlista", SUMMARY: "Samlad bild"}
+TEAM = "team"  # the förvaltning choice "Mitt team"
+FILTER_LABELS = {
+    "scope": "Omfattning",
+    "administration": "Förvaltning",
+    "unit": "Enhet",
+    "status": "Status",
+    "from": "Genomförd från",
+    "to": "Genomförd till",
+    "as_of": "Per datum",
+}
+SCOPE_LABELS = {"reach": "inom behörighet", "team": "mitt team", "all": "hela staden"}
+
+
+def log_export(actor: User | None, kind: str, file_format: str, filters: dict, rows: int):
+    """Record one export (flushed in the caller's transaction)."""
+    entry = ExportLog(
+        actor_id=actor.id if actor is not None else None,
+        kind=kind,
+        format=file_format,
+        filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
+        row_count=rows,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _participant_log_filters(scope_name: str, filters: ParticipantFilters) -> dict:
+    return {"scope": TEAM if filters.team_of is not None else scope_name, **filters.describe()}
+
+
+def participants_xlsx(
+    target: str | BinaryIO,
+    actor: User | None,
+    scope: ColumnElement[bool],
+    scope_name: str,
+    filters: ParticipantFilters,
+    on: date,
+    validity_years: int,
+) -> int:
+    """Write the deltagarlista as XLSX (path or binary file), log it; return the row count."""
+    statement = participant_statement(scope, filters, on, validity_years)
+    count = write_xlsx(
+        target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
+    )
+    log_export(actor, PARTICIPANTS, XLSX, _participant_log_filters(scope_name, filters), count)
+    return count
+
+
+def participants_csv(
+    actor: User | None,
+    scope: ColumnElement[bool],
+    scope_name: str,
+    filters: ParticipantFilters,
+    on: date,
+    validity_years: int,
+) -> tuple[Iterator[bytes], int]:
+    """Count and log the deltagarlista, then return its CSV chunks (read when iterated)."""
+    statement = participant_statement(scope, filters, on, validity_years)
+    count = count_participants(statement)
+    log_export(actor, PARTICIPANTS, CSV, _participant_log_filters(scope_name, filters), count)
+    return csv_chunks(PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)), count
+
+
+def summary_file(
+    target: BinaryIO,
+    file_format: str,
+    actor: User | None,
+    as_of: date,
+    validity_years: int,
+    administration_ids=None,
+) -> int:
+    """Write the samlad bild (one row per förvaltning) as XLSX or CSV and log it."""
+    rows = summary_rows(as_of, validity_years, administration_ids)
+    if file_format == XLSX:
+        write_xlsx(target, "Samlad bild", SUMMARY_LAYOUT, rows)
+    else:
+        for chunk in csv_chunks(SUMMARY_LAYOUT, rows):
+            target.write(chunk)
+    log_export(actor, SUMMARY, file_format, {"as_of": as_of.isoformat()}, len(rows))
+    return len(rows)
+
+
+def administration_options(reach: Reach) -> list[tuple[str, str]]:
+    """The förvaltning choices a person's reach gives: all, theirs, and/or "Mitt team"."""
+    options = []
+    if reach.is_central or reach.administration_ids:
+        query = select(Administration.id, Administration.name).order_by(Administration.name)
+        if not reach.is_central:
+            query = query.where(Administration.id.in_(reach.administration_ids))
+        found = db.session.execute(query).all()
+        if len(found) > 1:
+            everything = "Alla förvaltningar" if reach.is_central else "Alla mina förvaltningar"
+            options.append(("", everything))
+        options.extend((str(id_), name) for id_, name in found)
+    if reach.is_manager:
+        options.append((TEAM, "Mitt team"))
+    return options
+
+
+def unit_options(visible: ColumnElement[bool], user: User) -> list[tuple[str, str]]:
+    """Enheter where someone the person may see works (not counting the person)."""
+    units_in_view = select(User.unit_id).where(visible, User.active.is_(True), User.id != user.id)
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Department.name, Administration.name)
+        .join(Department, Department.id == Unit.department_id)
+        .join(Administration, Administration.id == Department.administration_id)
+        .where(Unit.id.in_(units_in_view))
+        .order_by(Administration.name, Department.name, Unit.name)
+    )
+    options = [("", "Alla enheter")]
+    options.extend(
+        (str(id_), f"{administration} › {department} › {name}")
+        for id_, name, department, administration in rows
+    )
+    return options
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One export log row as the admin page shows it."""
+
+    created_at: datetime
+    who: str
+    kind: str
+    format: str
+    filters: str
+    row_count: int
+
+
+def recent_exports(limit: int = 500) -> list[LogEntry]:
+    """The newest exports first (Stockholm time; "Kommandorad" when no one was logged in)."""
+    rows = db.session.execute(
+        select(ExportLog, User)
+        .outerjoin(User, User.id == ExportLog.actor_id)
+        .order_by(ExportLog.created_at.desc(), ExportLog.id.desc())
+        .limit(limit)
+    )
+    return [
+        LogEntry(
+            created_at=entry.created_at.astimezone(CITY_TIMEZONE),
+            who=f"{actor.full_name} ({actor.email})" if actor is not None else "Kommandorad",
+            kind=KIND_LABELS.get(entry.kind, entry.kind),
+            format=entry.format.upper(),
+            filters=describe_filters(entry.filters),
+            row_count=entry.row_count,
+        )
+        for entry, actor in rows
+    ]
+
+
+def describe_filters(stored: str) -> str:
+    """A log row's filters in Swedish, e.g. "Förvaltning: X · Status: genomförd"."""
+    filters = json.loads(stored or "{}")
+    if "scope" in filters:
+        filters["scope"] = SCOPE_LABELS.get(filters["scope"], filters["scope"])
+    parts = [f"{label}: {filters[key]}" for key, label in FILTER_LABELS.items() if key in filters]
+    return " · ".join(parts) or "–"
