@@ -45,6 +45,8 @@ test-postgres: setup
 
 bench: setup
 	$(BIN)/python bench/roster.py
+	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/learner.py
 
 clean:

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Export benchmark: the whole city's deltagarlista as XLSX and CSV, against direct writes.
+
+Run from the repository root:
+
+    .venv/bin/python bench/exports.py                  # 50,000 people, SQLite and PostgreSQL
+    .venv/bin/python bench/exports.py --employees 10000 --sqlite-only
+
+For each database (SQLite in a temp file; PostgreSQL in a fresh database `vbe_bench_exports`
+on 127.0.0.1:5432, dropped at the end; skipped with a note when unreachable):
+
+1. build: schema (migrations), the course, a generated roster of --employees people in 25
+   förvaltningar (the real roster import) and completions for ~40 % of them (the real
+   completions import);
+2. in a fresh subprocess per step, so that each peak memory is the step's own:
+   - app XLSX   `exports.services.participants_xlsx` (query → xlsxwriter constant_memory);
+   - direct XLSX the same query's rows written straight with xlsxwriter constant_memory;
+   - app CSV    `exports.services.participants_csv` (count, log, then streamed chunks);
+     its first chunk's time is the "first byte" a browser would get;
+   - direct CSV the same rows written with the csv module.
+
+Printed: seconds, the app/direct ratio, peak MiB (ru_maxrss of the step's process) and
+growth over the process's size before the step. Targets: XLSX within 1.5× the direct
+write and under 150 MiB of growth; CSV within 1.5× and first byte under 0.5 s.
+Not measured here: learners' p95 while an export runs (bench/learner.py's load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "vbe_bench_exports"
+PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
+STEPS = ("app-xlsx", "direct-xlsx", "app-csv", "direct-csv")
+
+
+def log(message: str) -> None:
+    """Progress on stderr, figures on stdout."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def make_app(url: str):
+    """The app on a database URL."""
+    from vbe_learn import create_app
+    from vbe_learn.config import Config
+
+    return create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
+
+
+def build(url: str, employees: int) -> None:
+    """Schema, course, roster and completions, through the real code paths."""
+    from flask_migrate import upgrade
+
+    from vbe_learn.courses.files import load_course
+    from vbe_learn.courses.sync import sync_course
+    from vbe_learn.demo.city import generate_completions, generate_roster
+    from vbe_learn.extensions import db
+    from vbe_learn.roster.services import import_completions_file, import_roster_file
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        spec, problems = load_course(ROOT / "courses" / "grundutbildning")
+        assert not problems, problems
+        version, _ = sync_course(spec)
+        roster = generate_roster(employees, administrations=25)
+        result = import_roster_file(roster, "bench.csv", date.today(), None)
+        assert not hasattr(result, "lines"), result.lines()
+        completions = generate_completions(roster, 2019, share_completed=0.4)
+        imported = import_completions_file(completions, "c.csv", version.course, None)
+        assert not hasattr(imported, "lines"), imported.lines()
+        db.session.commit()
+        db.engine.dispose()
+
+
+def run_step(url: str, name: str) -> dict:
+    """One export in this process; the figures as a dict."""
+    from sqlalchemy import true
+
+    from vbe_learn.exports.participants import (
+        ParticipantFilters,
+        participant_rows,
+        participant_statement,
+    )
+    from vbe_learn.exports.services import participants_csv, participants_xlsx
+    from vbe_learn.extensions import db
+
+    app = make_app(url)
+    with app.app_context(), tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "out"
+        today, filters = date.today(), ParticipantFilters()
+        statement = participant_statement(true(), filters, today, 3)
+        db.session.execute(statement.limit(1)).all()  # warm the connection and caches
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started, first = time.perf_counter(), None
+        if name == "app-xlsx":
+            rows = participants_xlsx(str(target), None, true(), "all", filters, today, 3)
+        elif name == "direct-xlsx":
+            rows = direct_xlsx(target, participant_rows(statement, 3))
+        elif name == "app-csv":
+            chunks, rows = participants_csv(None, true(), "all", filters, today, 3)
+            with target.open("wb") as out:
+                for chunk in chunks:
+                    first = first or time.perf_counter() - started
+                    out.write(chunk)
+        else:
+            rows = direct_csv(target, participant_rows(statement, 3))
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        size = target.stat().st_size
+        db.session.rollback()
+        db.engine.dispose()
+    return {
+        "step": name,
+        "rows": rows,
+        "seconds": seconds,
+        "first_byte": first,
+        "peak_mib": peak,
+        "growth_mib": peak - base,
+        "bytes": size,
+    }
+
+
+def direct_xlsx(target: Path, rows) -> int:
+    """The same rows straight into xlsxwriter (constant_memory), no formats or checks."""
+    import xlsxwriter
+
+    from vbe_learn.followup.people import PARTICIPANT_COLUMNS
+
+    workbook = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, PARTICIPANT_COLUMNS)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        sheet.write_row(count, 0, ["" if value is None else value for value in row])
+    workbook.close()
+    return count
+
+
+def direct_csv(target: Path, rows) -> int:
+    """The same rows with the csv module."""
+    from vbe_learn.followup.people import PARTICIPANT_COLUMNS
+
+    count = 0
+    with target.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(PARTICIPANT_COLUMNS)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def step_in_subprocess(url: str, name: str) -> dict:
+    """Run one step in a fresh interpreter (its own peak memory)."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--url", url],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if output.returncode:
+        return {"step": name, "error": output.stderr.strip().splitlines()[-1:]}
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def bench(database: str, url: str, employees: int) -> list[dict]:
+    """Build one database and run every step on it."""
+    log(f"{database}: building {employees} people …")
+    started = time.perf_counter()
+    build(url, employees)
+    log(f"{database}: built in {time.perf_counter() - started:.1f} s")
+    results = []
+    for name in STEPS:
+        figures = step_in_subprocess(url, name) | {"database": database}
+        log(f"{database}: {name}: {figures}")
+        results.append(figures)
+    return results
+
+
+def postgres(create: bool) -> bool:
+    """(Re)create or drop the benchmark database; False when PostgreSQL is unreachable."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            if create:
+                connection.execute(f"CREATE DATABASE {PG_DB}")
+    except Exception as error:  # noqa: BLE001 - unreachable means skipped
+        log(f"PostgreSQL skipped: {error}")
+        return False
+    return True
+
+
+def report(results: list[dict]) -> None:
+    """The figures table with the ratios and targets."""
+    print(f"{'database':<10} {'step':<12} {'rows':>7} {'s':>7} {'ratio':>6} {'first byte':>10} "
+          f"{'peak MiB':>9} {'growth':>7}")  # fmt: skip
+    by_key = {(r["database"], r["step"]): r for r in results}
+    for r in results:
+        if "error" in r:
+            print(f"{r['database']:<10} {r['step']:<12} ERROR {r['error']}")
+            continue
+        kind = r["step"].split("-")[1]
+        direct = by_key.get((r["database"], f"direct-{kind}"), {})
+        ratio = r["seconds"] / direct["seconds"] if r["step"].startswith("app") and direct.get(
+            "seconds") else None  # fmt: skip
+        first = f"{r['first_byte']:.3f}" if r.get("first_byte") else ""
+        print(f"{r['database']:<10} {r['step']:<12} {r['rows']:>7} {r['seconds']:>7.2f} "
+              f"{(f'{ratio:.2f}' if ratio else ''):>6} {first:>10} {r['peak_mib']:>9.0f} "
+              f"{r['growth_mib']:>7.0f}")  # fmt: skip
+    print("Targets: app/direct ≤ 1.5 (XLSX and CSV); XLSX growth < 150 MiB; CSV first byte < 0.5 s")
+
+
+def main() -> None:
+    """Parse flags and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=50_000)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true")
+    only.add_argument("--postgres-only", action="store_true")
+    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(run_step(args.url, args.step)))
+        return
+    results = []
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory() as folder:
+            results += bench("sqlite", f"sqlite:///{folder}/bench.db", args.employees)
+    if not args.sqlite_only and postgres(create=True):
+        try:
+            results += bench("postgres", PG_URL, args.employees)
+        finally:
+            postgres(create=False)
+    report(results)
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "exports.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
