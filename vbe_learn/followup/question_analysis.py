@@ -88,22 +88,22 @@ def question_analysis(
 ) -> list[QuestionStat]:
     """Every question of a version with its aggregates (None = the whole city), in two queries."""
     learners = _learners_in(administration_ids)
+    first_tries = select(Attempt.id).where(
+        Attempt.module_id.in_(select(Module.id).where(Module.version_id == version_id)),
+        Attempt.number == 1,
+        Attempt.submitted_at.is_not(None),
+    )
+    if learners is not None:
+        first_tries = first_tries.where(learners)
     first_attempts = (
         select(
             AttemptAnswer.question_id,
             func.count().label("answers"),
             func.sum(case((AttemptAnswer.is_correct, 1), else_=0)).label("correct"),
         )
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(
-            Attempt.module_id.in_(select(Module.id).where(Module.version_id == version_id)),
-            Attempt.number == 1,
-            Attempt.submitted_at.is_not(None),
-        )
+        .where(AttemptAnswer.attempt_id.in_(first_tries))
         .group_by(AttemptAnswer.question_id)
     )
-    if learners is not None:
-        first_attempts = first_attempts.where(learners)
     first_attempts = first_attempts.subquery("first_attempts")
     rows = db.session.execute(
         select(
@@ -162,7 +162,11 @@ def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str
             select(AnswerChoice.option_id, func.count().label("chosen"))
             .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-            .where(learners, Attempt.submitted_at.is_not(None))
+            .where(
+                learners,
+                Attempt.submitted_at.is_not(None),
+                AttemptAnswer.is_correct.is_(False),  # a right answer chose no wrong option
+            )
             .group_by(AnswerChoice.option_id)
             .subquery("chosen")
         )
