@@ -26,6 +26,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    database.tune_engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     login_manager.init_app(app)

@@ -8,7 +8,7 @@ Status (derived, never stored):
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy import Select, and_, case, exists, func, literal, select, true
 from sqlalchemy.orm import aliased
 
 from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
@@ -21,8 +21,11 @@ PARTICIPANT_COLUMNS = (
 )  # fmt: skip
 
 
-def latest_valid_completion(on: date, validity_years: int):
-    """A subquery: each person's newest completion on or before `on` still valid on it."""
+def latest_valid_completion(on: date, validity_years: int, people=None):
+    """A subquery: each person's newest completion on or before `on` still valid on it.
+
+    `people` (a select of user ids) limits the ranking to them: much faster for one team.
+    """
     ranked = (
         select(
             Completion.user_id,
@@ -40,15 +43,19 @@ def latest_valid_completion(on: date, validity_years: int):
         .where(
             Completion.completed_on <= on,
             Completion.completed_on > validity_start(on, validity_years),
+            Completion.user_id.in_(people) if people is not None else true(),
         )
         .subquery()
     )
     return select(ranked).where(ranked.c.rank == 1).subquery("latest")
 
 
-def people_with_status(condition, on: date, validity_years: int) -> Select:
-    """Active people matching `condition` (a User condition, e.g. from permissions) with status."""
-    latest = latest_valid_completion(on, validity_years)
+def people_with_status(condition, on: date, validity_years: int, people=None) -> Select:
+    """Active people matching `condition` (a User condition, e.g. from permissions) with status.
+
+    `people`, a select of user ids, narrows the completions looked at (optional, for speed).
+    """
+    latest = latest_valid_completion(on, validity_years, people)
     chef = aliased(User)
     started = exists(select(Enrollment.id).where(Enrollment.user_id == User.id))
     status = case(

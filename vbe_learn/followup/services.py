@@ -152,7 +152,8 @@ def team_report(
 ) -> TeamReport:
     """The chef's whole team (every level below) with status, sorted and filtered."""
     team = User.id.in_(team_ids(manager.id))
-    everyone = db.session.execute(people_with_status(team, today, years)).all()
+    completions_of = team_ids(manager.id, name="team_completions")
+    everyone = db.session.execute(people_with_status(team, today, years, completions_of)).all()
     completed = sum(1 for row in everyone if row.completed_on is not None)
     text = text.strip().lower()
     shown = [
