@@ -119,6 +119,12 @@ def may_follow_up(user: User) -> bool:
     return reach.is_central or bool(reach.administration_ids) or reach.is_manager
 
 
+def may_see_question_analysis(user: User) -> bool:
+    """Samordnare and the central samordnare (a chef alone has no förvaltning to compare)."""
+    reach = reach_of(user)
+    return reach.is_central or bool(reach.administration_ids)
+
+
 def may_see_administration(user: User, administration_id: int) -> bool:
     """The central samordnare, and samordnare for that förvaltning."""
     reach = reach_of(user)

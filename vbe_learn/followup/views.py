@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
@@ -10,10 +10,12 @@ from ..permissions import (
     access_administration,
     access_employee,
     may_follow_up,
+    may_see_question_analysis,
     reach_of,
     require,
 )
 from . import bp
+from . import question_analysis as analysis
 from .people import valid_until
 from .services import (
     administration_report,
@@ -91,44 +93,28 @@ def person(person_id: int):
 @login_required
 def questions():
     """Frågeanalys: per question, the share right the first time and the usual wrong answer."""
-    # Self-contained (module-qualified names) so that it does not depend on the imports above.
-    import flask
-    import flask_login
-
-    from .. import permissions
-    from . import charts
-    from . import question_analysis as analysis
-
-    user = flask_login.current_user
-    permissions.require(permissions.may_follow_up(user))
-    reach = permissions.reach_of(user)
-    permissions.require(reach.is_central or bool(reach.administration_ids))  # not a chef alone
-    args = flask.request.args
-    version_id = args.get("version", type=int)
-    administration_id = args.get("forvaltning", type=int)
-    if (args.get("version") and version_id is None) or (
-        args.get("forvaltning") and administration_id is None
-    ):
-        flask.abort(404)
-    version = analysis.find_version(version_id, flask.current_app.config["DEFAULT_COURSE"])
+    require(may_see_question_analysis(current_user))
+    version_id = request.args.get("version", type=int)
+    administration_id = request.args.get("forvaltning", type=int)
+    if request.args.get("version") and version_id is None:
+        abort(404)
+    version = analysis.find_version(version_id, current_app.config["DEFAULT_COURSE"])
     if version is None:
-        flask.abort(404)
+        abort(404)
+    reach = reach_of(current_user)
     within_reach = None if reach.is_central else reach.administration_ids
-    if administration_id is not None:
-        administration = permissions.access_administration(user, administration_id)
-        ids = [administration.id]
-    else:
-        administration, ids = None, within_reach
-    stats = analysis.question_analysis(version.id, ids)
-    return flask.render_template(
+    administration = None
+    if request.args.get("forvaltning"):
+        administration = access_administration(current_user, administration_id or 0)
+    ids = [administration.id] if administration else within_reach
+    return render_template(
         "followup/questions.html",
         version=version,
         administration=administration,
-        modules=analysis.by_module(stats),
+        modules=analysis.by_module(analysis.question_analysis(version.id, ids)),
         versions=analysis.version_choices(version.course_id),
         administrations=analysis.administration_choices(within_reach),
         reach=reach,
         min_group=analysis.MIN_GROUP,
-        bar_chart=charts.bar_chart,
         question_bars=analysis.question_bars,
     )
