@@ -38,10 +38,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchdb import postgres_available, postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "vbe_bench_exports"
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 STEPS = ("app-xlsx", "direct-xlsx", "app-csv", "direct-csv")
@@ -192,21 +193,6 @@ def bench(database: str, url: str, employees: int) -> list[dict]:
     return results
 
 
-def postgres(create: bool) -> bool:
-    """(Re)create or drop the benchmark database; False when PostgreSQL is unreachable."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            if create:
-                connection.execute(f"CREATE DATABASE {PG_DB}")
-    except Exception as error:  # noqa: BLE001 - unreachable means skipped
-        log(f"PostgreSQL skipped: {error}")
-        return False
-    return True
-
-
 def report(results: list[dict]) -> None:
     """The figures table with the ratios and targets."""
     print(f"{'database':<10} {'step':<12} {'rows':>7} {'s':>7} {'ratio':>6} {'first byte':>10} "
@@ -244,11 +230,15 @@ def main() -> None:
     if not args.postgres_only:
         with tempfile.TemporaryDirectory() as folder:
             results += bench("sqlite", f"sqlite:///{folder}/bench.db", args.employees)
-    if not args.sqlite_only and postgres(create=True):
+    why_not = None if args.sqlite_only else postgres_available()
+    if why_not:
+        log(f"PostgreSQL skipped: {why_not}")
+    elif not args.sqlite_only:
+        postgres_database(PG_DB, create=True)
         try:
             results += bench("postgres", PG_URL, args.employees)
         finally:
-            postgres(create=False)
+            postgres_database(PG_DB, create=False)
     report(results)
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "exports.json").write_text(json.dumps(results, indent=2))

@@ -9,8 +9,9 @@ Run from the repository root (needs only requirements-dev.txt; `make bench` runs
     .venv/bin/python bench/learner.py --help
 
 For each database in turn (SQLite in a file under a temp dir, then PostgreSQL in a fresh
-database `vbe_bench` on 127.0.0.1:5432, user postgres, dropped again at the end; PostgreSQL is
-skipped with a note when unreachable, or with --sqlite-only; --postgres-only skips SQLite):
+database `vbe_bench_learner` on 127.0.0.1:5432, user postgres, dropped again at the end;
+PostgreSQL is skipped with a note when unreachable, or with --sqlite-only; --postgres-only
+skips SQLite):
 
 1. prepare: `flask db upgrade`, `flask courses sync`, then N learner accounts inserted in one
    bulk INSERT (SQLAlchemy core, inside create_app()'s app context) sharing one argon2 hash;
@@ -80,6 +81,7 @@ from datetime import datetime
 from pathlib import Path
 
 import aiohttp
+from benchdb import postgres_available, postgres_database
 from yarl import URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,8 +91,7 @@ RESULTS_DIR = BENCH_DIR / "results"
 COURSE = "grundutbildning"
 PASSWORD = "bench-losenord-2026"
 SECRET_KEY = "bench-secret-key-not-for-production"
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
-PG_DB = "vbe_bench"
+PG_DB = "vbe_bench_learner"
 PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
 WORKERS = 4
 CLIENT_KEEPALIVE = 1.0  # below gunicorn's default --keep-alive 2 s: no reuse of a closing socket
@@ -842,27 +843,6 @@ async def ceilings(args, workdir: Path, app_server: Gunicorn) -> dict:
 # Databases
 
 
-def postgres_available() -> str | None:
-    """None when PostgreSQL answers, else why not."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_DSN) as connection:
-            connection.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip PostgreSQL"
-        return f"{type(exc).__name__}: {str(exc).strip()}"
-    return None
-
-
-def postgres_database(create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        if create:
-            connection.execute(f"CREATE DATABASE {PG_DB}")
-
-
 def app_env(database_url: str) -> dict:
     env = dict(os.environ)
     env.update(
@@ -1273,11 +1253,11 @@ async def main_async(args) -> int:
                 url = "sqlite:///" + str(workdir / "bench.db")
                 result = await bench_database(args, name, url, workdir)
             else:
-                await asyncio.to_thread(postgres_database, True)
+                await asyncio.to_thread(postgres_database, PG_DB, True)
                 try:
                     result = await bench_database(args, name, PG_URL, workdir)
                 finally:
-                    await asyncio.to_thread(postgres_database, False)
+                    await asyncio.to_thread(postgres_database, PG_DB, False)
             paths = write_json(result, args)
             print_summary(result)
             print(f"  JSON: {', '.join(str(p.relative_to(ROOT)) for p in paths)}")

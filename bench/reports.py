@@ -55,10 +55,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from benchdb import postgres_available, postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 PG_DB = "vbe_bench_reports"
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 TARGETS_MS = {"samlad bild": 100, "samordnare view": 100, "chef view": 20, "frågeanalys": 300}
@@ -540,26 +541,6 @@ def child(database: str, url: str, args) -> dict:
     return json.loads(lines[-1])
 
 
-def postgres_available() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_DSN) as connection:
-            connection.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip PostgreSQL"
-        return f"{type(exc).__name__}: {str(exc).strip()}"
-    return None
-
-
-def postgres_database(create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        if create:
-            connection.execute(f"CREATE DATABASE {PG_DB}")
-
-
 def print_table(results: list[dict], args) -> None:
     print()
     print(
@@ -649,11 +630,11 @@ def main() -> None:
             results.append({"database": "postgres", "error": f"skipped: {why_not}"})
         else:
             log("PostgreSQL:")
-            postgres_database(create=True)
+            postgres_database(PG_DB, create=True)
             try:
                 results.append(child("postgres", PG_URL, args))
             finally:
-                postgres_database(create=False)
+                postgres_database(PG_DB, create=False)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for result in results:
         path = RESULTS / f"reports-{result['database']}.json"

@@ -56,10 +56,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchdb import postgres_available, postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 PG_DB = "vbe_bench_roster"
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 TARGETS = {"first import": 10.0, "re-import": 5.0}
@@ -179,27 +180,6 @@ def step(name: str, url: str, file: Path | None, as_of: date | None, args) -> di
 
 # ---------------------------------------------------------------------------------------------
 # Databases
-
-
-def postgres_available() -> str | None:
-    """None when PostgreSQL answers, else why not."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_DSN) as connection:
-            connection.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip PostgreSQL"
-        return f"{type(exc).__name__}: {str(exc).strip()}"
-    return None
-
-
-def postgres_database(create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        if create:
-            connection.execute(f"CREATE DATABASE {PG_DB}")
 
 
 def bench_database(database: str, url: str, files: dict, args) -> list[dict]:
@@ -352,11 +332,11 @@ def main() -> None:
                 rows.append({"database": "postgres", "step": "(skipped)", "error": why_not})
             else:
                 log("PostgreSQL:")
-                postgres_database(create=True)
+                postgres_database(PG_DB, create=True)
                 try:
                     rows += bench_database("postgres", PG_URL, files, args)
                 finally:
-                    postgres_database(create=False)
+                    postgres_database(PG_DB, create=False)
     print_table(rows, args)
 
 
