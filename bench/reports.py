@@ -32,7 +32,8 @@ median, min and max are printed:
 - samlad bild: `rates([today, previous tertial end], "administration", 3)`;
 - samordnare view: for the largest förvaltning, `rates` per department, per unit and per
   close_to_residents today, plus `rates(12 month ends, "administration", 3, [id])`;
-- chef view: `people_with_status(User.id.in_(team_ids(chef)), today, 3)` for the chef of
+- chef view: `people_with_status(User.id.in_(team_ids(chef)), today, 3, <the team>)` (as
+  followup.services.team_report asks it: only the team's completions are ranked) for the chef of
   an enhet (the one whose team is closest to 25 people), all rows fetched;
 - frågeanalys: `question_analysis(version, None)` over the whole city.
 
@@ -362,9 +363,10 @@ def reports(version_id: int) -> dict:
             rates(month_ends(today, 12), "administration", years, ids),
         ]
 
-    def chef_view():
+    def chef_view():  # as followup.services.team_report asks it
         condition = User.id.in_(team_ids(chef_id))
-        return db.session.execute(people_with_status(condition, today, years)).all()
+        completions_of = team_ids(chef_id, name="team_completions")
+        return db.session.execute(people_with_status(condition, today, years, completions_of)).all()
 
     def fragor():
         return question_analysis(version_id, None)

@@ -4,7 +4,7 @@ import secrets
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     """A person: an employee from the roster, or a local account."""
 
     __tablename__ = "users"
+    # (manager_id, id): the recursive team query reads the index alone, never the table.
+    __table_args__ = (Index("ix_users_manager_id_id", "manager_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_number: Mapped[str | None] = mapped_column(String(50), unique=True)
@@ -61,7 +63,7 @@ class User(UserMixin, db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Rotated on password change: every session and set-password link made before dies.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
