@@ -9,7 +9,7 @@ Run from the repository root (needs only requirements-dev.txt; `make bench` runs
     .venv/bin/python bench/learner.py --help
 
 For each database in turn (SQLite in a file under a temp dir, then PostgreSQL in a fresh
-database `vbe_bench_learner` on 127.0.0.1:5432, user postgres, dropped again at the end;
+database `vbe_bench_learner_<pid>` on 127.0.0.1:5432, user postgres, dropped again at the end;
 PostgreSQL is skipped with a note when unreachable, or with --sqlite-only; --postgres-only
 skips SQLite):
 
@@ -35,23 +35,41 @@ skips SQLite):
    listen queue), the CPU used by gunicorn, PostgreSQL and this client, and the event-loop lag
    of this client (when it is high, client-side latencies are inflated by the client itself);
 5. the ceiling, with the same gunicorn settings: bench/hello_app.py (hello world) and a module
-   page of the real app (logged-in learners with an enrollment), each driven for
-   --ceiling-seconds by a closed loop of --ceiling-clients aiohttp clients without think time
-   → hello-world req/s, module page req/s and their ratio (target >= 0.3);
-6. a summary table per database on stdout, and JSON in bench/results/learner-<db>.json (plus a
-   copy named after the scenario, e.g. learner-sqlite-1000x2s.json).
+   page of the real app (logged-in learners who have started the course), each driven by a
+   closed loop of --ceiling-clients aiohttp clients without think time, in --ceiling-rounds
+   alternating rounds (hello, page, hello, page, ...; --ceiling-seconds in all per app) so
+   that both see the same background load → hello-world req/s, module page req/s, the ratio
+   (median of the per-round ratios; target >= 0.3) and gunicorn CPU ms per request;
+6. a summary table per database on stdout, and JSON in bench/results/learner-<db>.json (the
+   latest run of this checkout) plus a copy named after the scenario, e.g.
+   learner-sqlite-1000x2s.json (bench/results/ is git-ignored).
 
 Targets on the 2-core machine: 1,000 learners at think 2 s with p95 < 50 ms and no errors on
 both databases; module page >= 0.3 x hello world; 3,000 learners at think 1 s may queue but
-must not error.
+must not error. The exit status is 1 when any request failed.
 
-Worker class: 4 sync workers (the default, --worker-class sync). Measured against
-`--worker-class gthread --threads 2` on this 2-core machine: with gthread every request of the
-app holds the GIL for nearly all of its time (Jinja, SQLAlchemy, psycopg/sqlite3 calls are
-short), so the second thread adds no throughput, only GIL hand-offs between two threads, and
-p95 got worse; gthread also keeps idle keep-alive connections in the workers' pollers. Sync
-workers pay a new loopback TCP connection per request (no keep-alive), which is cheap here.
-Both are kept selectable to re-check on other hardware; see the report in bench/results/*.json.
+Reading the output: "ramp" covers the logins, "steady state" the --duration after them (the
+p95 target is judged there). "srv p50/p95" is the time gunicorn spent in the app; when the
+client-side figures are far above it, requests waited in the listen queue, i.e. the server
+was saturated. "in the app" near 100 % means every worker was busy in the app (on the CPU or
+waiting for the database). The timeline (p95 per 5 s) shows stalls and queues draining.
+
+A shared machine: other processes (test suites, browsers) burning CPU distort the figures.
+Before each measurement the script waits up to --wait-quiet seconds for other processes to
+use < 0.3 cores, and it reports (and warns about) the cores other processes used during the
+steady phase ("other processes" in the CPU line).
+
+Worker class: 4 sync workers (the default, --worker-class sync; --workers to vary). Measured
+against `--worker-class gthread --threads 2` on this 2-core machine (SQLite, 1,000 learners,
+think 2 s, quiet machine): sync 236 req/s with p95 4.8 s, gthread 181 req/s with p95 10.9 s;
+gthread's POST "Nästa" server-side p95 was 240 ms against 64 ms (two threads per process
+contend for the GIL and for SQLite's write lock), and its module-page ceiling was lower too
+(359 vs 386 req/s). Only hello world gained from gthread (keep-alive: 4,058 vs 2,729 req/s),
+which is not the app's workload. Sync workers pay a new loopback TCP connection per request
+(gunicorn closes after every response), which is cheap here.
+
+--app-root measures the app of another checkout (e.g. a copy with a proposed change) with
+this same script; its results get an "-app-<folder>" suffix.
 
 The load generator shares the 2 cores with the server: it stays lean (no HTML parsing, only
 regexes for the csrf_token and the q<id> inputs).
@@ -91,7 +109,8 @@ RESULTS_DIR = BENCH_DIR / "results"
 COURSE = "grundutbildning"
 PASSWORD = "bench-losenord-2026"
 SECRET_KEY = "bench-secret-key-not-for-production"
-PG_DB = "vbe_bench_learner"
+# One database per run: two runs at once (e.g. by two people) must not drop each other's.
+PG_DB = f"vbe_bench_learner_{os.getpid()}"
 PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
 WORKERS = 4
 CLIENT_KEEPALIVE = 1.0  # below gunicorn's default --keep-alive 2 s: no reuse of a closing socket
