@@ -57,11 +57,14 @@ def tune_engine_options(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Commit once after a successful request; roll back otherwise."""
+    """Commit once after a successful request; roll back otherwise. A GET never changes
+    state, so it has nothing to commit: its read transaction just ends at teardown."""
 
     @app.after_request
     def commit_request(response: Response) -> Response:
-        if response.status_code < 400:
+        if request.method in READ_ONLY_METHODS:
+            g._request_committed = True  # later queries (a streamed download) only read
+        elif response.status_code < 400:
             db.session.commit()
             g._request_committed = True
         else:

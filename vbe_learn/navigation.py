@@ -1,21 +1,46 @@
 """The main menu: which links a person sees (the decisions come from permissions.py)."""
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
 from .permissions import may_follow_up, may_import_roster, may_manage_roles
 
+# Endpoints the page layout links to on every page; their URLs never change while the app
+# runs, so they are built once per app instead of once per page view.
+LAYOUT_ENDPOINTS = (
+    "learning.dashboard",
+    "certificates.mine",
+    "followup.overview",
+    "roster.upload",
+    "admin.roles",
+    "exports.export_log",
+    "auth.logout",
+)
+
+
+def layout_links(app: Flask) -> dict[str, str]:
+    """The layout's URLs by endpoint (plus the stylesheet and icon), built on first use."""
+    links = app.extensions.get("layout_links")
+    if links is None:
+        links = {endpoint: url_for(endpoint) for endpoint in LAYOUT_ENDPOINTS}
+        links["stylesheet"] = url_for("static", filename="css/app.css")
+        links["icon"] = url_for("static", filename="img/favicon.svg")
+        app.extensions["layout_links"] = links
+    return links
+
 
 def init_app(app: Flask) -> None:
-    """Give templates the menu entries the current person may use."""
+    """Give templates the layout's links and the menu entries the current person may use."""
 
     @app.context_processor
     def menu() -> dict:
+        links = layout_links(app)
         if not current_user.is_authenticated:
-            return {"menu": {}, "role_labels": ROLE_LABELS}
+            return {"menu": {}, "role_labels": ROLE_LABELS, "links": links}
         return {
             "role_labels": ROLE_LABELS,
+            "links": links,
             "menu": {
                 "follow_up": may_follow_up(current_user),
                 "roster": may_import_roster(current_user),

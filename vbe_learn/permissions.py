@@ -15,7 +15,18 @@ Who sees whom:
 from dataclasses import dataclass
 
 from flask import abort, g, has_request_context
-from sqlalchemy import ColumnElement, bindparam, exists, literal, null, select, true
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -58,19 +69,66 @@ ROLES_AND_MANAGER = (
 COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
 
 
+# The same roles as text ("role:administration_id,..."), as columns beside a User row, so
+# that loading the signed-in person also loads what they reach: one query, not two.
+_SUBORDINATE = aliased(User)
+_ROLES_TEXT = (
+    select(
+        func.aggregate_strings(
+            RoleAssignment.role
+            + ":"
+            + func.coalesce(cast(RoleAssignment.administration_id, String), ""),
+            ",",
+        )
+    )
+    .where(RoleAssignment.user_id == User.id)
+    .scalar_subquery()
+)
+_MANAGES_SOMEONE = exists().where(_SUBORDINATE.manager_id == User.id, _SUBORDINATE.active.is_(True))
+USER_AND_REACH_BY_SESSION_TOKEN = select(User, _ROLES_TEXT, _MANAGES_SOMEONE).where(
+    User.session_token == bindparam("token")
+)
+
+
+def _reach(user_id: int, roles: list[tuple[str, int | None]]) -> Reach:
+    return Reach(
+        user_id=user_id,
+        is_admin=any(role == ADMIN for role, _ in roles),
+        is_central=any(role == CENTRAL_COORDINATOR for role, _ in roles),
+        administration_ids=frozenset(a for role, a in roles if role == COORDINATOR and a),
+        is_manager=any(role == MANAGER for role, _ in roles),
+    )
+
+
+def _reach_cache() -> dict[int, Reach]:
+    return g.setdefault("_reach", {}) if has_request_context() else {}
+
+
 def reach_of(user: User) -> Reach:
     """The person's roles, cached for the request (one query)."""
-    cache = g.setdefault("_reach", {}) if has_request_context() else {}
+    cache = _reach_cache()
     if user.id not in cache:
         roles = db.session.execute(ROLES_AND_MANAGER, {"user_id": user.id}).all()
-        cache[user.id] = Reach(
-            user_id=user.id,
-            is_admin=any(role == ADMIN for role, _ in roles),
-            is_central=any(role == CENTRAL_COORDINATOR for role, _ in roles),
-            administration_ids=frozenset(a for role, a in roles if role == COORDINATOR and a),
-            is_manager=any(role == MANAGER for role, _ in roles),
-        )
+        cache[user.id] = _reach(user.id, [(role, a) for role, a in roles])
     return cache[user.id]
+
+
+def signed_in_user(session_token: str) -> User | None:
+    """The person holding this session token, with their reach cached for the request."""
+    row = db.session.execute(USER_AND_REACH_BY_SESSION_TOKEN, {"token": session_token}).first()
+    if row is None:
+        return None
+    user, roles_text, manages_someone = row
+    roles = [_role_pair(item) for item in (roles_text or "").split(",") if item]
+    if manages_someone:
+        roles.append((MANAGER, None))
+    _reach_cache()[user.id] = _reach(user.id, roles)
+    return user
+
+
+def _role_pair(text: str) -> tuple[str, int | None]:
+    role, _, administration_id = text.rpartition(":")
+    return role, int(administration_id) if administration_id else None
 
 
 def team_ids(manager_id: int, name: str = "team"):

@@ -1,8 +1,13 @@
-"""SQLite transactions: reads defer, writes take the lock at once, streams after the commit read."""
+"""Transactions: reads defer, writes take the lock at once, streams after the commit read,
+and a GET never commits."""
 
+import pytest
 from flask import g
+from sqlalchemy import select
 
 from vbe_learn.db import _is_read_only_request
+from vbe_learn.extensions import db
+from vbe_learn.models import Administration
 
 
 def test_get_is_read_only_and_post_is_not(app):
@@ -21,3 +26,19 @@ def test_after_the_requests_commit_a_post_only_reads(app):
 def test_outside_a_request_transactions_write(app):
     with app.app_context():
         assert _is_read_only_request() is False
+
+
+@pytest.mark.live
+def test_a_get_request_never_commits(app, monkeypatch):
+    """Whatever a GET view adds is discarded: only POST requests change state."""
+    name = "Förvaltning skapad av en GET"
+
+    def view_that_writes():
+        db.session.add(Administration(name=name))
+        db.session.flush()
+        return "ok"
+
+    monkeypatch.setitem(app.view_functions, "learning.index", view_that_writes)
+    assert app.test_client().get("/").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Administration).where(Administration.name == name)) is None

@@ -2,10 +2,10 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import bindparam, select
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import User
+from ..permissions import signed_in_user
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message
@@ -15,14 +15,10 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 
 
-# Built once: on every request, constructing the statement would cost more than running it.
-USER_BY_SESSION_TOKEN = select(User).where(User.session_token == bindparam("token"))
-
-
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """Find the person whose current session token is in the session cookie."""
-    return db.session.scalar(USER_BY_SESSION_TOKEN, {"token": session_token})
+    return signed_in_user(session_token)
 
 
 def safe_next_url(target: str | None) -> str:

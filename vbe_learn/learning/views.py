@@ -27,7 +27,7 @@ from .services.progress import (
     ensure_enrollment,
     learner_progress,
     mark_page_read,
-    reading_position,
+    page_position,
 )
 
 
@@ -50,20 +50,17 @@ def dashboard():
 @login_required
 def page(slug: str, module_no: int, page_no: int):
     """A module page with previous/next."""
-    course = access_course(slug)
-    progress = reading_position(current_user, course)
-    module = progress.outline.module(module_no) or abort(404)
+    position = page_position(current_user, slug) or abort(404)
+    module = position.outline.module(module_no) or abort(404)
     page_ref = module.page(page_no) or abort(404)
-    previous, following = progress.outline.neighbours(module, page_ref)
+    previous, following = position.outline.neighbours(module, page_ref)
     return render_template(
         "learning/page.html",
-        course=course,
-        progress=progress,
+        position=position,
         module=module,
         page=page_ref,
         previous=previous,
         following=following,
-        form=ActionForm(),
     )
 
 

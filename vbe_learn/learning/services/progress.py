@@ -90,6 +90,23 @@ ENROLLMENT_AND_PAGES_READ = (
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
     .where(_LEARNER_IN_COURSE, Enrollment.cycle == _LATEST_CYCLE)
 )
+_LATEST_CYCLE_IN_COURSE = (
+    select(func.max(Enrollment.cycle))
+    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == Course.id)
+    .correlate(Course)
+    .scalar_subquery()
+)
+VERSION_AND_PAGES_READ_BY_SLUG = (
+    select(Course.current_version_id, Enrollment.course_version_id, PageRead.page_id)
+    .outerjoin(
+        Enrollment,
+        (Enrollment.course_id == Course.id)
+        & (Enrollment.user_id == bindparam("user_id"))
+        & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE),
+    )
+    .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
+    .where(Course.slug == bindparam("slug"))
+)
 MARK_PAGE_READ = {
     dialect: insert(PageRead)
     .values(
@@ -139,6 +156,30 @@ def reading_position(user: User, course: Course) -> LearnerProgress:
     progress = LearnerProgress(outline_for(version_id), enrollment, None)
     progress.read_page_ids = {page_id for _, page_id in rows if page_id is not None}
     return progress
+
+
+@dataclass(frozen=True)
+class PagePosition:
+    """What a module page needs: the learner's course version and the pages they have read."""
+
+    slug: str
+    outline: Outline
+    read_page_ids: frozenset[int]
+
+
+def page_position(user: User, slug: str) -> PagePosition | None:
+    """The learner's version (or the current one) and pages read, in one query; None when
+    the course does not exist or has no version loaded."""
+    params = {"user_id": user.id, "slug": slug}
+    rows = db.session.execute(VERSION_AND_PAGES_READ_BY_SLUG, params).all()
+    if not rows:
+        return None
+    current_version_id, enrolled_version_id, _ = rows[0]
+    version_id = enrolled_version_id or current_version_id
+    if version_id is None:
+        return None
+    read = frozenset(page_id for _, _, page_id in rows if page_id is not None)
+    return PagePosition(slug, outline_for(version_id), read)
 
 
 def learner_progress(user: User, course: Course) -> LearnerProgress:
