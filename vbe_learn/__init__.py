@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import db as database
 from . import navigation, security
+from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -22,6 +23,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _refuse_default_secret_in_production(app)
+    check_oidc_settings(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
