@@ -46,6 +46,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
     from .learning import bp as learning_bp
+    from .privacy import bp as privacy_bp
     from .roster import bp as roster_bp
 
     app.register_blueprint(auth_bp)
@@ -55,6 +56,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(privacy_bp)
     register_error_handlers(app)
     register_commands(app)
     return app
