@@ -1,13 +1,16 @@
 """No personnummer anywhere: not in the schema, and never accepted from a file."""
 
+import io
 import re
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import make_user
 from tests.roster_files import completions_csv, person, roster_csv, roster_xlsx
 from vbe_learn.extensions import db
-from vbe_learn.models import User
+from vbe_learn.models import RoleAssignment, User
+from vbe_learn.models.org import ADMIN
 
 REFUSAL = (
     "Kolumnen ”Personnummer” får inte finnas: plattformen sparar inga personnummer. "
@@ -60,3 +63,26 @@ def test_a_completions_file_with_personnummer_is_refused(runner, tmp_path):
     result = runner.invoke(args=["completions", "import", str(path)])
     assert result.exit_code == 1
     assert REFUSAL in result.stderr
+
+
+def test_the_web_upload_refuses_personnummer_and_keeps_no_copy(
+    app, client, auth, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    admin = make_user()
+    db.session.add(RoleAssignment(user_id=admin.id, role=ADMIN))
+    db.session.commit()
+    auth.login(admin.email)
+    response = client.post(
+        "/admin/personallista",
+        data={
+            "file": (io.BytesIO(roster_csv(_with_personnummer())), "lista.csv"),
+            "as_of": "2026-01-01",
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert "Filen avvisades – inget har ändrats" in html
+    assert REFUSAL in html
+    assert "Bekräfta importen" not in html
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
