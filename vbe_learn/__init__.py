@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import db as database
 from . import navigation, security
+from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -22,6 +23,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _refuse_default_secret_in_production(app)
+    check_oidc_settings(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -44,6 +46,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
     from .learning import bp as learning_bp
+    from .privacy import bp as privacy_bp
     from .roster import bp as roster_bp
 
     app.register_blueprint(auth_bp)
@@ -53,6 +56,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(privacy_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -1,10 +1,11 @@
-"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`."""
+"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask gdpr …`."""
 
 from flask import Flask
 
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
 from .exports.cli import export_cli, report_cli
+from .privacy.cli import gdpr_cli
 from .roster.cli import completions_cli, roster_cli
 from .users_cli import users_cli
 
@@ -18,3 +19,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(completions_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(gdpr_cli)

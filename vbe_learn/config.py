@@ -37,6 +37,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_MATCH_CLAIM = os.environ.get("OIDC_MATCH_CLAIM", "email")
+    OIDC_MATCH_FIELD = os.environ.get("OIDC_MATCH_FIELD", "email")  # or employee_number
+    # Gallring: people are pseudonymised this many days after their last placement ended.
+    GDPR_RETENTION_DAYS = int(os.environ.get("GDPR_RETENTION_DAYS", "730"))
 
 
 class TestConfig(Config):

@@ -11,6 +11,7 @@ from .permissions import may_follow_up, may_import_roster, may_manage_roles
 LAYOUT_ENDPOINTS = (
     "learning.dashboard",
     "certificates.mine",
+    "privacy.mine",
     "followup.overview",
     "roster.upload",
     "admin.roles",

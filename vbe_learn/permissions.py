@@ -160,6 +160,11 @@ def visible_people(user: User) -> ColumnElement[bool]:
     return db.or_(*conditions) if len(conditions) > 1 else conditions[0]
 
 
+def may_download_own_data(user: User) -> bool:
+    """Everyone logged in may see and download what the platform holds about themselves."""
+    return user.is_authenticated
+
+
 def may_import_roster(user: User) -> bool:
     """Admins and central samordnare import rosters and completions."""
     reach = reach_of(user)

@@ -30,6 +30,38 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+class SsoRefused(Exception):
+    """The identity from the city's provider may not log in; the message is for the person."""
+
+
+def user_for_identity(claims: dict, match_claim: str, match_field: str) -> User:
+    """The active person the provider's claims name (by e-post or anställningsnummer).
+
+    Nobody is created: someone not in the roster is refused, as is someone who left.
+    """
+    value = str(claims.get(match_claim) or "").strip()
+    if not value:
+        log.warning("sso login refused: the id_token has no %r claim", match_claim)
+        raise SsoRefused("Stadens inloggning skickade inga uppgifter som vi kan känna igen dig på.")
+    if match_field == "email":
+        user = find_user_by_email(value)
+    else:
+        user = db.session.scalar(select(User).where(User.employee_number == value))
+    if user is None:
+        log.warning("sso login refused: no person with %s %r", match_field, value)
+        raise SsoRefused(
+            "Du finns inte i utbildningens personallista. "
+            "Kontakta din chef eller förvaltningens samordnare."
+        )
+    if not user.active:
+        log.warning("sso login refused: user_id=%s is not active", user.id)
+        raise SsoRefused(
+            "Ditt konto är inte aktivt. Kontakta din chef om du arbetar kvar i staden."
+        )
+    log.info("sso login user_id=%s", user.id)
+    return user
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password; ends the person's other sessions and links."""
     user.password_hash = hash_password(password)

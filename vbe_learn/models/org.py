@@ -1,13 +1,14 @@
 """The organisation: förvaltning → avdelning → enhet, the people in it and their roles."""
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .types import UTCDateTime
 
 
 class Administration(db.Model):
@@ -72,6 +73,8 @@ class User(UserMixin, db.Model):
         Boolean, default=False, server_default=false()
     )
     employed_from: Mapped[date | None] = mapped_column(Date)
+    # Gallring: when name, e-post and anställningsnummer were replaced by pseudonyms.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit | None] = relationship()
     manager: Mapped["User | None"] = relationship(remote_side=[id])

@@ -14,6 +14,8 @@ from .files import normalise_header
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_PROBLEMS_SHOWN = 50
 YES, NO = {"ja", "j", "yes", "1"}, {"nej", "n", "no", "0", ""}
+# The platform never holds personnummer: a file carrying them is refused, not trimmed.
+FORBIDDEN_HEADERS = ("personnummer", "personnr", "samordningsnummer", "ssn")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,14 @@ class Problems:
 
 
 def select_columns(frame: pd.DataFrame, columns, problems: Problems) -> pd.DataFrame:
-    """Rename the file's columns to code names; report missing required ones."""
+    """Rename the file's columns to code names; report missing and forbidden ones."""
+    for header in frame.columns:
+        if header in FORBIDDEN_HEADERS:
+            problems.add(
+                None,
+                f"Kolumnen ”{header.capitalize()}” får inte finnas: plattformen sparar inga "
+                "personnummer. Ta bort kolumnen och läs in filen igen.",
+            )
     by_header = {normalise_header(c.header): c for c in columns}
     missing = [c.header for c in columns if c.required and normalise_header(c.header) not in frame]
     for header in missing:
