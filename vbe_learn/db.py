@@ -48,12 +48,16 @@ def _is_read_only_request() -> bool:
 
 
 def tune_engine_options(app: Flask) -> None:
-    """PostgreSQL: no JIT. Its row estimates for recursive team queries are far too high,
-    and compiling the plan cost more than running it (41 of 97 ms for a chef's team)."""
+    """Per database: PostgreSQL without JIT (its row estimates for recursive team queries
+    are far too high, and compiling the plan cost more than running it: 41 of 97 ms for a
+    chef's team); SQLite without the pool's pre-ping (a file has no connection to lose, and
+    the ping is a query on every request)."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options["connect_args"] = {"options": "-c jit=off", **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options["pool_pre_ping"] = False
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def init_app(app: Flask) -> None:

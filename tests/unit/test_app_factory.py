@@ -42,3 +42,17 @@ def test_unexpected_errors_render_a_plain_page(tmp_path):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Något gick fel" in body and "secret detail" not in body
+
+
+@pytest.mark.parametrize(
+    ("url", "pre_ping", "connect_args"),
+    [
+        ("sqlite:////tmp/vbe-options.db", False, None),
+        ("postgresql+psycopg://u@h/db", True, {"options": "-c jit=off"}),
+    ],
+)
+def test_engine_options_per_database(url, pre_ping, connect_args):
+    app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is pre_ping
+    assert options.get("connect_args") == connect_args
