@@ -107,8 +107,9 @@ VERSION_AND_PAGES_READ_BY_SLUG = (
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
     .where(Course.slug == bindparam("slug"))
 )
+# A Core insert into the table, not the ORM entity: no ORM bulk-insert machinery per click.
 MARK_PAGE_READ = {
-    dialect: insert(PageRead)
+    dialect: insert(PageRead.__table__)
     .values(
         enrollment_id=bindparam("enrollment_id"),
         page_id=bindparam("page_id"),
