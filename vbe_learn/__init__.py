@@ -36,6 +36,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     navigation.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
+    from .accessibility import bp as accessibility_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(accessibility_bp)
     register_error_handlers(app)
     register_commands(app)
     return app
