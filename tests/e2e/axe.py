@@ -6,6 +6,7 @@ govern, and so the pages are scanned exactly as they are served.
 """
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,17 @@ RUN_AXE = """async (tags) => {
     nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
   }));
 }"""
+
+
+# axe-core leaves the contrast of text inside an inline SVG "incomplete" (it cannot tell the
+# background behind an image node), so the scan measures the charts' text itself.
+SVG_TEXTS = """() => [...document.querySelectorAll("svg text")].map((text) => {
+  let box = text.closest("svg").parentElement, background = "rgba(0, 0, 0, 0)";
+  while (box && getComputedStyle(box).backgroundColor.endsWith(", 0)")) box = box.parentElement;
+  if (box) background = getComputedStyle(box).backgroundColor;
+  return {text: text.textContent, fill: getComputedStyle(text).fill, background};
+})"""
+MIN_TEXT_CONTRAST = 4.5  # WCAG 2.1 1.4.3, text in the charts is under 18.66 px bold
 
 
 def pinned_axe_version() -> str:
@@ -44,6 +56,32 @@ def violations(page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source() + "\n;void 0")
     return page.evaluate(RUN_AXE, list(WCAG_TAGS))
+
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG 2.x) of an rgb()/rgba() colour as getComputedStyle gives it."""
+    red, green, blue = (float(part) / 255 for part in re.findall(r"[\d.]+", css_colour)[:3])
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two CSS colours."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def svg_text_contrast_problems(page) -> list[dict]:
+    """The texts in inline SVGs whose fill has less than 4.5:1 against the box behind the SVG."""
+    problems = []
+    for item in page.evaluate(SVG_TEXTS):
+        ratio = contrast(item["fill"], item["background"])
+        if ratio < MIN_TEXT_CONTRAST:
+            summary = f"{item['fill']} on {item['background']}: {ratio:.2f}:1"
+            problems.append({"target": f"svg text {item['text']!r}", "summary": summary})
+    return problems
 
 
 def describe(label: str, found: list[dict]) -> str:
@@ -68,6 +106,13 @@ class AxeReport:
         """Scan the page as it is now, under a label naming the page and its state."""
         self.scanned.append(label)
         found = violations(page)
+        svg_problems = svg_text_contrast_problems(page)
+        if svg_problems:
+            help_text = f"Text in SVG charts must have {MIN_TEXT_CONTRAST}:1 contrast"
+            found.append(
+                {"id": "svg-text-contrast", "impact": "serious", "help": help_text,
+                 "nodes": svg_problems}
+            )  # fmt: skip
         if found:
             self.failures.append(describe(f"{label} ({page.url})", found))
 

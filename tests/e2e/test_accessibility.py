@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.axe import AxeReport, describe, violations
+from tests.e2e.axe import AxeReport, contrast, describe, svg_text_contrast_problems, violations
 from tests.e2e.test_browser import label_ids, read_module
 from tests.factories import PASSWORD, correct_answers, make_user, wrong_answers
 from tests.factories import course as default_course
 from vbe_learn.accessibility.statement import PHONE_VIEWPORT
+from vbe_learn.auth.messages import set_password_url
+from vbe_learn.demo.city import write_rows
 from vbe_learn.demo.seed import (
     COORDINATOR_ADMINISTRATION,
     DEMO_EMAILS,
@@ -209,29 +211,70 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(coordinator, report, "/uppfoljning/", "Samordnarens förvaltningar")
     visit(coordinator, report, f"/uppfoljning/forvaltning/{city.skarholmen_id}",
           "Samordnarens förvaltning", COORDINATOR_ADMINISTRATION)  # fmt: skip
+    expect(coordinator.locator("figure.chart svg[role='img'] text").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/fragor", "Frågeanalys, samordnare", "Frågeanalys")
+    expect(coordinator.locator("figure.chart svg[role='img'] rect").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/export", "Exportformuläret, samordnare")
 
     central = log_in(new_context, DEMO_EMAILS[CENTRAL_COORDINATOR], DEMO_PASSWORD)
     visit(central, report, "/uppfoljning/", "Samlad bild")
     visit(central, report, "/uppfoljning/fragor", "Frågeanalys, hela staden", "Frågeanalys")
     visit(central, report, "/uppfoljning/export", "Exportformuläret, central samordnare")
+    with central.expect_download() as download:
+        central.get_by_role("button", name="Ladda ner samlad bild (XLSX)").click()
+    assert download.value.failure() is None
 
 
-def admin_pages(new_context, report: AxeReport) -> None:
+def next_roster(app) -> bytes:
+    """Today's roster from the database as HR would send it, less 3 people, plus 1 new."""
+    with app.app_context():
+        people = db.session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.employee_number.is_not(None))
+            .order_by(User.employee_number)
+        ).all()
+        rows = [
+            {"number": person.employee_number, "first": person.first_name,
+             "last": person.last_name, "email": person.email,
+             "adm": person.unit.department.administration.name,
+             "avd": person.unit.department.name, "unit": person.unit.name,
+             "chef": person.manager.employee_number if person.manager else "",
+             "close": "Ja" if person.close_to_residents else "Nej",
+             "since": person.employed_from.isoformat() if person.employed_from else ""}
+            for person in people
+        ]  # fmt: skip
+    newcomer = dict(rows[-1], number="9999999", first="Nyanställd", email="ny@stockholm.se")
+    return write_rows([*rows[3:], newcomer])
+
+
+def admin_pages(new_context, app, report: AxeReport) -> None:
     """Roster upload, roles and the export log."""
     admin = log_in(new_context, DEMO_EMAILS[ADMIN], DEMO_PASSWORD)
     visit(admin, report, "/admin/personallista", "Personallista, uppladdning")
     admin.get_by_role("button", name=re.compile("Förhandsgranska|Ladda upp|Granska")).click()
     report.scan(admin, "Personallista, utan fil (felmeddelande)")
+    new_roster = next_roster(app)
+    admin.locator("#file").set_input_files(
+        files=[{"name": "personallista.csv", "mimeType": "text/csv", "buffer": new_roster}]
+    )
+    admin.get_by_role("button", name="Förhandsgranska").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Förhandsgranskning")
+    expect(admin.locator(".facts")).to_contain_text("Nya personer")
+    report.scan(admin, "Personallista, förhandsgranskning")
     visit(admin, report, "/admin/roller", "Roller")
     visit(admin, report, "/admin/exporter", "Exportlogg")
+    expect(admin.locator("main table tbody tr")).to_have_count(1)
     visit(admin, report, "/finns-inte", "404 inloggad", "Sidan finns inte")
 
 
-def public_pages(new_context, city: City, report: AxeReport) -> None:
-    """Login (and a failed login), the statement, intyg verification, error pages."""
+def public_pages(new_context, live_app, city: City, report: AxeReport) -> None:
+    """Login (and a failed login), set password, the statement, intyg verification, errors."""
     page = new_context().new_page()
+    with live_app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == city.certificate_email))
+        page.goto(set_password_url(user))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välj lösenord")
+    report.scan(page, "Välj lösenord")
     visit(page, report, "/logga-in", "Inloggning", "Logga in")
     page.get_by_label("E-post").fill(city.certificate_email)
     page.get_by_label("Lösenord", exact=True).fill("fel lösenord")
@@ -249,14 +292,17 @@ def public_pages(new_context, city: City, report: AxeReport) -> None:
     visit(owner, report, "/min-utbildning", "Min utbildning, genomförd", "Min utbildning")
 
 
-def test_every_page_type_and_state_has_no_axe_violations(app, new_context):
+def test_every_page_type_and_state_has_no_axe_violations(
+    app, live_app, new_context, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(live_app, "instance_path", str(tmp_path))  # the roster upload's stash
     city = build_city(app)
     report = AxeReport()
-    public_pages(new_context, city, report)
+    public_pages(new_context, live_app, city, report)
     learner = log_in(new_context, DEMO_EMAILS["medarbetare"], DEMO_PASSWORD)
     learner_pages(learner, app, city, report)
     follow_up_pages(new_context, city, report)
-    admin_pages(new_context, report)
+    admin_pages(new_context, app, report)
     assert len(report.scanned) >= 40, report.scanned
     report.assert_clean()
 
@@ -268,3 +314,16 @@ def test_the_scan_finds_and_describes_violations(page):
     text = describe("Provsida", found)
     assert "[critical] image-alt" in text and "img" in text
     assert text.startswith(f"Provsida: {len(found)} axe-core violation(s)")
+
+
+def test_svg_text_contrast_is_measured_against_the_box_behind_the_chart(page):
+    page.set_content(
+        '<html lang="sv"><body style="background: rgb(0, 0, 0)">'
+        '<div style="background: rgb(255, 255, 255)"><svg role="img" aria-label="Prov">'
+        '<text x="0" y="10" fill="#595959">läsbar</text>'
+        '<text x="0" y="30" fill="#c8c8c8">blek</text></svg></div></body></html>'
+    )
+    problems = svg_text_contrast_problems(page)
+    assert [p["target"] for p in problems] == ["svg text 'blek'"]
+    assert "1.67:1" in problems[0]["summary"]
+    assert round(contrast("rgb(89, 89, 89)", "rgb(255, 255, 255)"), 1) == 7.0
