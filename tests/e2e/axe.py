@@ -1,5 +1,7 @@
 """axe-core in a Playwright page: inject the pinned npm package, run WCAG 2.x A/AA, report.
 
+The best-practice rules run too: heading order and landmarks are not WCAG rules in axe.
+
 The app's CSP (script-src 'self') refuses inline scripts, so page.add_script_tag cannot
 inject axe; page.evaluate goes through the DevTools protocol, which the CSP does not
 govern, and so the pages are scanned exactly as they are served.
@@ -15,7 +17,8 @@ from tests.conftest import skip_or_fail
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PACKAGE_LOCK = REPO_ROOT / "package-lock.json"
-WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# WCAG 2.0 and 2.1, levels A and AA, and axe's best practices (heading order, landmarks).
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 
 RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -52,10 +55,10 @@ def axe_source() -> str:
 
 
 def violations(page) -> list[dict]:
-    """Run axe-core with the WCAG 2.0/2.1 A and AA rules on the page; return its violations."""
+    """Run axe-core (WCAG 2.0/2.1 A and AA, best practices) on the page; return its violations."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source() + "\n;void 0")
-    return page.evaluate(RUN_AXE, list(WCAG_TAGS))
+    return page.evaluate(RUN_AXE, list(AXE_TAGS))
 
 
 def _luminance(css_colour: str) -> float:
