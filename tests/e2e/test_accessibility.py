@@ -148,11 +148,14 @@ def visit(page, report: AxeReport, path: str, label: str, heading: str | None = 
     report.scan(page, label)
 
 
-def scan_also_on_phone(page, report: AxeReport, label: str) -> None:
-    """Scan at desktop size and at a phone's size."""
-    report.scan(page, label)
+def scan_also_on_phone(page, report: AxeReport, label: str, desktop: bool = True) -> None:
+    """Scan at desktop size (unless done) and at a phone's, where nothing scrolls sideways."""
+    if desktop:
+        report.scan(page, label)
     page.set_viewport_size(PHONE)
     report.scan(page, f"{label} (mobil {PHONE['width']}×{PHONE['height']})")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{label}: {widths[0]} px wide on a {widths[1]} px screen"
     page.set_viewport_size(DESKTOP)
 
 
@@ -203,6 +206,7 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     """The chef's team and a person, the samordnare's and the central samordnare's views."""
     chef = log_in(new_context, DEMO_EMAILS["chef"], DEMO_PASSWORD)
     visit(chef, report, "/uppfoljning/team", "Chefens team")
+    scan_also_on_phone(chef, report, "Chefens team", desktop=False)
     visit(chef, report, "/uppfoljning/team?status=Ej+p%C3%A5b%C3%B6rjad&sortera=status",
           "Chefens team, filtrerat")  # fmt: skip
     visit(chef, report, f"/uppfoljning/person/{city.learner_id}", "En person i teamet")
@@ -212,12 +216,14 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(coordinator, report, f"/uppfoljning/forvaltning/{city.skarholmen_id}",
           "Samordnarens förvaltning", COORDINATOR_ADMINISTRATION)  # fmt: skip
     expect(coordinator.locator("figure.chart svg[role='img'] text").first).to_be_visible()
+    scan_also_on_phone(coordinator, report, "Samordnarens förvaltning", desktop=False)
     visit(coordinator, report, "/uppfoljning/fragor", "Frågeanalys, samordnare", "Frågeanalys")
     expect(coordinator.locator("figure.chart svg[role='img'] rect").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/export", "Exportformuläret, samordnare")
 
     central = log_in(new_context, DEMO_EMAILS[CENTRAL_COORDINATOR], DEMO_PASSWORD)
     visit(central, report, "/uppfoljning/", "Samlad bild")
+    scan_also_on_phone(central, report, "Samlad bild", desktop=False)
     visit(central, report, "/uppfoljning/fragor", "Frågeanalys, hela staden", "Frågeanalys")
     visit(central, report, "/uppfoljning/export", "Exportformuläret, central samordnare")
     with central.expect_download() as download:
