@@ -3,8 +3,9 @@
 One test builds the demo city (through the real roster and completions imports), lets a
 few learners take checks through the test client (so the frågeanalys has figures and one
 person has an intyg), then a medarbetare, a chef, a samordnare, a central samordnare and an
-admin walk through their pages in Chromium; every page is scanned, the learner's pages
-also at a phone's size, and the test fails listing every violation, page by page.
+admin walk through their pages in Chromium; every page is scanned, the learner's and the
+main follow-up pages also at a phone's size (where nothing may scroll sideways), and the
+test fails listing every violation, page by page.
 """
 
 import re
