@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := app.py
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint format setup bench clean
+.PHONY: run test test-sqlite test-postgres lint format setup node_modules bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@
 
 setup: $(VENV)/.installed
+
+# axe-core for the accessibility tests (tests/e2e), exactly as package-lock.json pins it;
+# reinstalled only when package-lock.json changes. Test tooling only: nothing is served from it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node_modules: node_modules/.installed
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -36,11 +44,11 @@ format: setup
 # Chromium) those tests are skipped locally; with VBE_REQUIRE_ALL=1 (as in .ci/run) a skip fails.
 test: lint test-sqlite test-postgres
 
-test-sqlite: setup
+test-sqlite: setup node_modules
 	$(BIN)/flask courses check
 	$(BIN)/pytest
 
-test-postgres: setup
+test-postgres: setup node_modules
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 bench: setup
@@ -50,4 +58,4 @@ bench: setup
 	$(BIN)/python bench/learner.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

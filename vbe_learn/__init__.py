@@ -38,6 +38,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     navigation.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
+    from .accessibility import bp as accessibility_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
@@ -57,6 +58,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(followup_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(accessibility_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

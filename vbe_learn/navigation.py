@@ -17,6 +17,7 @@ LAYOUT_ENDPOINTS = (
     "admin.roles",
     "exports.export_log",
     "auth.logout",
+    "accessibility.statement",
 )
 
 

@@ -190,7 +190,58 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     assert response.status == 302 and "/logga-in" in response.headers["location"]
 
 
-def test_keyboard_login_and_decision_tree(app, page, live_server):
+FOCUSED = """() => {
+  const element = document.activeElement, style = getComputedStyle(element);
+  return {id: element.id, name: element.name || "", type: element.type || "",
+          visible: element.matches(":focus-visible"), outline: style.outlineStyle,
+          width: parseFloat(style.outlineWidth)};
+}"""
+
+
+def press_tab(page, key: str = "Tab") -> dict:
+    """Press Tab (or Shift+Tab); the focused element must show a focus outline."""
+    page.keyboard.press(key)
+    focused = page.evaluate(FOCUSED)
+    assert focused["visible"], f"no :focus-visible after {key}: {focused}"
+    assert focused["outline"] != "none" and focused["width"] >= 2, focused
+    return focused
+
+
+def tab_to(page, target, limit: int = 80) -> None:
+    """Tab, stop by stop (each with a visible focus), until the target has focus."""
+    for _ in range(limit):
+        press_tab(page)
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} not reached with {limit} presses of Tab")
+
+
+def answer_with_keyboard(page, wanted: set[str]) -> None:
+    """Tab through the check: Space ticks a wanted checkbox, arrow keys choose a radio."""
+    submit = page.get_by_role("button", name="Lämna in svaren")
+    for _ in range(200):
+        focused = press_tab(page)
+        if submit.evaluate("element => element === document.activeElement"):
+            break
+        if focused["type"] == "checkbox" and focused["id"] in wanted:
+            page.keyboard.press("Space")
+        elif focused["type"] == "radio":
+            group = page.locator(f'input[name="{focused["name"]}"]')
+            ids = [group.nth(i).get_attribute("id") for i in range(group.count())]
+            target = next(i for i in ids if i in wanted)
+            steps = ids.index(target) - ids.index(focused["id"])
+            for _ in range(steps):
+                page.keyboard.press("ArrowDown")
+            if steps == 0:
+                page.keyboard.press("Space")
+    else:
+        raise AssertionError("the submit button was never reached")
+    for input_id in wanted:
+        expect(page.locator(f"#{input_id}")).to_be_checked()
+    page.keyboard.press("Enter")
+
+
+def test_keyboard_only_login_module_check_and_decision_tree(app, page, live_server):
     with app.app_context():
         email = make_user().email
         db.session.commit()
@@ -203,21 +254,54 @@ def test_keyboard_login_and_decision_tree(app, page, live_server):
                 Page.slug == "flodesschema",  # 06-flodesschema.md
             )
         ).one()
+    (_, first_title, first_pages), *_ = course_outline(app)
 
-    # Tab: first the skip link; following it, the next Tab is the e-post field.
+    # Tab: first the skip link, shown on focus; following it, the next Tab is the e-post field.
     page.goto("/logga-in")
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
+    press_tab(page)
+    skip_link = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip_link).to_be_focused()
+    box = skip_link.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0, box  # on screen
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
+    expect(page.locator("main#innehall")).to_be_focused()
+    press_tab(page)
     expect(page.get_by_label("E-post")).to_be_focused()
     page.keyboard.type(email)
-    page.keyboard.press("Tab")
+    press_tab(page)
     expect(page.get_by_label("Lösenord", exact=True)).to_be_focused()
     page.keyboard.type(FACTORY_PASSWORD)
     page.keyboard.press("Enter")
     # (the browser keeps the #innehall of the skip link across the redirect)
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server)}/min-utbildning(#innehall)?$"))
+
+    # A whole module with Tab and Enter: every page's "Nästa →", then its check.
+    tab_to(page, page.get_by_role("link", name="Starta utbildningen"))
+    page.keyboard.press("Enter")
+    for number, page_no in enumerate(first_pages, 1):
+        expect(page).to_have_url(re.compile(rf"/kurs/grundutbildning/1/{page_no}$"))
+        last = number == len(first_pages)
+        tab_to(
+            page,
+            page.get_by_role("button", name="Till kunskapskontrollen →" if last else "Nästa →"),
+        )
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/kurs/grundutbildning/1/kunskapskontroll$"))
+    tab_to(page, page.get_by_role("button", name="Starta kunskapskontrollen"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(ATTEMPT_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Kunskapskontroll: {first_title}")
+    attempt_id = int(ATTEMPT_URL.search(page.url).group(1))
+    answer_with_keyboard(page, set(label_ids(app, attempt_id, correct=True)))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Resultat: {first_title}")
+    expect(page.locator(".result-summary")).to_contain_text("Du är godkänd")
+    expect(page.locator(".result-summary")).to_contain_text("100 %")
+    tab_to(page, page.get_by_role("link", name="Till Min utbildning"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server}/min-utbildning")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.passed is True and attempt.score_percent == 100
 
     # The flödesschema shows one step at a time; an answer shows its step (:target).
     page.goto("/kurs/grundutbildning/{}/{}".format(*tree_page))
@@ -227,17 +311,20 @@ def test_keyboard_login_and_decision_tree(app, page, live_server):
     )
     expect(start).to_be_visible()
     expect(what).to_be_hidden()
-    start.get_by_role("link", name="Nej").click()
+    tab_to(page, start.get_by_role("link", name="Nej"))
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#steg-vad$"))
     expect(what).to_be_visible()
     expect(start).to_be_hidden()
-    what.get_by_role("link", name="Klotter, symboler eller propaganda").focus()
+    tab_to(page, what.get_by_role("link", name="Klotter, symboler eller propaganda"))
     page.keyboard.press("Enter")
     expect(graffiti).to_be_visible()
     expect(what).to_be_hidden()
-    graffiti.get_by_role("link", name="Nästa steg").click()
+    tab_to(page, graffiti.get_by_role("link", name="Nästa steg"))
+    page.keyboard.press("Enter")
     expect(done).to_be_visible()
     expect(done).to_contain_text("samordnare")
-    done.get_by_role("link", name="Börja om").click()
+    tab_to(page, done.get_by_role("link", name="Börja om"))
+    page.keyboard.press("Enter")
     expect(start).to_be_visible()
     expect(done).to_be_hidden()

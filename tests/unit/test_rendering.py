@@ -40,6 +40,10 @@ def test_decision_tree_renders_linked_steps():
     result = render_markdown(body, lambda href: None)
     assert result.problems == []
     assert 'id="steg-a" class="decision-step decision-start"' in result.html
+    # an h2 before the steps' h3 headings, so the heading order holds right after the h1
+    assert result.html.index('<h2 class="visually-hidden">Flödesschema</h2>') < result.html.index(
+        "<h3>Akut fara?</h3>"
+    )
     assert '<a href="#steg-b" rel="noopener noreferrer">Ja</a>' in result.html
     assert "Ring 112." in result.html and 'href="#steg-a"' in result.html
 

@@ -108,7 +108,11 @@ def _decision_tree_html(source: str, line: int, problems: list[tuple[int, str]])
         problems.append((line, "flödesschemat behöver start: och steps: där start är ett steg"))
         return ""
     problems.extend((line, problem) for problem in decision_tree_problems(start, steps))
-    parts = ['<div class="decision-tree" role="group" aria-label="Flödesschema">']
+    # The heading keeps the heading order valid wherever the tree stands (its steps are h3).
+    parts = [
+        '<div class="decision-tree" role="group" aria-label="Flödesschema">',
+        '<h2 class="visually-hidden">Flödesschema</h2>',
+    ]
     for name, step in steps.items():
         parts.append(_decision_step_html(name, step or {}, is_start=name == start, start=start))
     parts.append("</div>")
