@@ -211,6 +211,7 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(chef, report, "/uppfoljning/team?status=Ej+p%C3%A5b%C3%B6rjad&sortera=status",
           "Chefens team, filtrerat")  # fmt: skip
     visit(chef, report, f"/uppfoljning/person/{city.learner_id}", "En person i teamet")
+    visit(chef, report, "/mina-uppgifter", "Mina uppgifter", "Mina uppgifter")
 
     coordinator = log_in(new_context, DEMO_EMAILS[COORDINATOR], DEMO_PASSWORD)
     visit(coordinator, report, "/uppfoljning/", "Samordnarens förvaltningar")
