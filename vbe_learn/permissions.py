@@ -113,6 +113,11 @@ def may_manage_roles(user: User) -> bool:
     return reach_of(user).is_admin
 
 
+def may_see_audit_log(user: User) -> bool:
+    """Only admins read the audit log."""
+    return reach_of(user).is_admin
+
+
 def may_follow_up(user: User) -> bool:
     """Chefer, samordnare and the central samordnare have follow-up pages."""
     reach = reach_of(user)
