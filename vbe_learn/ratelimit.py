@@ -2,10 +2,12 @@
 
 Counted by Flask-Limiter in Redis (REDIS_URL) so that every worker shares the counts; in
 memory (one worker's own counts) only when REDIS_URL is unset, with a warning in the log.
-Only failed attempts count: a login that succeeds (a redirect) costs nothing, so people at
-one office behind one address are not locked out by each other's ordinary logins.
+On logging in and choosing a password only failed attempts count: a success (a redirect)
+costs nothing, so people at one office behind one address are not locked out by each
+other's ordinary logins. Every request for a set-password link counts (it sends e-mail).
 """
 
+import hashlib
 import logging
 
 from flask import Flask, Response, request
@@ -13,7 +15,6 @@ from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
 log = logging.getLogger("vbe_learn.auth")
-LIMITED_ENDPOINTS = ("auth.login", "auth.set_password", "auth.forgot_password")
 
 
 def account_key() -> str:
@@ -22,12 +23,20 @@ def account_key() -> str:
     if email:
         return f"account:{email[:254]}"
     token = (request.view_args or {}).get("token", "")
-    return f"link:{token[:200]}"
+    return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]  # never the link in logs
 
 
 def failed(response: Response) -> bool:
     """A POST that did not succeed (success always redirects)."""
     return response.status_code != 302
+
+
+# endpoint → which responses count (None: every POST)
+LIMITED_ENDPOINTS = {
+    "auth.login": failed,
+    "auth.set_password": failed,
+    "auth.forgot_password": None,
+}
 
 
 def _log_lockout(limit: RequestLimit) -> None:
@@ -57,18 +66,21 @@ def init_app(app: Flask) -> Limiter:
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
     limiter = Limiter(get_remote_address, app=app)
     config = app.config
-    for endpoint in LIMITED_ENDPOINTS:
+    for endpoint, deduct_when in LIMITED_ENDPOINTS.items():
         view = app.view_functions[endpoint]
         for limit, key in (
             (config["LOGIN_LIMIT_PER_ACCOUNT"], account_key),
             (config["LOGIN_LIMIT_PER_IP"], get_remote_address),
         ):
-            limiter.limit(
+            # The wrapper checks every limit of the view (decorated limits are checked there,
+            # not in the limiter's before_request hook); this app's views only.
+            view = limiter.limit(
                 limit,
                 key_func=key,
                 methods=["POST"],
-                deduct_when=failed,
+                deduct_when=deduct_when,
                 on_breach=_log_lockout,
                 scope=f"{endpoint}:{key.__name__}",
             )(view)
+        app.view_functions[endpoint] = view
     return limiter
