@@ -1,7 +1,8 @@
-"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`."""
+"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask backup …`."""
 
 from flask import Flask
 
+from .backup_cli import backup_cli
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
 from .exports.cli import export_cli, report_cli
@@ -18,3 +19,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(completions_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(backup_cli)

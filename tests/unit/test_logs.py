@@ -10,7 +10,9 @@ from vbe_learn.logs import TEXT_FORMAT, JsonFormatter, configure_logging
 
 
 def record(message: str, *args, exc_info=None) -> logging.LogRecord:
-    return logging.LogRecord("vbe_learn.auth", logging.WARNING, __file__, 1, message, args, exc_info)
+    return logging.LogRecord(
+        "vbe_learn.auth", logging.WARNING, __file__, 1, message, args, exc_info
+    )
 
 
 def test_json_lines_carry_time_level_logger_and_message():
@@ -44,22 +46,23 @@ def test_production_logs_json_and_development_text(monkeypatch):
     assert production.config["LOG_FORMAT"] == "json"
 
 
+def seen_by_the_app(behind_proxy: bool) -> tuple[str, str]:
+    app = create_app(type("Proxy", (TestConfig,), {"BEHIND_PROXY": behind_proxy}))
+
+    @app.get("/_who")
+    def who():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/_who",
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    return tuple(response.get_data(as_text=True).split())
+
+
 def test_behind_a_proxy_the_forwarded_address_and_scheme_are_used():
-    seen = {}
-    for behind in (False, True):
-        app = create_app(type("Proxy", (TestConfig,), {"BEHIND_PROXY": behind}))
-
-        @app.get("/_who")
-        def who():
-            from flask import request
-
-            seen[behind] = (request.remote_addr, request.scheme)
-            return "ok"
-
-        app.test_client().get(
-            "/_who",
-            headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
-            environ_base={"REMOTE_ADDR": "127.0.0.1"},
-        )
-    assert seen[False] == ("127.0.0.1", "http")
-    assert seen[True] == ("203.0.113.7", "https")
+    assert seen_by_the_app(False) == ("127.0.0.1", "http")
+    assert seen_by_the_app(True) == ("203.0.113.7", "https")
