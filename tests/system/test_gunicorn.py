@@ -181,14 +181,16 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
 
     results: list = []
     sender = threading.Thread(target=lambda: results.extend(in_threads(submit, burst)))
+    log_before = len(srv.log())
     sender.start()
     barrier.wait()
-    time.sleep(0.03)
+    wait_for_answers(srv, log_before, 3)  # the burst is under way: every worker is busy
     os.kill(victim, signal.SIGKILL)
     sender.join(timeout=180)
     cut = [r for r in results if isinstance(r, Exception)]
     answered = [r for r in results if not isinstance(r, Exception)]
     assert all(status < 500 for _, status in answered), answered
+    assert cut, "the killed worker was in the middle of a request"
 
     ids = [user_id(srv, learner.email) for learner, _, _ in prepared]
     with srv.engine.connect() as connection:
@@ -228,6 +230,17 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
         assert answer_counts.get(attempt.id, 0) == expected, attempt
         assert (attempt.passed is None) == (attempt.submitted_at is None), attempt
     assert f"(pid:{victim})" in srv.log()  # the master saw the kill
+
+
+def wait_for_answers(srv: Server, offset: int, count: int) -> None:
+    """Until the access log shows `count` answered submits after `offset`."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        new = srv.log()[offset:]
+        if new.count('"path": "/kunskapskontroll/') >= count:
+            return
+        time.sleep(0.005)
+    raise AssertionError("the burst of submits did not start")
 
 
 def wait_for_workers(srv: Server, count: int) -> None:
