@@ -28,6 +28,7 @@ def start_session(user: User, remember: bool = False) -> None:
 
 def end_every_session(user: User) -> None:
     """Log out here and end every other session and remember-me cookie of the person."""
+    log.info("event=logout user_id=%s", user.id)
     user.rotate_session_token()
     session.clear()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion
