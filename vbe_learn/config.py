@@ -42,6 +42,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "").strip()
     RATELIMIT_ENABLED = True
     RATELIMIT_KEY_PREFIX = "vbe_learn"
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through (not a 500)
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
     BEHIND_PROXY = os.environ.get("VBE_BEHIND_PROXY") == "1"  # trust X-Forwarded-* (one hop)

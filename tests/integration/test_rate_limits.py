@@ -145,3 +145,17 @@ def test_without_redis_the_limits_count_in_memory_with_a_warning(app, caplog):
     caplog.clear()
     quiet = create_app(type("Test", (TestConfig,), settings))
     assert "REDIS_URL" not in caplog.text and quiet.config["RATELIMIT_ENABLED"] is False
+
+
+def test_an_unreachable_redis_lets_logins_through(app, caplog):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": True,
+        "REDIS_URL": "redis://127.0.0.1:1/0?socket_connect_timeout=1",
+        **LIMITS,
+    }
+    unreachable = create_app(type("NoRedis", (TestConfig,), settings))
+    user = make_user()
+    client = unreachable.test_client()
+    assert login(client, user.email, "fel-losenord-000").status_code == 200
+    assert login(client, user.email, PASSWORD).status_code == 302

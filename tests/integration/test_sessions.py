@@ -2,12 +2,16 @@
 every session (remember-me too), replayed cookies are worthless, cookie flags."""
 
 import time
+from datetime import date
 
+from tests.roster_files import person, roster_csv
 from vbe_learn import create_app
+from vbe_learn.auth.passwords import hash_password
 from vbe_learn.auth.sessions import SEEN, STARTED
 from vbe_learn.config import Config
 from vbe_learn.extensions import db
 from vbe_learn.models import User
+from vbe_learn.roster.services import import_roster_file
 
 from ..factories import PASSWORD, make_user
 
@@ -135,3 +139,20 @@ def test_production_cookies_are_secure_httponly_and_samesite_lax(app):
     for name in ("session=", "remember_token="):
         cookie = next(c for c in cookies if c.startswith(name))
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_deactivation_by_the_roster_ends_sessions_for_good(client):
+    rows = [person("5001"), person("5002")]
+    import_roster_file(roster_csv(rows), "v1.csv", date(2026, 1, 1), None)
+    leaver = db.session.scalar(db.select(User).where(User.employee_number == "5002"))
+    leaver.password_hash = hash_password(PASSWORD)
+    db.session.commit()
+    client.post("/logga-in", data={"email": leaver.email, "password": PASSWORD, "remember": "y"})
+    assert client.get(HOME).status_code == 200
+    import_roster_file(roster_csv(rows[:1]), "v2.csv", date(2026, 2, 1), None)
+    db.session.commit()
+    assert client.get(HOME).status_code == 302
+    import_roster_file(roster_csv(rows), "v3.csv", date(2026, 3, 1), None)  # back again
+    db.session.commit()
+    assert db.session.get(User, leaver.id).active is True
+    assert client.get(HOME).status_code == 302  # the old cookies stay dead
