@@ -4,7 +4,12 @@ Every value can be changed through the environment (see README "Drift bakom en o
 proxy"); command-line options override this file.
 """
 
+import json
+import logging
 import os
+from datetime import UTC, datetime
+
+from gunicorn.glogging import Logger
 
 # Workers: sync workers, one request at a time each; 2 × cores + 1 is gunicorn's advice.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
@@ -31,3 +36,35 @@ access_log_format = (
     '"forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
 )
+
+
+class JsonFormatter(logging.Formatter):
+    """gunicorn's own messages (boots, timeouts, killed workers) as one JSON object a line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as JSON."""
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "pid": record.process,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class JsonErrorLogger(Logger):
+    """gunicorn's logger with JSON error-log lines (the access log is JSON by its format)."""
+
+    def setup(self, cfg) -> None:
+        """Configure as usual, then format the error log as JSON."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
+
+
+production = os.environ.get("VBE_ENV") == "production"
+if os.environ.get("LOG_FORMAT", "json" if production else "text") == "json":
+    logger_class = JsonErrorLogger
