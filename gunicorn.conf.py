@@ -4,12 +4,11 @@ Every value can be changed through the environment (see README "Drift bakom en o
 proxy"); command-line options override this file.
 """
 
-import json
-import logging
 import os
-from datetime import UTC, datetime
 
 from gunicorn.glogging import Logger
+
+from vbe_learn.logs import JsonFormatter  # the app's own format (modules only: no app, no DB)
 
 # Workers: sync workers, one request at a time each; 2 × cores + 1 is gunicorn's advice.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
@@ -36,23 +35,6 @@ access_log_format = (
     '"forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
 )
-
-
-class JsonFormatter(logging.Formatter):
-    """gunicorn's own messages (boots, timeouts, killed workers) as one JSON object a line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record as JSON."""
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "pid": record.process,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
 
 
 class JsonErrorLogger(Logger):

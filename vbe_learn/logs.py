@@ -10,7 +10,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class JsonFormatter(logging.Formatter):
-    """A log record as one line of JSON: time, level, logger, message (+ request, error)."""
+    """A log record as one line of JSON: time, level, logger, pid, message (+ request, error).
+
+    Used for the app's logs and, through gunicorn.conf.py, for gunicorn's own messages."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as JSON."""
@@ -18,6 +20,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
         }
         if has_request_context():

@@ -8,13 +8,14 @@ import threading
 import time
 import urllib.parse
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from tests.conftest import TEST_DATABASE_URL
-from vbe_learn.models import Attempt, AttemptAnswer, Completion, User
+from vbe_learn.models import Attempt, AttemptAnswer, Completion, Enrollment, User
 
 from .gunicorn_server import Learner, Server, postgres_database, request
 
@@ -184,18 +185,25 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
 
     results: list = []
     sender = threading.Thread(target=lambda: results.extend(in_threads(submit, burst)))
-    log_before = len(srv.log())
-    sender.start()
-    barrier.wait()
-    wait_for_answers(srv, log_before, 3)  # the burst is under way: every worker is busy
-    os.kill(victim, signal.SIGKILL)
+    ids = [user_id(srv, learner.email) for learner, _, _ in prepared]
+    # Hold the learners' write lock for a moment, so that every worker is surely inside a
+    # submit (SQLite: waiting on BEGIN IMMEDIATE; PostgreSQL: on the enrollment row lock)
+    # when one of them is killed; then let the rest of the burst race on.
+    with srv.engine.connect() as locker:
+        with locker.begin():
+            locker.execute(
+                select(Enrollment.id).where(Enrollment.user_id.in_(ids)).with_for_update()
+            )
+            sender.start()
+            barrier.wait()
+            wait_for_waiting_submits(srv, len(srv.workers()))
+            os.kill(victim, signal.SIGKILL)
     sender.join(timeout=180)
     cut = [r for r in results if isinstance(r, Exception)]
     answered = [r for r in results if not isinstance(r, Exception)]
     assert all(status < 500 for _, status in answered), answered
     assert cut, "the killed worker was in the middle of a request"
 
-    ids = [user_id(srv, learner.email) for learner, _, _ in prepared]
     with srv.engine.connect() as connection:
         completed = set(
             connection.scalars(select(Completion.user_id).where(Completion.user_id.in_(ids)))
@@ -235,15 +243,25 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
     assert f"(pid:{victim})" in srv.log()  # the master saw the kill
 
 
-def wait_for_answers(srv: Server, offset: int, count: int) -> None:
-    """Until the access log shows `count` answered submits after `offset`."""
-    deadline = time.monotonic() + 30
+def wait_for_waiting_submits(srv: Server, workers: int) -> None:
+    """Until every worker has taken a submit (its connection is accepted), or 3 s."""
+    deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
-        new = srv.log()[offset:]
-        if new.count('"path": "/kunskapskontroll/') >= count:
+        if accepted_connections(srv.port) >= workers:
+            time.sleep(0.2)  # and has gone on into the app, up to the lock
             return
-        time.sleep(0.005)
-    raise AssertionError("the burst of submits did not start")
+        time.sleep(0.01)
+
+
+def accepted_connections(port: int) -> int:
+    """Established server-side TCP connections on the port (from /proc/net/tcp)."""
+    local = f":{port:04X}"
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(local) and fields[3] == "01":  # 01 = ESTABLISHED
+            count += 1
+    return count
 
 
 def wait_for_workers(srv: Server, count: int) -> None:
