@@ -594,6 +594,8 @@ class Gunicorn:
             "-m",
             "gunicorn",
             self.app,
+            "--config",  # only the settings below, not the repository's gunicorn.conf.py
+            os.devnull,
             "--chdir",
             str(self.chdir),
             "--bind",

@@ -16,6 +16,7 @@ from vbe_learn.models import (
     AnswerChoice,
     Attempt,
     AttemptAnswer,
+    AuditEvent,
     Course,
     Department,
     Enrollment,
@@ -113,7 +114,7 @@ def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
 def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
     for model in (AnswerChoice, AttemptAnswer, Attempt, Completion, PageRead, Enrollment,
-                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport,
+                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport, AuditEvent,
                   ExportLog):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))

@@ -1,15 +1,17 @@
 """vbe_learn: Stockholm stad's web course and follow-up on våldsbejakande extremism."""
 
-import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
-from . import navigation, security
+from . import navigation, ratelimit, security
+from .auth import sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
+from .logs import configure_logging
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -24,9 +26,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _refuse_default_secret_in_production(app)
     check_oidc_settings(app)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(app)
+    if app.config["BEHIND_PROXY"]:  # the reverse proxy's X-Forwarded-For/-Proto/-Host (one hop)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     database.tune_engine_options(app)
     db.init_app(app)
@@ -36,6 +38,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     navigation.init_app(app)
+    sessions.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
     from .accessibility import bp as accessibility_bp
@@ -46,6 +49,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
+    from .health import bp as health_bp
     from .learning import bp as learning_bp
     from .privacy import bp as privacy_bp
     from .roster import bp as roster_bp
@@ -59,6 +63,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(health_bp)
+    app.extensions["vbe_limiter"] = ratelimit.init_app(app)
     register_error_handlers(app)
     register_commands(app)
     return app

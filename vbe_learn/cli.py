@@ -1,7 +1,9 @@
-"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask gdpr …`."""
+"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask gdpr …`,
+`flask backup …`."""
 
 from flask import Flask
 
+from .backup_cli import backup_cli
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
 from .exports.cli import export_cli, report_cli
@@ -20,3 +22,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(gdpr_cli)
+    app.cli.add_command(backup_cli)

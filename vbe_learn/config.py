@@ -1,6 +1,7 @@
 """Settings, read from the environment; see README "Configuration"."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,19 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = ENVIRONMENT == "production"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # A session ends after this long without a request, and this long after login at most.
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+    SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_MAX_HOURS", "10")) * 3600
+    # Rate limits (Flask-Limiter): Redis shared by every worker; memory only in development.
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+    RATELIMIT_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "vbe_learn"
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through (not a 500)
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
+    BEHIND_PROXY = os.environ.get("VBE_BEHIND_PROXY") == "1"  # trust X-Forwarded-* (one hop)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text")
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
@@ -57,3 +71,5 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
     PUBLIC_BASE_URL = "http://localhost"
+    RATELIMIT_ENABLED = False  # tests/integration/test_rate_limits.py turns it on, with Redis
+    LOG_FORMAT = "text"

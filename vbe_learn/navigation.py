@@ -4,7 +4,7 @@ from flask import Flask, url_for
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
-from .permissions import may_follow_up, may_import_roster, may_manage_roles
+from .permissions import may_follow_up, may_import_roster, may_manage_roles, may_see_audit_log
 
 # Endpoints the page layout links to on every page; their URLs never change while the app
 # runs, so they are built once per app instead of once per page view.
@@ -15,6 +15,7 @@ LAYOUT_ENDPOINTS = (
     "followup.overview",
     "roster.upload",
     "admin.roles",
+    "admin.audit_log",
     "exports.export_log",
     "auth.logout",
     "accessibility.statement",
@@ -47,5 +48,6 @@ def init_app(app: Flask) -> None:
                 "follow_up": may_follow_up(current_user),
                 "roster": may_import_roster(current_user),
                 "roles": may_manage_roles(current_user),
+                "audit_log": may_see_audit_log(current_user),
             },
         }

@@ -86,7 +86,7 @@ _ROLES_TEXT = (
 )
 _MANAGES_SOMEONE = exists().where(_SUBORDINATE.manager_id == User.id, _SUBORDINATE.active.is_(True))
 USER_AND_REACH_BY_SESSION_TOKEN = select(User, _ROLES_TEXT, _MANAGES_SOMEONE).where(
-    User.session_token == bindparam("token")
+    User.session_token == bindparam("token"), User.active.is_(True)
 )
 
 
@@ -114,7 +114,7 @@ def reach_of(user: User) -> Reach:
 
 
 def signed_in_user(session_token: str) -> User | None:
-    """The person holding this session token, with their reach cached for the request."""
+    """The active person holding this session token, their reach cached for the request."""
     row = db.session.execute(USER_AND_REACH_BY_SESSION_TOKEN, {"token": session_token}).first()
     if row is None:
         return None
@@ -173,6 +173,11 @@ def may_import_roster(user: User) -> bool:
 
 def may_manage_roles(user: User) -> bool:
     """Only admins give and take roles."""
+    return reach_of(user).is_admin
+
+
+def may_see_audit_log(user: User) -> bool:
+    """Only admins read the audit log."""
     return reach_of(user).is_admin
 
 

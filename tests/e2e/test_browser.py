@@ -194,7 +194,8 @@ FOCUSED = """() => {
   const element = document.activeElement, style = getComputedStyle(element);
   return {id: element.id, name: element.name || "", type: element.type || "",
           visible: element.matches(":focus-visible"), outline: style.outlineStyle,
-          width: parseFloat(style.outlineWidth)};
+          width: parseFloat(style.outlineWidth), tag: element.tagName,
+          html: element.outerHTML.slice(0, 160), url: location.href};
 }"""
 
 
@@ -209,6 +210,9 @@ def press_tab(page, key: str = "Tab") -> dict:
 
 def tab_to(page, target, limit: int = 80) -> None:
     """Tab, stop by stop (each with a visible focus), until the target has focus."""
+    # The URL changes before the page has loaded; a Tab pressed before the load would be
+    # undone when the browser focuses the #innehall target of the URL at the load.
+    page.wait_for_load_state("load")
     for _ in range(limit):
         press_tab(page)
         if target.evaluate("element => element === document.activeElement"):

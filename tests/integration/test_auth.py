@@ -33,7 +33,7 @@ def test_wrong_password_gives_one_swedish_message_and_is_logged(client, auth, ca
     assert "Fel e-postadress eller lösenord." in response.get_data(as_text=True)
     unknown = auth.login("finns.inte@test.stockholm.se", PASSWORD)
     assert "Fel e-postadress eller lösenord." in unknown.get_data(as_text=True)
-    assert "login failed" in caplog.text
+    assert "event=login_failed" in caplog.text
     assert client.get("/min-utbildning").status_code == 302
 
 

@@ -9,7 +9,9 @@ def test_pages_carry_security_headers_and_are_not_cached(client, auth):
     assert login_page.headers["X-Content-Type-Options"] == "nosniff"
     csp = login_page.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp
+    assert "unsafe-inline" not in csp and "object-src 'none'" in csp
+    assert login_page.headers["Referrer-Policy"] == "same-origin"
+    assert login_page.headers["X-Frame-Options"] == "DENY"
     auth.login(make_user().email)
     assert client.get("/min-utbildning").headers["Cache-Control"] == "no-store"
 
@@ -34,3 +36,10 @@ def test_errors_are_plain_swedish_pages_without_traces(client):
     assert response.status_code == 404
     assert "Sidan finns inte" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_error_pages_and_health_checks_carry_the_headers_too(client):
+    for response in (client.get("/finns-inte"), client.get("/healthz")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Cache-Control"] == "no-store"

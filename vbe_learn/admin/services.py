@@ -1,14 +1,17 @@
 """Giving and taking roles; every change is logged with its actor."""
 
-import logging
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..audit import ACTION_LABELS, record
 from ..extensions import db
-from ..models import Administration, RoleAssignment, User
+from ..models import Administration, AuditEvent, RoleAssignment, User
 from ..models.org import COORDINATOR
+from ..models.types import CITY_TIMEZONE
 
-log = logging.getLogger("vbe_learn.audit")
+AUDIT_PAGE_SIZE = 50
 
 
 def role_holders() -> list[tuple[RoleAssignment, User, Administration | None]]:
@@ -47,14 +50,68 @@ def grant_role(actor: User, user: User, role: str, administration_id: int | None
     assignment = RoleAssignment(user_id=user.id, role=role, administration_id=administration_id)
     db.session.add(assignment)
     db.session.flush()
-    log.info("role granted by user_id=%s: %s to user_id=%s (%s)", actor.id, role, user.id,
-             administration_id)  # fmt: skip
+    record(actor, "role.granted", f"user:{user.id}", role=role, email=user.email,
+           administration_id=administration_id)  # fmt: skip
     return assignment
 
 
 def revoke_role(actor: User, assignment: RoleAssignment) -> None:
     """Take a role away."""
+    record(actor, "role.revoked", f"user:{assignment.user_id}", role=assignment.role,
+           email=assignment.user.email, administration_id=assignment.administration_id)  # fmt: skip
     db.session.delete(assignment)
     db.session.flush()
-    log.info("role revoked by user_id=%s: %s from user_id=%s (%s)", actor.id, assignment.role,
-             assignment.user_id, assignment.administration_id)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit event as the log page shows it."""
+
+    at: datetime
+    who: str
+    action: str
+    target: str
+    details: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, newest first."""
+
+    rows: list[AuditRow]
+    page: int
+    pages: int
+    total: int
+
+
+def _describe(details: dict) -> str:
+    return " · ".join(f"{key}: {value}" for key, value in sorted(details.items())) or "–"
+
+
+def audit_page(page: int, page_size: int = AUDIT_PAGE_SIZE) -> AuditPage:
+    """The audit events of one page (1 = newest), with their actors (two queries)."""
+    total = db.session.scalar(select(func.count(AuditEvent.id))) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return AuditPage(
+        rows=[
+            AuditRow(
+                at=event.at.astimezone(CITY_TIMEZONE),
+                who=f"{actor.full_name} ({actor.email})" if actor is not None else "Kommandorad",
+                action=ACTION_LABELS.get(event.action, event.action),
+                target=event.target or "–",
+                details=_describe(event.details or {}),
+            )
+            for event, actor in rows
+        ],
+        page=page,
+        pages=pages,
+        total=total,
+    )

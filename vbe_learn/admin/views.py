@@ -1,16 +1,22 @@
 """Roles: list, give, take away (admins only)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import RoleAssignment
-from ..permissions import may_manage_roles, require
+from ..permissions import may_manage_roles, may_see_audit_log, require
 from . import bp
 from .forms import GrantRoleForm
-from .services import administration_choices, grant_role, revoke_role, role_holders
+from .services import (
+    administration_choices,
+    audit_page,
+    grant_role,
+    revoke_role,
+    role_holders,
+)
 
 
 @bp.route("/roller", methods=["GET", "POST"])
@@ -40,3 +46,12 @@ def remove_role(assignment_id: int):
     revoke_role(current_user, assignment)
     flash("Rollen är borttagen.", "info")
     return redirect(url_for(".roles"))
+
+
+@bp.get("/logg")
+@login_required
+def audit_log():
+    """The audit log, newest first, a page at a time (admins)."""
+    require(may_see_audit_log(current_user))
+    page = request.args.get("sida", 1, type=int)
+    return render_template("admin/log.html", log=audit_page(page))

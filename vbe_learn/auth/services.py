@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import User
 from .passwords import hash_password, needs_rehash, verify_password
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("vbe_learn.auth")
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 - a salt name, not a secret
 
 
@@ -22,11 +22,12 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-post and password, or None; logs the outcome."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or not user.active:
-        log.warning("login failed for %r", email.strip().lower())
+        reason = "unknown_account" if user is None else "bad_password_or_inactive"
+        log.warning("event=login_failed email=%r reason=%s", email.strip().lower()[:254], reason)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    log.info("login user_id=%s", user.id)
+    log.info("event=login_succeeded user_id=%s", user.id)
     return user
 
 
@@ -67,7 +68,7 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.rotate_session_token()
     db.session.flush()
-    log.info("password set user_id=%s", user.id)
+    log.info("event=password_set user_id=%s", user.id)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:

@@ -7,7 +7,8 @@ from ..urls import absolute_url
 from . import bp
 from .oidc import SsoError, redirect_to_provider, sso_enabled, verified_claims
 from .services import SsoRefused, user_for_identity
-from .views import _start_session, safe_next_url
+from .sessions import start_session
+from .views import safe_next_url
 
 NEXT_KEY = "sso_next"
 
@@ -49,5 +50,5 @@ def sso_callback():
         flash(str(refusal), "error")
         return redirect(url_for("auth.login"))
     next_url = session.get(NEXT_KEY)
-    _start_session(user)
+    start_session(user)
     return redirect(safe_next_url(next_url))

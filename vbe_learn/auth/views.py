@@ -1,7 +1,7 @@
 """Login, logout, set password, forgotten password."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..extensions import login_manager
 from ..models import User
@@ -10,6 +10,7 @@ from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message
 from .services import authenticate, find_user_by_email, set_password, user_for_set_password_token
+from .sessions import end_every_session, start_session
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
@@ -17,7 +18,7 @@ login_manager.login_message = "Logga in för att fortsätta."
 
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
-    """Find the person whose current session token is in the session cookie."""
+    """The active person whose current session token is in the session (or remember) cookie."""
     return signed_in_user(session_token)
 
 
@@ -26,11 +27,6 @@ def safe_next_url(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return url_for("learning.dashboard")
-
-
-def _start_session(user: User, remember: bool = False) -> None:
-    session.clear()  # a new session on login
-    login_user(user, remember=remember)
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -42,7 +38,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            _start_session(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")))
         flash("Fel e-postadress eller lösenord.", "error")
     return render_template("auth/login.html", form=form)
@@ -51,9 +47,8 @@ def login():
 @bp.post("/logga-ut")
 @login_required
 def logout():
-    """End the session."""
-    logout_user()
-    session.clear()
+    """End the session, and every other session and remember-me cookie of the person."""
+    end_every_session(current_user._get_current_object())
     flash("Du är utloggad.", "info")
     return redirect(url_for("auth.login"))
 
@@ -70,7 +65,7 @@ def set_password_view(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         set_password(user, form.password.data)
-        _start_session(user)
+        start_session(user)
         flash("Ditt lösenord är sparat.", "info")
         return redirect(url_for("learning.dashboard"))
     return render_template("auth/set_password.html", form=form, user=user)

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from sqlalchemy import ColumnElement, select
 
+from ..audit import record
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
@@ -54,6 +55,8 @@ def log_export(actor: User | None, kind: str, file_format: str, filters: dict, r
     )
     db.session.add(entry)
     db.session.flush()
+    record(actor, f"export.{kind}", f"export_log:{entry.id}", format=file_format, rows=rows,
+           **filters)  # fmt: skip
     return entry
 
 

@@ -1,5 +1,6 @@
 """Every model, importable from one place."""
 
+from .audit import AuditEvent
 from .course import Course, CourseVersion, Module, Option, Page, Question
 from .exports import ExportLog
 from .org import Administration, Department, RoleAssignment, Unit, User
@@ -16,6 +17,7 @@ from .roster import HeadcountSnapshot, Placement, RosterImport
 __all__ = [
     "Administration",
     "AnswerChoice",
+    "AuditEvent",
     "Attempt",
     "AttemptAnswer",
     "Completion",

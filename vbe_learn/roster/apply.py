@@ -9,6 +9,7 @@ import logging
 import pandas as pd
 from sqlalchemy import Date, delete, insert, literal, select, update
 
+from ..audit import record as audit
 from ..bulk import insert_rows
 from ..extensions import db
 from ..models import Department, HeadcountSnapshot, Placement, RosterImport, Unit, User
@@ -35,7 +36,13 @@ def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> Rost
     _update_changed_people(roster.loc[plan.changed.index], number_to_id)
     deactivated_ids = plan.deactivated["user_id"].astype(int).tolist()
     if deactivated_ids:
-        db.session.execute(update(User), [{"id": i, "active": False} for i in deactivated_ids])
+        db.session.execute(  # a new session token ends their sessions and remember-me cookies
+            update(User),
+            [
+                {"id": i, "active": False, "session_token": new_session_token()}
+                for i in deactivated_ids
+            ],
+        )
     _update_placements(plan.as_of)
     record = RosterImport(
         as_of=plan.as_of,
@@ -46,6 +53,8 @@ def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> Rost
     db.session.add(record)
     db.session.flush()
     store_headcount_snapshot(record)
+    audit(actor, "roster.imported", f"roster_import:{record.id}", file=source_name,
+          as_of=plan.as_of, **{key: int(value) for key, value in plan.summary.items()})  # fmt: skip
     log.info("roster import %s by %s: %s", source_name, actor.id if actor else "cli", plan.summary)
     return record
 

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
+from ..audit import record
 from ..extensions import db
 from ..learning.services.completion import new_certificate_code
 from ..models import Completion, Course, RosterImport, User
@@ -102,6 +103,8 @@ def import_completions_file(
     db.session.add_all(new_rows)
     db.session.flush()
     known_rows = sum(1 for n in table["employee_number"] if n in ids)
+    record(actor, "completions.imported", f"course:{course.slug}", file=filename,
+           rows=len(table), added=len(new_rows), unknown=len(unknown))  # fmt: skip
     log.info(
         "completions import %s by %s: %s new", filename, actor.id if actor else "cli", len(new_rows)
     )

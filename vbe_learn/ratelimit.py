@@ -1,0 +1,86 @@
+"""Rate limits on logging in and on set-password links, per account and per IP address.
+
+Counted by Flask-Limiter in Redis (REDIS_URL) so that every worker shares the counts; in
+memory (one worker's own counts) only when REDIS_URL is unset, with a warning in the log.
+On logging in and choosing a password only failed attempts count: a success (a redirect)
+costs nothing, so people at one office behind one address are not locked out by each
+other's ordinary logins. Every request for a set-password link counts (it sends e-mail).
+"""
+
+import hashlib
+import logging
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+
+log = logging.getLogger("vbe_learn.auth")
+
+
+def account_key() -> str:
+    """The account a request is about: the e-post in the form, or the set-password link."""
+    email = request.form.get("email", "").strip().lower()
+    if email:
+        return f"account:{email[:254]}"
+    token = (request.view_args or {}).get("token", "")
+    return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]  # never the link in logs
+
+
+def failed(response: Response) -> bool:
+    """A POST that did not succeed (success always redirects)."""
+    return response.status_code != 302
+
+
+# endpoint → which responses count (None: every POST)
+LIMITED_ENDPOINTS = {
+    "auth.login": failed,
+    "auth.set_password": failed,
+    "auth.forgot_password": None,
+}
+
+
+def _log_lockout(limit: RequestLimit) -> None:
+    log.warning(
+        "event=login_locked_out endpoint=%s key=%s limit=%s ip=%s",
+        request.endpoint,
+        limit.key,
+        limit.limit,
+        get_remote_address(),
+    )
+
+
+def storage_uri(app: Flask) -> str:
+    """Redis when REDIS_URL is set; memory otherwise (logged as a warning)."""
+    if app.config["REDIS_URL"]:
+        return app.config["REDIS_URL"]
+    if app.config["RATELIMIT_ENABLED"]:
+        log.warning(
+            "REDIS_URL is not set: login limits are counted in memory, per worker process "
+            "(acceptable in development only)"
+        )
+    return "memory://"
+
+
+def init_app(app: Flask) -> Limiter:
+    """A limiter for this app, with the limits on the auth endpoints' POSTs."""
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
+    limiter = Limiter(get_remote_address, app=app)
+    config = app.config
+    for endpoint, deduct_when in LIMITED_ENDPOINTS.items():
+        view = app.view_functions[endpoint]
+        for limit, key in (
+            (config["LOGIN_LIMIT_PER_ACCOUNT"], account_key),
+            (config["LOGIN_LIMIT_PER_IP"], get_remote_address),
+        ):
+            # The wrapper checks every limit of the view (decorated limits are checked there,
+            # not in the limiter's before_request hook); this app's views only.
+            view = limiter.limit(
+                limit,
+                key_func=key,
+                methods=["POST"],
+                deduct_when=deduct_when,
+                on_breach=_log_lockout,
+                scope=f"{endpoint}:{key.__name__}",
+            )(view)
+        app.view_functions[endpoint] = view
+    return limiter
