@@ -1,4 +1,7 @@
-"""Absolute links for e-mails, PDFs and the CLI, based on PUBLIC_BASE_URL."""
+"""Links: absolute ones for e-mails, PDFs and the CLI (from PUBLIC_BASE_URL), and the test
+for a same-site path that may be followed after login."""
+
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
@@ -11,3 +14,16 @@ def absolute_url(endpoint: str, **values) -> str:
         with current_app.test_request_context():
             path = url_for(endpoint, **values)
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def is_same_site_path(target: str | None) -> bool:
+    """Whether a ?next= value is a path on this site (browsers drop tabs and newlines from
+    URLs, so "/\\t/evil.example" would become "//evil.example": any such character is refused)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(
+        character.isspace() or ord(character) < 32 or ord(character) == 127 for character in target
+    ):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

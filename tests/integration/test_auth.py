@@ -45,7 +45,9 @@ def test_deactivated_person_cannot_log_in(client, auth):
 
 def test_open_redirects_are_refused(client):
     user = make_user()
-    for target in ("https://evil.example", "//evil.example", "/\\evil.example"):
+    hostile = ("https://evil.example", "//evil.example", "/\\evil.example", "/%09/evil.example",
+               "/%0a/evil.example", "/%20/evil.example", "/%0d%0a/evil.example")  # fmt: skip
+    for target in hostile:
         response = client.post(
             f"/logga-in?next={target}", data={"email": user.email, "password": PASSWORD}
         )

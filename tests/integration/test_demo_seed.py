@@ -299,3 +299,11 @@ def test_seed_refuses_a_database_with_people(runner):
 def test_logins_without_demo_data(runner):
     result = runner.invoke(args=["demo", "logins"])
     assert result.output.strip() == "Inga demokonton finns."
+
+
+def test_seed_refuses_to_run_in_production(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "ENVIRONMENT", "production")
+    result = runner.invoke(args=["demo", "seed", "--employees", "300", "--if-empty"])
+    assert result.exit_code != 0
+    assert "aldrig i produktion" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0

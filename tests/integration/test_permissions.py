@@ -224,3 +224,44 @@ def test_signing_in_loads_the_same_reach_as_asking_for_it(app, city, person):
 def test_an_unknown_session_token_signs_in_nobody(app):
     with app.test_request_context("/"):
         assert signed_in_user("no-such-token") is None
+
+
+def test_the_last_admin_role_cannot_be_removed(client, auth, city):
+    admin = city.people["admin"]
+    assignment = db.session.scalar(
+        db.select(RoleAssignment).where(RoleAssignment.user_id == admin.id)
+    )
+    auth.login(admin.email)
+    response = client.post(f"/admin/roller/{assignment.id}/ta-bort", follow_redirects=True)
+    assert "Den sista administratören kan inte tas bort" in response.get_data(as_text=True)
+    assert db.session.get(RoleAssignment, assignment.id) is not None
+
+
+def test_the_first_admin_is_given_from_the_command_line(runner, city):
+    worker = city.people["worker_a1"]
+    result = runner.invoke(args=["users", "grant-role", worker.email, "admin"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["users", "grant-role", worker.email, "samordnare", "--administration", "Okänd"]
+    )
+    assert result.exit_code != 0 and "befintlig förvaltning" in result.output
+    result = runner.invoke(
+        args=[
+            "users",
+            "grant-role",
+            worker.email,
+            "samordnare",
+            "--administration",
+            "Förvaltning B",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    roles = db.session.execute(
+        db.select(RoleAssignment.role, RoleAssignment.administration_id).where(
+            RoleAssignment.user_id == worker.id
+        )
+    ).all()
+    assert sorted(roles, key=str) == sorted(
+        [("admin", None), ("samordnare", city.admin_b)], key=str
+    )
+    assert runner.invoke(args=["users", "grant-role", "nobody@x.se", "admin"]).exit_code != 0

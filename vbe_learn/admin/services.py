@@ -8,10 +8,14 @@ from sqlalchemy import func, select
 from ..audit import ACTION_LABELS, record
 from ..extensions import db
 from ..models import Administration, AuditEvent, RoleAssignment, User
-from ..models.org import COORDINATOR
+from ..models.org import ADMIN, COORDINATOR
 from ..models.types import CITY_TIMEZONE
 
 AUDIT_PAGE_SIZE = 50
+
+
+class RoleRefused(Exception):
+    """A role change that would leave the platform without anyone to manage it."""
 
 
 def role_holders() -> list[tuple[RoleAssignment, User, Administration | None]]:
@@ -33,7 +37,9 @@ def administration_choices() -> list[tuple[int, str]]:
     return [(0, "–"), *(tuple(row) for row in rows)]
 
 
-def grant_role(actor: User, user: User, role: str, administration_id: int | None) -> RoleAssignment:
+def grant_role(
+    actor: User | None, user: User, role: str, administration_id: int | None
+) -> RoleAssignment:
     """Give a role (samordnare for a förvaltning); giving it twice changes nothing."""
     administration_id = administration_id if role == COORDINATOR else None
     existing = db.session.scalar(
@@ -56,11 +62,17 @@ def grant_role(actor: User, user: User, role: str, administration_id: int | None
 
 
 def revoke_role(actor: User, assignment: RoleAssignment) -> None:
-    """Take a role away."""
+    """Take a role away; the last admin's admin role stays (nobody could give it back)."""
+    if assignment.role == ADMIN and _admin_count() <= 1:
+        raise RoleRefused("Den sista administratören kan inte tas bort. Utse en ny admin först.")
     record(actor, "role.revoked", f"user:{assignment.user_id}", role=assignment.role,
            email=assignment.user.email, administration_id=assignment.administration_id)  # fmt: skip
     db.session.delete(assignment)
     db.session.flush()
+
+
+def _admin_count() -> int:
+    return db.session.scalar(select(func.count()).where(RoleAssignment.role == ADMIN))
 
 
 @dataclass(frozen=True)

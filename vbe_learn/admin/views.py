@@ -11,6 +11,7 @@ from ..permissions import may_manage_roles, may_see_audit_log, require
 from . import bp
 from .forms import GrantRoleForm
 from .services import (
+    RoleRefused,
     administration_choices,
     audit_page,
     grant_role,
@@ -43,7 +44,11 @@ def remove_role(assignment_id: int):
     assignment = db.session.get(RoleAssignment, assignment_id)
     if assignment is None or not ActionForm().validate_on_submit():
         abort(404)
-    revoke_role(current_user, assignment)
+    try:
+        revoke_role(current_user, assignment)
+    except RoleRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for(".roles"))
     flash("Rollen är borttagen.", "info")
     return redirect(url_for(".roles"))
 

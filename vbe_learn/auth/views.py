@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..extensions import login_manager
 from ..models import User
 from ..permissions import signed_in_user
+from ..urls import is_same_site_path
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message
@@ -24,7 +25,7 @@ def load_user(session_token: str) -> User | None:
 
 def safe_next_url(target: str | None) -> str:
     """Only same-site paths are followed after login; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if is_same_site_path(target):
         return target
     return url_for("learning.dashboard")
 

@@ -3,6 +3,7 @@
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
@@ -37,6 +38,10 @@ ROLE_LABELS = {
 @click.option("--if-empty", is_flag=True, help="Gör inget om det redan finns personer.")
 def seed_command(employees: int, if_empty: bool) -> None:
     """Build the demo city through the roster and completions imports, with demo logins."""
+    if current_app.config["ENVIRONMENT"] == "production":
+        raise click.ClickException(
+            "Demodata skapas aldrig i produktion (demokontona har ett känt lösenord)."
+        )
     if not database_is_empty():
         if if_empty:
             click.echo("Databasen har redan personer; inga demodata skapades.")

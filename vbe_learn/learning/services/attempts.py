@@ -58,7 +58,12 @@ def start_attempt(enrollment: Enrollment, module: Module, all_pages_read: bool) 
         or 0
     )
     count = outline_for(enrollment.course_version_id).questions_per_check
-    drawn = random.sample(list(module.questions), k=min(count, len(module.questions)))
+    questions = db.session.scalars(
+        select(Question)
+        .where(Question.module_id == module.id)
+        .options(selectinload(Question.options))
+    ).all()  # with their options: two queries, not one per question drawn
+    drawn = random.sample(list(questions), k=min(count, len(questions)))
     shown = [
         {
             "question_id": q.id,
