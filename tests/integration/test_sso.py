@@ -137,6 +137,13 @@ def test_person_who_left_is_refused(client, sso):
     assert not logged_in(client)
 
 
+def test_unverified_email_is_refused(client, sso):
+    make_user(email="overifierad@test.stockholm.se")
+    sso.reset({"sub": "city-8", "email": "overifierad@test.stockholm.se", "email_verified": False})
+    assert "inte bekräftat din e-postadress" in refusal_text(client, sign_in(client))
+    assert not logged_in(client)
+
+
 def test_missing_claim_is_refused(client, sso):
     sso.reset({"sub": "city-7"})
     assert "inga uppgifter som vi kan känna igen dig på" in refusal_text(client, sign_in(client))

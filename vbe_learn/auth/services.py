@@ -38,12 +38,16 @@ class SsoRefused(Exception):
 def user_for_identity(claims: dict, match_claim: str, match_field: str) -> User:
     """The active person the provider's claims name (by e-post or anställningsnummer).
 
-    Nobody is created: someone not in the roster is refused, as is someone who left.
+    Nobody is created: someone not in the roster is refused, as is someone who left, and an
+    e-post the provider says it has not verified (`email_verified: false`).
     """
     value = str(claims.get(match_claim) or "").strip()
     if not value:
         log.warning("sso login refused: the id_token has no %r claim", match_claim)
         raise SsoRefused("Stadens inloggning skickade inga uppgifter som vi kan känna igen dig på.")
+    if match_field == "email" and claims.get("email_verified") is False:
+        log.warning("sso login refused: the provider has not verified %r", value)
+        raise SsoRefused("Stadens inloggning har inte bekräftat din e-postadress.")
     if match_field == "email":
         user = find_user_by_email(value)
     else:
