@@ -11,6 +11,7 @@ from .progress import (
     Enrollment,
     PageRead,
 )
+from .reminders import Deadline, DeadlineChange, ReminderMessage
 from .roster import HeadcountSnapshot, Placement, RosterImport
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "Completion",
     "Course",
     "CourseVersion",
+    "Deadline",
+    "DeadlineChange",
     "Department",
     "Enrollment",
     "ExportLog",
@@ -31,6 +34,7 @@ __all__ = [
     "PageRead",
     "Placement",
     "Question",
+    "ReminderMessage",
     "RoleAssignment",
     "RosterImport",
     "Unit",

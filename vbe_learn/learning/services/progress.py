@@ -13,6 +13,7 @@ from ...models.types import utcnow
 from .outline import ModuleRef, Outline, outline_for
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
+RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
 
 
 @dataclass
