@@ -44,6 +44,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
     from .learning import bp as learning_bp
+    from .reminders import bp as reminders_bp
     from .roster import bp as roster_bp
 
     app.register_blueprint(auth_bp)
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(reminders_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

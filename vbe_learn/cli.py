@@ -1,10 +1,11 @@
-"""Command-line commands: `flask courses …`, `flask users …`, `flask demo …`."""
+"""Command-line commands: `flask courses …`, `flask users …`, `flask reminders …`, …"""
 
 from flask import Flask
 
 from .courses.cli import courses_cli
 from .demo.cli import demo_cli
 from .exports.cli import export_cli, report_cli
+from .reminders.cli import deadline_cli, register_course_commands, reminders_cli
 from .roster.cli import completions_cli, roster_cli
 from .users_cli import users_cli
 
@@ -18,3 +19,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(completions_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(deadline_cli)
+    register_course_commands(courses_cli)

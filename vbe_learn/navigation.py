@@ -4,7 +4,7 @@ from flask import Flask
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
-from .permissions import may_follow_up, may_import_roster, may_manage_roles
+from .permissions import may_follow_up, may_import_roster, may_manage_deadlines, may_manage_roles
 
 
 def init_app(app: Flask) -> None:
@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
                 "follow_up": may_follow_up(current_user),
                 "roster": may_import_roster(current_user),
                 "roles": may_manage_roles(current_user),
+                "reminders": may_manage_deadlines(current_user),
             },
         }
