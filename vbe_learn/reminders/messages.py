@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template
+from flask import current_app
 
 from ..urls import absolute_url
 from .mail import Outgoing
@@ -65,10 +65,15 @@ def render_message(reminder, first_name: str, links: Links, domain: str) -> Outg
     return Outgoing(
         to=reminder.recipient,
         subject=SUBJECTS[reminder.kind],
-        text=render_template(f"reminders/email/{name}.txt", **context),
-        html=render_template(f"reminders/email/{name}.html", **context),
+        text=_render(f"reminders/email/{name}.txt", context),
+        html=_render(f"reminders/email/{name}.html", context),
         message_id=message_id(reminder.id, domain),
     )
+
+
+def _render(template: str, context: dict) -> str:
+    """Render without the page context processors (no request, no logged-in person)."""
+    return current_app.jinja_env.get_template(template).render(**context)
 
 
 def _date(value: str | None) -> date | None:
