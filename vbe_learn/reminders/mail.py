@@ -5,12 +5,15 @@ Settings use Flask-Mail's names (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_
 MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER); the standard library does the work.
 """
 
+import base64
 import logging
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import formatdate
+from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger("vbe_learn.mail")
@@ -42,17 +45,42 @@ class MailServerUnavailable(Exception):
     """No connection to the mail server: nothing was sent, stop the run."""
 
 
-def build_message(outgoing: Outgoing, sender: str) -> EmailMessage:
-    """A multipart/alternative message (text first, then HTML), UTF-8."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = outgoing.to
-    message["Subject"] = outgoing.subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = outgoing.message_id
-    message.set_content(outgoing.text)
-    message.add_alternative(outgoing.html, subtype="html")
-    return message
+def message_bytes(outgoing: Outgoing, sender: str) -> bytes:
+    """A multipart/alternative message (text, then HTML; UTF-8, base64) with CRLF line ends.
+
+    Written directly: the email package's message classes cost more per message (~1.4 ms)
+    than the whole SMTP transaction on loopback.
+    """
+    headers = (sender, outgoing.to, outgoing.message_id)
+    if any("\r" in value or "\n" in value for value in headers):
+        raise ValueError("line break in a header value")
+    boundary = f"=_vbe_{secrets.token_hex(12)}"
+    lines = [
+        f"From: {sender}",
+        f"To: {outgoing.to}",
+        f"Subject: {_encoded_header(outgoing.subject)}",
+        f"Date: {formatdate(localtime=False)}",
+        f"Message-ID: {outgoing.message_id}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+    ]
+    for subtype, body in (("plain", outgoing.text), ("html", outgoing.html)):
+        lines += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(body.encode("utf-8")).decode("ascii").replace("\n", "\r\n"),
+        ]
+    lines += [f"--{boundary}--", ""]
+    return "\r\n".join(lines).encode("ascii")
+
+
+@lru_cache(maxsize=64)
+def _encoded_header(text: str) -> str:
+    """A header value as RFC 2047 encoded words (few distinct subjects: encode each once)."""
+    return Header(text, "utf-8").encode()
 
 
 class SmtpTransport:
@@ -86,7 +114,7 @@ class SmtpTransport:
         if self._smtp is None:
             self._smtp = self._connect()
         try:
-            self._smtp.send_message(build_message(outgoing, self.sender))
+            self._smtp.sendmail(self.sender, [outgoing.to], message_bytes(outgoing, self.sender))
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             self._reset()
@@ -127,7 +155,7 @@ class FolderTransport:
     def send(self, outgoing: Outgoing) -> None:
         """Write the message to <folder>/<message id>.eml."""
         name = outgoing.message_id.strip("<>").replace("@", "_").replace("/", "_")
-        (self.folder / f"{name}.eml").write_bytes(build_message(outgoing, self.sender).as_bytes())
+        (self.folder / f"{name}.eml").write_bytes(message_bytes(outgoing, self.sender))
 
     def close(self) -> None:
         """Nothing to close."""

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from ..extensions import db
 from ..followup.people import latest_valid_completion
@@ -33,6 +33,19 @@ from .planning import PERSONAL_KINDS
 
 BATCH = 500
 INTERRUPTED = "Avbrott under sändning: kan ha skickats, skickas inte igen."
+
+
+# Built once (building a statement costs more than running it, twice per message).
+CLAIM = (
+    update(ReminderMessage)
+    .where(ReminderMessage.id == bindparam("reminder_id"), ReminderMessage.status == PLANNED)
+    .values(status=SENDING)
+)
+FINISH = (
+    update(ReminderMessage)
+    .where(ReminderMessage.id == bindparam("reminder_id"))
+    .values(status=bindparam("status"), error=bindparam("error"), sent_at=bindparam("sent_at"))
+)
 
 
 class AnotherRunIsActive(Exception):
@@ -129,11 +142,7 @@ def send_planned(transport, domain: str, commit: Callable[[], None]) -> SendRepo
 
 
 def _claim(reminder_id: int, commit) -> bool:
-    claimed = db.session.execute(
-        update(ReminderMessage)
-        .where(ReminderMessage.id == reminder_id, ReminderMessage.status == PLANNED)
-        .values(status=SENDING)
-    ).rowcount
+    claimed = db.session.execute(CLAIM, {"reminder_id": reminder_id}).rowcount
     commit()
     return claimed == 1
 
@@ -150,7 +159,7 @@ def _deliver(transport, outgoing) -> tuple[str, str | None]:
 
 def _finish(reminder_id: int, outcome: tuple[str, str | None], report: SendReport) -> None:
     status, error = outcome
-    values = {"status": status, "error": error}
+    values = {"reminder_id": reminder_id, "status": status, "error": error, "sent_at": None}
     if status == SENT:
         values["sent_at"] = utcnow()
         report.sent += 1
@@ -161,6 +170,4 @@ def _finish(reminder_id: int, outcome: tuple[str, str | None], report: SendRepor
     else:  # the server could not be reached: nothing was sent, try again next run
         values["status"] = PLANNED
         report.stopped = error
-    db.session.execute(
-        update(ReminderMessage).where(ReminderMessage.id == reminder_id).values(**values)
-    )
+    db.session.execute(FINISH, values)
