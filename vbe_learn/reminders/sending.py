@@ -1,13 +1,13 @@
 """Sending planned messages exactly once, even when a run is killed half-way.
 
 Each message goes through its row: planned → sending (committed before the SMTP
-transaction) → sent or failed (committed after it). A re-run therefore never resends a
-row marked sent. The one window left is a kill after the server accepted a message but
-before "sent" was committed: such a row stays "sending". Only one run works at a time (a
-lock file), so a run that finds "sending" rows knows their run died, and marks them
-"unknown" without resending: at most one message, never two. Their Message-ID is fixed
-by the row (paminnelse-<id>@…), so a resend, if someone ever forced one, would be
-recognisable as the same message.
+transaction) → sent or failed (committed after it, in the same transaction that claims
+the next row). A re-run therefore never resends a row marked sent. The one window left
+is a kill after the server accepted a message but before "sent" was committed: that
+row stays "sending". Only one run works at a time (a lock file), so a run that finds a
+"sending" row knows its run died, and marks it "unknown" without resending: at most
+one message, never two. Its Message-ID is fixed by the row (paminnelse-<id>@…), so a
+resend, if someone ever forced one, would be recognisable as the same message.
 
 Commits happen per message on purpose (that is what exactly-once needs); the caller
 passes `commit` — only the command line sends.
@@ -109,10 +109,12 @@ def cancel_no_longer_due(today: date, validity_years: int) -> int:
 
 
 def send_planned(transport, domain: str, commit: Callable[[], None]) -> SendReport:
-    """Send every planned row in id order, one transaction before and one after each."""
+    """Send every planned row in id order. One transaction per message both records the
+    previous message's outcome and claims the next row, so at most one row is ever
+    "sending" and a message costs one commit."""
     report = SendReport()
     links = Links.build()
-    last_id = 0
+    last_id, finished = 0, None
     while True:
         batch = db.session.execute(
             select(
@@ -127,24 +129,26 @@ def send_planned(transport, domain: str, commit: Callable[[], None]) -> SendRepo
             .order_by(ReminderMessage.id)
             .limit(BATCH)
         ).all()
-        commit()
         if not batch:
+            _record(finished, report)
+            commit()
             return report
         for row in batch:
             last_id = row.id
-            if not _claim(row.id, commit):
-                continue
-            outcome = _deliver(transport, render_message(row, row.first_name, links, domain))
-            _finish(row.id, outcome, report)
+            _record(finished, report)
+            finished = None
+            claimed = db.session.execute(CLAIM, {"reminder_id": row.id}).rowcount == 1
             commit()
-            if report.stopped:
+            if not claimed:
+                continue
+            finished = (
+                row.id,
+                _deliver(transport, render_message(row, row.first_name, links, domain)),
+            )
+            if finished[1][0] == "stop":
+                _record(finished, report)
+                commit()
                 return report
-
-
-def _claim(reminder_id: int, commit) -> bool:
-    claimed = db.session.execute(CLAIM, {"reminder_id": reminder_id}).rowcount
-    commit()
-    return claimed == 1
 
 
 def _deliver(transport, outgoing) -> tuple[str, str | None]:
@@ -157,8 +161,11 @@ def _deliver(transport, outgoing) -> tuple[str, str | None]:
     return SENT, None
 
 
-def _finish(reminder_id: int, outcome: tuple[str, str | None], report: SendReport) -> None:
-    status, error = outcome
+def _record(finished: tuple | None, report: SendReport) -> None:
+    """Write a delivered (or refused) message's outcome into the current transaction."""
+    if finished is None:
+        return
+    reminder_id, (status, error) = finished
     values = {"reminder_id": reminder_id, "status": status, "error": error, "sent_at": None}
     if status == SENT:
         values["sent_at"] = utcnow()
