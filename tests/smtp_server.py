@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the tests.
 
-`refuse` holds addresses whose RCPT is answered 550; `on_message(count)` runs inside the
-server as each message is accepted (before the client hears "250"), e.g. to kill a sender.
+`refuse` holds addresses whose RCPT is answered 550, `defer` those answered 450;
+`on_message(count)` runs inside the server as each message is accepted (before the
+client hears "250"), e.g. to kill a sender.
 """
 
 import socket
@@ -37,6 +38,7 @@ class Recorder:
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    defer: set[str] = field(default_factory=set)
     on_message: object = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,6 +46,8 @@ class Recorder:
         """Refuse the chosen addresses with 550, accept the rest."""
         if address.lower() in self.refuse:
             return "550 5.1.1 Mottagaren finns inte"
+        if address.lower() in self.defer:
+            return "450 4.2.1 Försök senare"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -277,6 +277,36 @@ def test_smtp_refusal_of_one_address_is_recorded_and_the_rest_are_delivered(runn
     assert len(smtp.received) == count  # a refused address is not tried again
 
 
+def test_a_temporary_refusal_is_tried_again_on_the_next_run(runner, smtp, city):
+    smtp.defer.add("axel@test.se")
+    set_city_deadline(runner, date(2026, 3, 1))
+    assert "försöks igen senare: 1" in send(runner, date(2026, 3, 2))
+    assert smtp.to("axel@test.se") == []
+    smtp.defer.clear()
+    send(runner, date(2026, 3, 2))
+    assert len(smtp.to("axel@test.se")) == 1 and len(smtp.to("anna@test.se")) == 1
+
+
+def test_an_unreachable_mail_server_stops_the_run_and_keeps_the_rest_planned(app, runner, city):
+    from tests.smtp_server import free_port
+
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    try:
+        set_city_deadline(runner, date(2026, 3, 1))
+        result = runner.invoke(args=["reminders", "send", "--date", "2026-03-02"])
+    finally:
+        app.config.update(saved)
+    assert result.exit_code == 1 and "E-postservern svarar inte" in result.output
+    remaining = db.session.scalars(select(ReminderMessage.status)).all()
+    assert remaining and set(remaining) == {"planned"}
+
+
+def test_require_renewal_of_an_unknown_course_is_refused(runner):
+    result = runner.invoke(args=["courses", "require-renewal", "finns-inte"])
+    assert result.exit_code != 0 and "Ingen inläst kurs heter 'finns-inte'" in result.output
+
+
 def test_completed_and_departed_people_get_nothing_even_when_already_planned(
     app, runner, smtp, city
 ):

@@ -16,7 +16,8 @@ def remind_team(chef: User, person_id: int | None, schedule: Schedule, course_sl
     condition = User.id.in_(team_ids(chef.id, name="remind_team"))
     if person_id is not None:
         condition = condition & (User.id == person_id)
-    _rows, due = people_not_done(schedule, condition, course_slug)
+    completions_of = team_ids(chef.id, name="remind_completions")
+    _rows, due = people_not_done(schedule, condition, course_slug, completions_of)
     key = schedule.today.isoformat()
     messages = [
         _message(
