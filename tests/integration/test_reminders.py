@@ -27,6 +27,7 @@ from vbe_learn.models import (
     User,
 )
 from vbe_learn.models.org import CENTRAL_COORDINATOR, COORDINATOR
+from vbe_learn.models.types import utcnow
 from vbe_learn.permissions import may_remind
 from vbe_learn.reminders.deadlines import personal_deadline
 from vbe_learn.reminders.mail import FolderTransport, LogTransport, Outgoing, transport_for
@@ -496,3 +497,40 @@ def test_without_mail_server_messages_go_to_a_folder_or_the_log(tmp_path, caplog
     with caplog.at_level("INFO", logger="vbe_learn.mail"):
         console.send(message)
     assert "e-post till anna@test.se: Ämne" in caplog.text
+
+
+def test_a_dead_runs_rows_are_settled_from_its_journal(app, tmp_path, city):
+    from vbe_learn.reminders.planning import insert_planned
+    from vbe_learn.reminders.sending import Journal, settle_interrupted
+
+    people = [city.people[name] for name in ("anna", "axel", "bodil", "chef_a")]
+    insert_planned(
+        [{"user_id": p.id, "kind": "manual", "period_key": "2026-03-02", "status": "sending",
+          "recipient": p.email, "administration_id": None, "payload": "{}",
+          "requested_by_id": None, "planned_at": utcnow()} for p in people]
+    )  # fmt: skip
+    ids = {p.email: i for p, i in zip(people, _ids(), strict=True)}
+    journal = Journal(str(tmp_path / "journal"))
+    journal.clear()
+    with journal:
+        for email in ("anna@test.se", "axel@test.se", "bodil@test.se"):
+            journal.write("T", ids[email])
+        journal.write("S", ids["anna@test.se"])
+        journal.write("S", ids["axel@test.se"])
+    assert settle_interrupted(journal) == 1  # Bodil: tried, maybe accepted
+    assert _statuses() == {"anna@test.se": "sent", "axel@test.se": "sent",
+                           "bodil@test.se": "unknown", "chef.a@test.se": "planned"}  # fmt: skip
+    assert journal.read() == (set(), set())
+
+    db.session.execute(ReminderMessage.__table__.update().values(status="sending", error=None))
+    (tmp_path / "journal").unlink()  # no journal: nothing can be known, nothing is resent
+    assert settle_interrupted(journal) == 4
+    assert set(_statuses().values()) == {"unknown"}
+
+
+def _ids() -> list[int]:
+    return list(db.session.scalars(select(ReminderMessage.id).order_by(ReminderMessage.id)))
+
+
+def _statuses() -> dict[str, str]:
+    return dict(db.session.execute(select(ReminderMessage.recipient, ReminderMessage.status)).all())

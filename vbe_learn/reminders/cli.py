@@ -18,9 +18,10 @@ from .planning import KIND_LABELS, Schedule, plan_messages
 from .renewal import require_renewal
 from .sending import (
     AnotherRunIsActive,
+    Journal,
     cancel_no_longer_due,
-    mark_interrupted,
     send_planned,
+    settle_interrupted,
     single_run,
 )
 
@@ -41,8 +42,10 @@ def send_command(dry_run: bool, on) -> None:
     years = validity_years(config["DEFAULT_COURSE"])
     schedule = Schedule.from_config(config, today, years)
     try:
-        with single_run(str(Path(current_app.instance_path) / "reminders-send.lock")):
-            interrupted = mark_interrupted()
+        instance = Path(current_app.instance_path)
+        with single_run(str(instance / "reminders-send.lock")):
+            journal = Journal(str(instance / "reminders-send.journal"))
+            interrupted = settle_interrupted(journal)
             db.session.commit()
             planned = plan_messages(schedule, config["DEFAULT_COURSE"])
             for kind, count in sorted(planned.items()):
@@ -55,7 +58,7 @@ def send_command(dry_run: bool, on) -> None:
             db.session.commit()
             transport = transport_for(config)
             try:
-                report = send_planned(transport, _domain(config), db.session.commit)
+                report = send_planned(transport, _domain(config), journal, db.session.commit)
             finally:
                 transport.close()
     except AnotherRunIsActive:
