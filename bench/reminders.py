@@ -16,7 +16,8 @@ each step in a fresh Python process:
    city-wide deadline of yesterday: the other 60 % are due for a reminder;
 2. plan: `reminders.planning.plan_messages` + commit — who is due for what today;
 3. send: `reminders.sending.send_planned` over one SMTP connection to an aiosmtpd server
-   running in its own process on 127.0.0.1 (two commits per message: exactly-once);
+   running in its own process on 127.0.0.1 (a commit per batch of 200, a journal line
+   before and after each SMTP transaction: exactly-once);
 4. ceiling: the same number of messages sent with smtplib alone (built once, no database)
    to the same server: what the SMTP server takes at most, to compare the send step with.
 
@@ -147,7 +148,7 @@ def run_step(args) -> None:
         from vbe_learn.followup.services import validity_years
         from vbe_learn.reminders.mail import SmtpTransport
         from vbe_learn.reminders.planning import Schedule, plan_messages
-        from vbe_learn.reminders.sending import send_planned
+        from vbe_learn.reminders.sending import Journal, send_planned
 
         base = rss_mib()
         started = time.perf_counter()
@@ -161,7 +162,9 @@ def run_step(args) -> None:
             db.session.commit()
         elif args.step == "send":
             transport = SmtpTransport(app.config)
-            report = send_planned(transport, "stockholm.se", db.session.commit)
+            journal = Journal(str(Path(tempfile.mkdtemp()) / "journal"))
+            journal.clear()
+            report = send_planned(transport, "stockholm.se", journal, db.session.commit)
             transport.close()
             result.update(sent=report.sent, failed=report.failed)
         elif args.step == "ceiling":
