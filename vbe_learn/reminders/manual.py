@@ -28,7 +28,7 @@ def remind_team(chef: User, person_id: int | None, schedule: Schedule, course_sl
             p.row.administration_id,
             {"deadline": _iso(p.deadline)},
             requested_by=chef.id,
-        )  # fmt: skip
+        )
         for p in due
         if p.row.email
     ]

@@ -144,10 +144,11 @@ def plan_messages(schedule: Schedule, course_slug: str = "grundutbildning") -> d
     rows, due = people_not_done(schedule, course_slug=course_slug)
     already = set(
         db.session.execute(
-            select(ReminderMessage.user_id, ReminderMessage.kind, ReminderMessage.period_key)
-            .where(ReminderMessage.kind.in_((INVITATION, RENEWAL)))
+            select(ReminderMessage.user_id, ReminderMessage.kind, ReminderMessage.period_key).where(
+                ReminderMessage.kind.in_((INVITATION, RENEWAL))
+            )
         ).all()
-    )  # fmt: skip
+    )
     planned = []
     for person in due:
         message = personal_message(person, schedule, already)
@@ -159,7 +160,7 @@ def plan_messages(schedule: Schedule, course_slug: str = "grundutbildning") -> d
                     person.row.email,
                     person.row.administration_id,
                     {"deadline": _iso(person.deadline)},
-                )  # fmt: skip
+                )
             )
     planned += digest_messages(rows, due, schedule)
     planned += summary_messages(rows, due, schedule)
@@ -190,7 +191,7 @@ def digest_messages(rows, due: list[PersonDue], schedule: Schedule) -> list[dict
                 chef.email,
                 chef.administration_id,
                 {"members": listed},
-            )  # fmt: skip
+            )
         )
     return messages
 
@@ -224,7 +225,7 @@ def summary_messages(rows, due: list[PersonDue], schedule: Schedule) -> list[dic
                 recipients[user_id],
                 only,
                 {"administrations": listed, "month": month},
-            )  # fmt: skip
+            )
         )
     return messages
 
