@@ -280,7 +280,8 @@ def insert_planned(messages: list[dict]) -> dict[str, int]:
     before = _counts_per_kind()
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ReminderMessage).on_conflict_do_nothing(
+    # The table, not the ORM entity: a plain executemany, without the ORM's bulk bookkeeping.
+    statement = insert(ReminderMessage.__table__).on_conflict_do_nothing(
         index_elements=["user_id", "kind", "period_key"]
     )
     for start in range(0, len(messages), INSERT_BATCH):
