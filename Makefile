@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python bench/roster.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/learner.py
 
 clean:

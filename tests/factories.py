@@ -31,6 +31,7 @@ from vbe_learn.models import (
     User,
 )
 from vbe_learn.models.progress import Completion
+from vbe_learn.models.reminders import Deadline, DeadlineChange, ReminderMessage
 
 PASSWORD = "ratt-losenord-123"
 _PASSWORD_HASH = None
@@ -113,9 +114,9 @@ def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
 
 def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
-    for model in (AnswerChoice, AttemptAnswer, Attempt, Completion, PageRead, Enrollment,
-                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport, AuditEvent,
-                  ExportLog):  # fmt: skip
+    for model in (ReminderMessage, DeadlineChange, Deadline, AnswerChoice, AttemptAnswer,
+                  Attempt, Completion, PageRead, Enrollment, RoleAssignment, Placement,
+                  HeadcountSnapshot, RosterImport, AuditEvent, ExportLog):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))
     for model in (User, Unit, Department, Administration):

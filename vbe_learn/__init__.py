@@ -52,6 +52,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .health import bp as health_bp
     from .learning import bp as learning_bp
     from .privacy import bp as privacy_bp
+    from .reminders import bp as reminders_bp
     from .roster import bp as roster_bp
 
     app.register_blueprint(auth_bp)
@@ -65,6 +66,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(health_bp)
     app.extensions["vbe_limiter"] = ratelimit.init_app(app)
+    app.register_blueprint(reminders_bp)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -1,5 +1,5 @@
 """Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask gdpr …`,
-`flask backup …`."""
+`flask backup …`, `flask reminders …`, `flask deadline …`."""
 
 from flask import Flask
 
@@ -8,6 +8,7 @@ from .courses.cli import courses_cli
 from .demo.cli import demo_cli
 from .exports.cli import export_cli, report_cli
 from .privacy.cli import gdpr_cli
+from .reminders.cli import deadline_cli, register_course_commands, reminders_cli
 from .roster.cli import completions_cli, roster_cli
 from .users_cli import users_cli
 
@@ -23,3 +24,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(gdpr_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(deadline_cli)
+    register_course_commands(courses_cli)

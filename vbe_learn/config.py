@@ -19,6 +19,10 @@ def database_url_from_env(instance_path: str) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """Production and development settings."""
 
@@ -59,6 +63,21 @@ class Config:
     OIDC_MATCH_FIELD = os.environ.get("OIDC_MATCH_FIELD", "email")  # or employee_number
     # Gallring: people are pseudonymised this many days after their last placement ended.
     GDPR_RETENTION_DAYS = int(os.environ.get("GDPR_RETENTION_DAYS", "730"))
+    # E-mail (Flask-Mail's names). Without MAIL_SERVER messages go to MAIL_OUTBOX_DIR
+    # (one .eml file each) or, without that too, to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "vbe-utbildning@stockholm.se")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", "")
+    MAIL_TIMEOUT = 30
+    # Deadlines and reminders (README "Påminnelser och deadlines").
+    NEW_EMPLOYEE_DAYS = int(os.environ.get("NEW_EMPLOYEE_DAYS", "30"))
+    REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
+    REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
 
 
 class TestConfig(Config):

@@ -4,7 +4,13 @@ from flask import Flask, url_for
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
-from .permissions import may_follow_up, may_import_roster, may_manage_roles, may_see_audit_log
+from .permissions import (
+    may_follow_up,
+    may_import_roster,
+    may_manage_deadlines,
+    may_manage_roles,
+    may_see_audit_log,
+)
 
 # Endpoints the page layout links to on every page; their URLs never change while the app
 # runs, so they are built once per app instead of once per page view.
@@ -13,6 +19,7 @@ LAYOUT_ENDPOINTS = (
     "certificates.mine",
     "privacy.mine",
     "followup.overview",
+    "reminders.deadlines",
     "roster.upload",
     "admin.roles",
     "admin.audit_log",
@@ -49,5 +56,6 @@ def init_app(app: Flask) -> None:
                 "roster": may_import_roster(current_user),
                 "roles": may_manage_roles(current_user),
                 "audit_log": may_see_audit_log(current_user),
+                "reminders": may_manage_deadlines(current_user),
             },
         }

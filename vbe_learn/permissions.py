@@ -199,6 +199,39 @@ def may_see_administration(user: User, administration_id: int) -> bool:
     return reach.is_central or administration_id in reach.administration_ids
 
 
+def may_manage_deadlines(user: User) -> bool:
+    """Samordnare (their förvaltningar) and the central samordnare (the city and all)."""
+    reach = reach_of(user)
+    return reach.is_central or bool(reach.administration_ids)
+
+
+def may_set_deadline(user: User, administration_id: int | None) -> bool:
+    """The city-wide deadline (None): central only; a förvaltning's: who may see it."""
+    if administration_id is None:
+        return reach_of(user).is_central
+    return may_see_administration(user, administration_id)
+
+
+def may_see_reminder_log(user: User) -> bool:
+    """Samordnare (messages to their förvaltningar) and the central samordnare (all)."""
+    reach = reach_of(user)
+    return reach.is_central or bool(reach.administration_ids)
+
+
+def may_remind(user: User, person_id: int) -> bool:
+    """A chef may press "Påminn" for an active person anywhere below them."""
+    if not reach_of(user).is_manager:
+        return False
+    in_team = db.session.scalar(
+        select(literal(True)).where(
+            User.id == person_id,
+            User.active.is_(True),
+            User.id.in_(team_ids(user.id)),
+        )
+    )
+    return bool(in_team)
+
+
 def require(allowed: bool) -> None:
     """Answer 404 unless allowed (a page you may not use looks like no page at all)."""
     if not allowed:

@@ -149,6 +149,13 @@ def visit(page, report: AxeReport, path: str, label: str, heading: str | None = 
     report.scan(page, label)
 
 
+# The outermost elements that reach past the right edge of the screen (for the message).
+TOO_WIDE = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className}`)"""
+
+
 def scan_also_on_phone(page, report: AxeReport, label: str, desktop: bool = True) -> None:
     """Scan at desktop size (unless done) and at a phone's, where nothing scrolls sideways."""
     if desktop:
@@ -156,7 +163,10 @@ def scan_also_on_phone(page, report: AxeReport, label: str, desktop: bool = True
     page.set_viewport_size(PHONE)
     report.scan(page, f"{label} (mobil {PHONE['width']}×{PHONE['height']})")
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{label}: {widths[0]} px wide on a {widths[1]} px screen"
+    assert widths[0] <= widths[1], (
+        f"{label}: {widths[0]} px wide on a {widths[1]} px screen; too wide: "
+        + ", ".join(page.evaluate(TOO_WIDE)[:5])
+    )
     page.set_viewport_size(DESKTOP)
 
 

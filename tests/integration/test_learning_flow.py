@@ -152,3 +152,27 @@ def test_course_images_are_served_as_svg_and_only_from_bilder(client, auth):
     assert client.get("/kurs/grundutbildning/3/bilder/..%2Fquestions.yaml").status_code == 404
     assert client.get("/kurs/grundutbildning/3/bilder/finns-inte.svg").status_code == 404
     assert client.get("/kurs/grundutbildning/9/bilder/x.svg").status_code == 404
+
+
+def test_a_completion_that_no_longer_counts_lets_the_learner_start_a_new_cycle(client, auth):
+    from vbe_learn.models import Enrollment
+
+    user = make_user(unit=make_unit())
+    auth.login(user.email)
+    for position in range(1, len(course().current_version.modules) + 1):
+        pass_module(client, position)
+    client.post("/kurs/grundutbildning/1/1/last")  # re-reading while valid: the same cycle
+    assert db.session.scalar(select(func.max(Enrollment.cycle))) == 1
+    assert "Genomförd" in client.get("/min-utbildning").get_data(as_text=True)
+
+    course().current_version.validity_years = 0  # today's completion no longer counts
+    db.session.commit()
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Ska förnyas" in html and "Förnya: starta utbildningen igen" in html
+    assert client.post("/kurs/grundutbildning/1/1/last").status_code == 302
+    cycles = db.session.scalars(
+        select(Enrollment.cycle).where(Enrollment.user_id == user.id).order_by(Enrollment.cycle)
+    ).all()
+    assert cycles == [1, 2]
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Påbörjad" in html and "Förnya" not in html

@@ -131,7 +131,7 @@ def test_people_with_status_on_a_date(city):
 
     rows = {r.first_name: r for r in db.session.execute(people_with_status(true(), MARCH, 3))}
     assert "C" not in rows  # left: not active
-    assert rows["F"].status == "Ej påbörjad"  # 2020 completion expired; renewal is later
+    assert rows["F"].status == "Ska förnyas"  # 2020 completion expired; renewal is later
     assert rows["A"].status == "Genomförd" and rows["A"].completed_on == date(2024, 3, 1)
     assert rows["E"].completed_on == date(2024, 2, 1)  # the newest on or before the date
     july = {r.first_name: r for r in db.session.execute(people_with_status(true(), JULY, 3))}

@@ -11,6 +11,7 @@ from ..forms import SwedishForm
 STATUS_CHOICES = [
     SelectChoice("", "Alla"),
     SelectChoice("genomförd", "Genomförd"),
+    SelectChoice("ska-förnyas", "Ska förnyas"),
     SelectChoice("påbörjad", "Påbörjad"),
     SelectChoice("ej-påbörjad", "Ej påbörjad"),
 ]

@@ -2,8 +2,11 @@
 
 Status (derived, never stored):
 - Genomförd: a completion on or before the date that is still valid on it;
-- Påbörjad: started the course here, no valid completion;
-- Ej påbörjad: neither.
+- Ska förnyas: no valid completion, but an earlier one that has expired (older than the
+  course's validity) or been superseded by a version that requires renewal;
+- Påbörjad: started the course here, no completion at all;
+- Ej påbörjad: none of these.
+`last_completed_on` is the newest completion on or before the date, valid or not.
 """
 
 from datetime import date, timedelta
@@ -11,9 +14,9 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, case, exists, func, literal, select, true
 from sqlalchemy.orm import aliased
 
-from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
+from ..learning.services.progress import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
 from ..models import Administration, Completion, CourseVersion, Department, Enrollment, Unit, User
-from .rates import validity_start
+from .rates import renewal_condition, validity_start
 
 PARTICIPANT_COLUMNS = (
     "Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Förvaltning", "Avdelning",
@@ -43,11 +46,25 @@ def latest_valid_completion(on: date, validity_years: int, people=None):
         .where(
             Completion.completed_on <= on,
             Completion.completed_on > validity_start(on, validity_years),
+            renewal_condition(on),
             Completion.user_id.in_(people) if people is not None else true(),
         )
         .subquery()
     )
     return select(ranked).where(ranked.c.rank == 1).subquery("latest")
+
+
+def last_completion(on: date, people=None):
+    """A subquery: each person's newest completion date on or before `on`, valid or not."""
+    return (
+        select(Completion.user_id, func.max(Completion.completed_on).label("completed_on"))
+        .where(
+            Completion.completed_on <= on,
+            Completion.user_id.in_(people) if people is not None else true(),
+        )
+        .group_by(Completion.user_id)
+        .subquery("last_completion")
+    )
 
 
 def people_with_status(condition, on: date, validity_years: int, people=None) -> Select:
@@ -56,10 +73,12 @@ def people_with_status(condition, on: date, validity_years: int, people=None) ->
     `people`, a select of user ids, narrows the completions looked at (optional, for speed).
     """
     latest = latest_valid_completion(on, validity_years, people)
+    last = last_completion(on, people)
     chef = aliased(User)
     started = exists(select(Enrollment.id).where(Enrollment.user_id == User.id))
     status = case(
         (latest.c.completed_on.is_not(None), literal(COMPLETED)),
+        (last.c.completed_on.is_not(None), literal(RENEWAL_DUE)),
         (started, literal(STARTED)),
         else_=literal(NOT_STARTED),
     )
@@ -82,12 +101,16 @@ def people_with_status(condition, on: date, validity_years: int, people=None) ->
             func.substr(latest.c.version, 1, 8).label("version"),
             User.employed_from,
             User.close_to_residents,
+            last.c.completed_on.label("last_completed_on"),
+            Administration.id.label("administration_id"),
+            User.manager_id,
         )
         .join(Unit, Unit.id == User.unit_id)
         .join(Department, Department.id == Unit.department_id)
         .join(Administration, Administration.id == Department.administration_id)
         .outerjoin(chef, chef.id == User.manager_id)
         .outerjoin(latest, latest.c.user_id == User.id)
+        .outerjoin(last, last.c.user_id == User.id)
         .where(and_(User.active.is_(True), condition))
         .order_by(User.last_name, User.first_name, User.id)
     )

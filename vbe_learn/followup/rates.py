@@ -10,16 +10,19 @@ date D:
 A person counts once (one placement covers any date); a completion follows the person, so
 one earned before a move counts in the new enhet. The same functions feed the pages and
 the exports.
+
+A course version marked as requiring renewal (`renewal_required_on`) makes completions of
+older versions stop counting from that day (see `renewal_condition`).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, true, union_all
 
 from ..extensions import db
-from ..models import Administration, Completion, Department, Placement, Unit
+from ..models import Administration, Completion, CourseVersion, Department, Placement, Unit
 
 GROUPINGS = {
     "administration": (Administration.id, Administration.name),
@@ -53,6 +56,29 @@ def validity_start(day: date, validity_years: int) -> date:
         return day.replace(year=day.year - validity_years, day=28)
 
 
+def renewal_condition(day):
+    """A condition on Completion: not superseded on `day` (a date or a date column) by a
+    newer course version that requires renewal. One small query for the marked versions."""
+    marked = db.session.execute(
+        select(CourseVersion.id, CourseVersion.course_id, CourseVersion.renewal_required_on)
+        .where(CourseVersion.renewal_required_on.is_not(None))
+        .order_by(CourseVersion.id)
+    ).all()
+    conditions = []
+    for version_id, course_id, required_on in marked:
+        if isinstance(day, date) and day < required_on:
+            continue
+        in_force = literal(True) if isinstance(day, date) else day >= literal(required_on, Date)
+        conditions.append(
+            or_(
+                Completion.course_id != course_id,
+                ~in_force,
+                func.coalesce(Completion.course_version_id, 0) >= version_id,
+            )
+        )
+    return and_(*conditions) if conditions else true()
+
+
 def rates(
     days: Iterable[date],
     group_by: str,
@@ -77,6 +103,7 @@ def rates(
             Completion.user_id == Placement.user_id,
             Completion.completed_on <= calendar.c.day,
             Completion.completed_on > calendar.c.valid_from,
+            renewal_condition(calendar.c.day),
         )
     )
     key, name = GROUPINGS[group_by]

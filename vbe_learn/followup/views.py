@@ -5,7 +5,7 @@ from datetime import date
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..learning.services.progress import COMPLETED, NOT_STARTED, STARTED
+from ..learning.services.progress import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
 from ..permissions import (
     access_administration,
     access_employee,
@@ -25,7 +25,7 @@ from .services import (
     validity_years,
 )
 
-STATUSES = (COMPLETED, STARTED, NOT_STARTED)
+STATUSES = (COMPLETED, RENEWAL_DUE, STARTED, NOT_STARTED)
 
 
 def _years() -> int:

@@ -12,6 +12,7 @@ from .progress import (
     Enrollment,
     PageRead,
 )
+from .reminders import Deadline, DeadlineChange, ReminderMessage
 from .roster import HeadcountSnapshot, Placement, RosterImport
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Completion",
     "Course",
     "CourseVersion",
+    "Deadline",
+    "DeadlineChange",
     "Department",
     "Enrollment",
     "ExportLog",
@@ -33,6 +36,7 @@ __all__ = [
     "PageRead",
     "Placement",
     "Question",
+    "ReminderMessage",
     "RoleAssignment",
     "RosterImport",
     "Unit",

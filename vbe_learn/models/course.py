@@ -1,8 +1,8 @@
 """Course content as loaded from courses/: versions never change once stored."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -39,6 +39,9 @@ class CourseVersion(db.Model):
     pass_mark: Mapped[int] = mapped_column(Integer)
     questions_per_check: Mapped[int] = mapped_column(Integer)
     validity_years: Mapped[int] = mapped_column(Integer)
+    # Set by `flask courses require-renewal`: from this day, completions of older versions
+    # no longer count (their holders are "Ska förnyas").
+    renewal_required_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])

@@ -8,11 +8,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
-from ...models.types import utcnow
+from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
+from ...models.types import city_date, utcnow
 from .outline import ModuleRef, Outline, outline_for
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
+RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
 
 
 @dataclass
@@ -41,10 +42,13 @@ class LearnerProgress:
     completion: Completion | None
     read_page_ids: set[int] = field(default_factory=set)
     modules: list[ModuleProgress] = field(default_factory=list)
+    renewal_due: bool = False  # the completion no longer counts: the next page starts anew
 
     @property
     def status(self) -> str:
-        """Genomförd, Påbörjad or Ej påbörjad (derived, never stored)."""
+        """Genomförd, Ska förnyas, Påbörjad or Ej påbörjad (derived, never stored)."""
+        if self.renewal_due:
+            return RENEWAL_DUE
         if self.completion is not None:
             return COMPLETED
         return STARTED if self.enrollment is not None else NOT_STARTED
@@ -125,15 +129,51 @@ def current_enrollment(user: User, course: Course) -> Enrollment | None:
     return db.session.scalar(LATEST_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
 
 
+ENROLLMENT_COMPLETED = select(Completion.id).where(
+    Completion.enrollment_id == bindparam("enrollment_id")
+)
+
+
+def renewal_due(user: User, course: Course) -> bool:
+    """Whether the learner has completed before but holds no completion valid today
+    (expired, or superseded by a version that requires renewal): "Ska förnyas"."""
+    from ...followup.rates import renewal_condition, validity_start  # (followup imports us)
+
+    today = city_date(utcnow())
+    years = db.session.scalar(
+        select(CourseVersion.validity_years).where(CourseVersion.id == course.current_version_id)
+    )
+    valid = db.session.scalar(
+        select(Completion.id)
+        .where(
+            Completion.user_id == user.id,
+            Completion.course_id == course.id,
+            Completion.completed_on <= today,
+            Completion.completed_on > validity_start(today, 3 if years is None else years),
+            renewal_condition(today),
+        )
+        .limit(1)
+    )
+    return valid is None
+
+
 def ensure_enrollment(user: User, course: Course) -> Enrollment:
-    """The learner's enrollment, starting one on the current version if there is none."""
+    """The learner's enrollment, starting one on the current version if there is none, or
+    a new cycle when the latest one was completed and no longer counts (a renewal)."""
     enrollment = current_enrollment(user, course)
+    cycle = 1
     if enrollment is not None:
-        return enrollment
+        completed = db.session.scalar(ENROLLMENT_COMPLETED, {"enrollment_id": enrollment.id})
+        if completed is None or not renewal_due(user, course):
+            return enrollment
+        cycle = enrollment.cycle + 1
     try:
         with db.session.begin_nested():
             enrollment = Enrollment(
-                user_id=user.id, course_id=course.id, course_version_id=course.current_version_id
+                user_id=user.id,
+                course_id=course.id,
+                course_version_id=course.current_version_id,
+                cycle=cycle,
             )
             db.session.add(enrollment)
     except IntegrityError:  # a parallel request started it first
@@ -191,6 +231,8 @@ def learner_progress(user: User, course: Course) -> LearnerProgress:
         progress.completion = db.session.scalar(
             select(Completion).where(Completion.enrollment_id == enrollment.id)
         )
+        if progress.completion is not None:
+            progress.renewal_due = renewal_due(user, course)
     attempts = _attempt_summary(enrollment.id) if enrollment else {}
     for module in progress.outline.modules:
         read = sum(1 for page in module.pages if page.id in progress.read_page_ids)

@@ -1,0 +1,80 @@
+"""The texts of the reminder e-mails (Swedish, plain text and HTML, from templates).
+
+A message to a person says nothing about anyone else; a chef's digest lists only that
+chef's own direct reports; a samordnare's summary holds figures, never names.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from ..urls import absolute_url
+from .mail import Outgoing
+from .planning import AFTER, BEFORE, DIGEST, INVITATION, MANUAL, RENEWAL, SUMMARY
+
+SUBJECTS = {
+    INVITATION: "Välkommen till utbildningen om våldsbejakande extremism",
+    RENEWAL: "Dags att förnya din utbildning om våldsbejakande extremism",
+    BEFORE: "Påminnelse: utbildningen om våldsbejakande extremism",
+    AFTER: "Utbildningen om våldsbejakande extremism är försenad",
+    MANUAL: "Påminnelse från din chef: utbildningen om våldsbejakande extremism",
+    DIGEST: "Veckobrev: ditt team och utbildningen om våldsbejakande extremism",
+    SUMMARY: "Månadssammanfattning: utbildningen om våldsbejakande extremism",
+}
+TEMPLATES = {DIGEST: "digest", SUMMARY: "summary"}  # every other kind: "person"
+
+
+@dataclass(frozen=True)
+class Links:
+    """The absolute links the messages use (worked out once per run)."""
+
+    course: str
+    team: str
+    overview: str
+
+    @classmethod
+    def build(cls) -> "Links":
+        """Links from PUBLIC_BASE_URL."""
+        return cls(
+            course=absolute_url("learning.dashboard"),
+            team=absolute_url("followup.team"),
+            overview=absolute_url("followup.overview"),
+        )
+
+
+def message_id(reminder_id: int, domain: str) -> str:
+    """A Message-ID fixed by the reminder row: a resend would be recognisable as one."""
+    return f"<paminnelse-{reminder_id}@{domain}>"
+
+
+def render_message(reminder, first_name: str, links: Links, domain: str) -> Outgoing:
+    """The e-mail for one planned reminder row (kind, payload, recipient)."""
+    payload = json.loads(reminder.payload or "{}")
+    name = TEMPLATES.get(reminder.kind, "person")
+    context = {
+        "kind": reminder.kind,
+        "first_name": first_name,
+        "links": links,
+        "deadline": _date(payload.get("deadline")),
+        "members": payload.get("members", []),
+        "administrations": payload.get("administrations", []),
+        "month": payload.get("month"),
+    }
+    return Outgoing(
+        to=reminder.recipient,
+        subject=SUBJECTS[reminder.kind],
+        text=_render(f"reminders/email/{name}.txt", context),
+        html=_render(f"reminders/email/{name}.html", context),
+        message_id=message_id(reminder.id, domain),
+    )
+
+
+def _render(template: str, context: dict) -> str:
+    """Render without the page context processors (no request, no logged-in person)."""
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
