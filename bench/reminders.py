@@ -146,7 +146,7 @@ def run_step(args) -> None:
     with app.app_context():
         from vbe_learn.extensions import db
         from vbe_learn.followup.services import validity_years
-        from vbe_learn.reminders.mail import SmtpTransport
+        from vbe_learn.mail import SmtpTransport
         from vbe_learn.reminders.planning import Schedule, plan_messages
         from vbe_learn.reminders.sending import Journal, send_planned
 
@@ -178,7 +178,7 @@ def run_step(args) -> None:
 
 def ceiling(port: int, count: int) -> int:
     """Send `count` ready-made messages over one connection with smtplib alone."""
-    from vbe_learn.reminders.mail import Outgoing, message_bytes
+    from vbe_learn.mail import Outgoing, message_bytes
 
     text = "Hej!\n\nDu har ännu inte genomfört utbildningen.\n" * 3
     message = message_bytes(

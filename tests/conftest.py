@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, orm, text
 from sqlalchemy.exc import OperationalError
 
 from tests.factories import clean_learner_data, load_courses
+from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
 from vbe_learn.config import TestConfig
 from vbe_learn.extensions import db
@@ -93,6 +94,16 @@ def database(request, app):
 def client(app):
     """A test client (cookies kept between requests)."""
     return app.test_client()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 (a free port); the app sends to it."""
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    with SmtpServer() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server.recorder
+    app.config.update(saved)
 
 
 @pytest.fixture

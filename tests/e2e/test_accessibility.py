@@ -152,7 +152,8 @@ def visit(page, report: AxeReport, path: str, label: str, heading: str | None = 
 # The outermost elements that reach past the right edge of the screen (for the message).
 TOO_WIDE = """() => [...document.querySelectorAll("body *")]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+  .filter(e => !e.parentElement
+    || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
   .map(e => `${e.tagName.toLowerCase()}.${e.className}`)"""
 
 

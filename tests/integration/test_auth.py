@@ -1,6 +1,7 @@
 """Login, logout and set-password links."""
 
 import logging
+import re
 
 from vbe_learn.auth.messages import set_password_url
 from vbe_learn.auth.passwords import verify_password
@@ -118,3 +119,26 @@ def test_csrf_is_required_when_enabled(app):
         assert client.get("/min-utbildning").status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_set_password_link_is_e_mailed_over_smtp(client, smtp):
+    user = make_user(email="glomsk@test.stockholm.se", first_name="Göran")
+    client.post("/glomt-losenord", data={"email": user.email})
+    (received,) = smtp.to(user.email)
+    assert received.message["Subject"].startswith("Välj lösenord")
+    assert "Hej Göran!" in received.text
+    link = re.search(r"http://localhost(/satt-losenord/\S+)", received.text).group(1)
+    assert client.get(link).status_code == 200
+    assert link in received.html
+
+
+def test_in_production_without_a_mail_server_the_link_is_not_logged(app, client, caplog):
+    user = make_user()
+    caplog.set_level(logging.INFO, logger="vbe_learn.mail")
+    app.config.update(ENVIRONMENT="production")
+    try:
+        client.post("/glomt-losenord", data={"email": user.email})
+    finally:
+        app.config.update(ENVIRONMENT="test")
+    assert "/satt-losenord/" not in caplog.text
+    assert "mail_not_configured" in caplog.text

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select, true
 
 from tests.factories import course, make_unit, make_user
-from tests.smtp_server import SmtpServer
 from vbe_learn.extensions import db
 from vbe_learn.followup.people import people_with_status
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.mail import FolderTransport, LogTransport, Outgoing, transport_for
 from vbe_learn.models import (
     Completion,
     Deadline,
@@ -31,7 +31,6 @@ from vbe_learn.models.org import CENTRAL_COORDINATOR, COORDINATOR
 from vbe_learn.models.types import utcnow
 from vbe_learn.permissions import may_remind
 from vbe_learn.reminders.deadlines import personal_deadline
-from vbe_learn.reminders.mail import FolderTransport, LogTransport, Outgoing, transport_for
 from vbe_learn.reminders.planning import Schedule, plan_messages
 
 CHEF_COMPLETED = date(2025, 12, 1)
@@ -93,16 +92,6 @@ def city() -> City:
     )
     db.session.commit()
     return City(admin_a, admin_b, people)
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on 127.0.0.1 (a free port); the app sends to it."""
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
-    with SmtpServer() as server:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-        yield server.recorder
-    app.config.update(saved)
 
 
 def send(runner, day: date, *extra: str) -> str:

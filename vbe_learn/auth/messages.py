@@ -1,14 +1,20 @@
-"""The set-password e-mail. Until e-mail delivery is configured it is written to the log."""
+"""The set-password e-mail, delivered like every e-mail (vbe_learn/mail.py): over SMTP with
+MAIL_SERVER, otherwise to MAIL_OUTBOX_DIR or the log (development)."""
 
 import logging
+import secrets
+from html import escape
+from urllib.parse import urlsplit
 
 from flask import current_app
 
+from ..mail import DeliveryFailed, MailServerUnavailable, Outgoing, transport_for
 from ..models import User
 from ..urls import absolute_url
 from .services import make_set_password_token
 
 log = logging.getLogger("vbe_learn.mail")
+SUBJECT = "Välj lösenord till utbildningen om våldsbejakande extremism"
 
 
 def set_password_url(user: User) -> str:
@@ -17,12 +23,36 @@ def set_password_url(user: User) -> str:
     return absolute_url("auth.set_password", token=token)
 
 
-def send_set_password_message(user: User) -> str:
-    """Send (in development: print) the set-password message; return its text."""
+def set_password_message(user: User) -> Outgoing:
+    """The set-password e-mail for a person (plain text and HTML)."""
+    url = set_password_url(user)
     text = (
         f"Hej {user.first_name}!\n\n"
         "Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism.\n"
-        f"Välj ditt lösenord här (länken gäller i sju dagar):\n{set_password_url(user)}\n"
+        f"Välj ditt lösenord här (länken gäller i sju dagar):\n{url}\n"
     )
-    log.info("e-post till %s: Välj lösenord\n%s", user.email, text)
-    return text
+    html = (
+        f"<p>Hej {escape(user.first_name)}!</p>"
+        "<p>Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism.</p>"
+        f'<p><a href="{escape(url)}">Välj ditt lösenord</a> (länken gäller i sju dagar).</p>'
+    )
+    domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    message_id = f"<losenord-{user.id}-{secrets.token_hex(8)}@{domain}>"
+    return Outgoing(user.email, SUBJECT, text, html, message_id)
+
+
+def send_set_password_message(user: User) -> str:
+    """Send the set-password e-mail; return its text (a failed delivery is logged)."""
+    outgoing = set_password_message(user)
+    config = current_app.config
+    if config["ENVIRONMENT"] == "production" and not config["MAIL_SERVER"]:
+        log.error("event=mail_not_configured: no set-password e-mail for user_id=%s", user.id)
+        return outgoing.text
+    transport = transport_for(config)
+    try:
+        transport.send(outgoing)
+    except (DeliveryFailed, MailServerUnavailable) as error:
+        log.error("event=mail_failed user_id=%s: %s", user.id, error)
+    finally:
+        transport.close()
+    return outgoing.text

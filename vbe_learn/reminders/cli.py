@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..followup.services import validity_years
+from ..mail import transport_for
 from ..models import Administration
 from .deadlines import city_deadline, deadline_rows, set_deadline
-from .mail import transport_for
 from .planning import KIND_LABELS, Schedule, plan_messages
 from .renewal import require_renewal
 from .sending import (

@@ -10,8 +10,8 @@ from datetime import date
 
 from flask import current_app
 
+from ..mail import Outgoing
 from ..urls import absolute_url
-from .mail import Outgoing
 from .planning import AFTER, BEFORE, DIGEST, INVITATION, MANUAL, RENEWAL, SUMMARY
 
 SUBJECTS = {

@@ -34,10 +34,10 @@ from sqlalchemy import bindparam, or_, select, update
 
 from ..extensions import db
 from ..followup.people import latest_valid_completion
+from ..mail import DeliveryFailed, MailServerUnavailable
 from ..models import ReminderMessage, User
 from ..models.reminders import CANCELLED, FAILED, PLANNED, SENDING, SENT, UNKNOWN
 from ..models.types import utcnow
-from .mail import DeliveryFailed, MailServerUnavailable
 from .messages import Links, render_message
 from .planning import PERSONAL_KINDS
 
