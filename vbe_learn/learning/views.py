@@ -15,20 +15,17 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..courses.files import module_image_folder
-from ..extensions import db
 from ..forms import ActionForm
-from ..models import Module
 from ..permissions import access_attempt, access_course
 from . import bp
 from .forms import attempt_form
-from .services.attempts import AttemptRefused, shown_questions, start_attempt, submit_attempt
-from .services.outline import outline_for
-from .services.progress import (
-    ensure_enrollment,
-    learner_progress,
-    mark_page_read,
-    page_position,
+from .services.attempts import (
+    AttemptRefused,
+    shown_questions,
+    start_module_check,
+    submit_attempt,
 )
+from .services.progress import NoSuchPage, learner_progress, page_position, record_page_read
 
 
 @bp.get("/")
@@ -71,15 +68,13 @@ def mark_read(slug: str, module_no: int, page_no: int):
     course = access_course(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    enrollment = ensure_enrollment(current_user, course)
-    outline = outline_for(enrollment.course_version_id)
-    module = outline.module(module_no) or abort(404)
-    page_ref = module.page(page_no) or abort(404)
-    mark_page_read(enrollment, page_ref.id)
-    following = outline.neighbours(module, page_ref)[1]
-    if following and following[0] == module_no:
-        return redirect(url_for(".page", slug=slug, module_no=following[0], page_no=following[1]))
-    return redirect(url_for(".check", slug=slug, module_no=module_no))
+    try:
+        next_module, next_page = record_page_read(current_user, course, module_no, page_no)
+    except NoSuchPage:
+        abort(404)
+    if next_page is None:
+        return redirect(url_for(".check", slug=slug, module_no=next_module))
+    return redirect(url_for(".page", slug=slug, module_no=next_module, page_no=next_page))
 
 
 @bp.get("/kurs/<slug>/<int:module_no>/kunskapskontroll")
@@ -100,15 +95,12 @@ def check(slug: str, module_no: int):
 def start_check(slug: str, module_no: int):
     """Start (or continue) an attempt at a module's knowledge check."""
     course = access_course(slug)
-    progress = learner_progress(current_user, course)
-    outline_module = progress.outline.module(module_no) or abort(404)
-    if not ActionForm().validate_on_submit() or progress.enrollment is None:
+    if not ActionForm().validate_on_submit():
         abort(400)
-    state = next(m for m in progress.modules if m.module.id == outline_module.id)
     try:
-        attempt = start_attempt(
-            progress.enrollment, db.session.get(Module, outline_module.id), state.pages_done
-        )
+        attempt = start_module_check(current_user, course, module_no)
+    except NoSuchPage:
+        abort(404)
     except AttemptRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for(".check", slug=slug, module_no=module_no))
@@ -131,7 +123,7 @@ def attempt(attempt_id: int):
         abort(400)
     if form.validate_on_submit():
         try:
-            submit_attempt(attempt, form.chosen_options())
+            submit_attempt(attempt, form.chosen_options(), shown)
         except AttemptRefused as refused:
             flash(str(refused), "error")
         return redirect(url_for(".attempt", attempt_id=attempt.id))

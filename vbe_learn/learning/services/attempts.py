@@ -12,10 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import AnswerChoice, Attempt, AttemptAnswer, Enrollment, Module, Question
+from ...models import (
+    AnswerChoice,
+    Attempt,
+    AttemptAnswer,
+    Course,
+    Enrollment,
+    Module,
+    Question,
+    User,
+)
 from ...models.types import utcnow
 from .completion import complete_if_all_passed
 from .outline import outline_for
+from .progress import NoSuchPage, learner_progress
 from .scoring import percent_correct, score_answer
 
 log = logging.getLogger(__name__)
@@ -87,9 +97,26 @@ def start_attempt(enrollment: Enrollment, module: Module, all_pages_read: bool) 
     return attempt
 
 
-def submit_attempt(attempt: Attempt, chosen: dict[int, set[int]]) -> Attempt:
-    """Score and close an open attempt; refuse foreign questions/options and closed attempts."""
-    questions = shown_questions(attempt)
+def start_module_check(user: User, course: Course, module_no: int) -> Attempt:
+    """Start (or continue) the learner's attempt at a module's check, once its pages are read."""
+    progress = learner_progress(user, course)
+    state = next((m for m in progress.modules if m.module.position == module_no), None)
+    if state is None:
+        raise NoSuchPage(f"{module_no}")
+    if progress.enrollment is None:
+        raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
+    module = db.session.get(Module, state.module.id)
+    return start_attempt(progress.enrollment, module, state.pages_done)
+
+
+def submit_attempt(
+    attempt: Attempt, chosen: dict[int, set[int]], questions: list | None = None
+) -> Attempt:
+    """Score and close an open attempt; refuse foreign questions/options and closed attempts.
+
+    `questions` are the attempt's shown questions when the caller has loaded them already.
+    """
+    questions = questions or shown_questions(attempt)
     _refuse_foreign_answers(questions, chosen)
     # Serialise submits of one learner's enrollment (PostgreSQL; SQLite's BEGIN IMMEDIATE does).
     db.session.execute(

@@ -181,6 +181,28 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
     return enrollment
 
 
+class NoSuchPage(LookupError):
+    """The course version has no such module or page."""
+
+
+def record_page_read(
+    user: User, course: Course, module_no: int, page_no: int
+) -> tuple[int, int | None]:
+    """ "Nästa": record a page as read; return where to go next: (module, page), or
+    (module, None) for the module's knowledge check after its last page."""
+    enrollment = ensure_enrollment(user, course)
+    outline = outline_for(enrollment.course_version_id)
+    module = outline.module(module_no)
+    page = module.page(page_no) if module else None
+    if page is None:
+        raise NoSuchPage(f"{module_no}/{page_no}")
+    mark_page_read(enrollment, page.id)
+    following = outline.neighbours(module, page)[1]
+    if following and following[0] == module_no:
+        return following
+    return module_no, None
+
+
 def mark_page_read(enrollment: Enrollment, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
     statement = MARK_PAGE_READ[db.session.get_bind().dialect.name]
