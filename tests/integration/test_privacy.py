@@ -10,7 +10,15 @@ from vbe_learn.exports.summary import summary_rows
 from vbe_learn.extensions import db
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.models import Completion, ExportLog, Placement, RoleAssignment, User
+from vbe_learn.models import (
+    AuditEvent,
+    Completion,
+    ExportLog,
+    Placement,
+    ReminderMessage,
+    RoleAssignment,
+    User,
+)
 from vbe_learn.models.org import CENTRAL_COORDINATOR, COORDINATOR
 from vbe_learn.privacy.personal_data import SOURCES, personal_data_json
 
@@ -58,6 +66,13 @@ def two_learners(client, auth):
     db.session.add(
         ExportLog(actor_id=anna.id, kind="participants", format="csv", filters="{}", row_count=2)
     )
+    for person in (anna, bertil):
+        db.session.add(
+            ReminderMessage(user_id=person.id, kind="invitation", period_key="2026-11-01",
+                            recipient=person.email)
+        )  # fmt: skip
+    db.session.add(AuditEvent(actor_id=None, action="role.granted", target=f"user:{anna.id}"))
+    db.session.add(AuditEvent(actor_id=None, action="role.granted", target=f"user:{bertil.id}"))
     db.session.commit()
     return anna, bertil, complete(anna, date(2019, 5, 2)), complete(bertil, date(2019, 5, 3))
 
@@ -88,6 +103,9 @@ def test_the_download_holds_everything_about_me_and_nothing_about_others(client,
     assert my_completion.certificate_code in codes
     assert their_completion.certificate_code not in text
     assert data["exporter"][0]["rader"] == 2
+    assert [(m["slag"], m["mottagare"]) for m in data["e_post"]] == [("invitation", anna.email)]
+    (event,) = data["händelser"]
+    assert event["gällde_dig"] is True and event["gjord_av_dig"] is False
     for other in ("Bertil", "Annansson", "M1002", bertil.email):
         assert other not in text
 
@@ -187,10 +205,25 @@ def test_pseudonymise_replaces_identity_and_keeps_earlier_figures(runner, client
         "users.last_name",
     ]
 
+    # What the e-mail log and the audit log kept about her while she worked here.
+    long_ago = datetime(2022, 6, 1, tzinfo=UTC)
+    digest = json.dumps({"members": [{"name": "Lisa Lämnadesson"}]}, ensure_ascii=False)
+    db.session.add_all([
+        ReminderMessage(user_id=lisa.id, kind="invitation", period_key="2022-06-01",
+                        recipient="lisa.lamnade@test.stockholm.se", planned_at=long_ago),
+        ReminderMessage(user_id=central.id, kind="digest", period_key="2022-W22",
+                        recipient=central.email, payload=digest, planned_at=long_ago),
+        AuditEvent(actor_id=None, action="role.granted", target=f"user:{lisa.id}",
+                   details={"role": "samordnare", "email": "lisa.lamnade@test.stockholm.se"}),
+    ])  # fmt: skip
+    db.session.commit()
+
     result = runner.invoke(args=["gdpr", "pseudonymise", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert f"person {lisa.id}: slutade 2023-01-01" in result.output
-    assert "1 personer pseudonymiserade." in result.output
+    assert "1 personer pseudonymiserade; 2 gamla e-postloggrader raderade." in result.output
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.target == f"user:{lisa.id}"))
+    assert event.details == {"role": "samordnare", "email": f"gallrad.{lisa.id}@gallrad.invalid"}
 
     assert figures_on_earlier_dates() == before
     assert identity_in_database(*old_identity) == []
@@ -225,7 +258,7 @@ def test_pseudonymise_replaces_identity_and_keeps_earlier_figures(runner, client
     assert client.get("/min-utbildning").status_code == 302  # the old identity logs nobody in
 
     again = runner.invoke(args=["gdpr", "pseudonymise", "--today", TODAY.isoformat()])
-    assert "0 personer pseudonymiserade." in again.output
+    assert "0 personer pseudonymiserade;" in again.output
 
 
 def test_dry_run_lists_and_changes_nothing(runner, app, leavers, monkeypatch):
@@ -254,7 +287,7 @@ def test_someone_who_came_back_is_not_pseudonymised(runner, leavers):
     )
     db.session.commit()
     result = runner.invoke(args=["gdpr", "pseudonymise", "--today", TODAY.isoformat()])
-    assert "0 personer pseudonymiserade." in result.output
+    assert "0 personer pseudonymiserade;" in result.output
 
 
 def test_everyone_logged_in_may_download_their_own_data_and_nobody_else():

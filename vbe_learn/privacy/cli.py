@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..models.types import utcnow
-from .gallring import due_for_pseudonymisation, pseudonymise
+from .gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 
 gdpr_cli = AppGroup("gdpr", help="Personuppgifter: gallring.")
 
@@ -33,5 +33,6 @@ def pseudonymise_command(dry_run: bool, today) -> None:
         click.echo(f"{len(due)} personer skulle pseudonymiseras (inget ändrat).")
         return
     count = pseudonymise(due, utcnow())
+    messages = delete_old_messages(day, days)
     db.session.commit()
-    click.echo(f"{count} personer pseudonymiserade.")
+    click.echo(f"{count} personer pseudonymiserade; {messages} gamla e-postloggrader raderade.")

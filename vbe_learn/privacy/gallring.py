@@ -5,16 +5,21 @@ one ended at least `retention_days` ago. Their name becomes "Gallrad <id>", thei
 an address made from the id, their anställningsnummer and password are removed and their
 sessions end. Ids, placements, headcount snapshots, attempts and completions stay, so
 every rate and count for an earlier date stays exactly what it was.
+
+The e-mail log keeps addresses and, in a chef's digest, team members' names: messages
+planned before the same cutoff are deleted, and the e-post in audit events about a
+pseudonymised person is replaced too.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import Placement, User
+from ..models import AuditEvent, Placement, ReminderMessage, User
 from ..models.org import new_session_token
+from ..models.types import CITY_TIMEZONE
 
 PSEUDONYM_FIRST_NAME = "Gallrad"
 PSEUDONYM_EMAIL_DOMAIN = "gallrad.invalid"  # .invalid: can never receive mail
@@ -65,6 +70,24 @@ def pseudonym_values(user_id: int, now: datetime) -> dict:
 def pseudonymise(due: list[Due], now: datetime) -> int:
     """Replace the identities of these people (one statement for all); return how many."""
     if due:
-        db.session.execute(update(User), [pseudonym_values(item.user_id, now) for item in due])
+        values = [pseudonym_values(item.user_id, now) for item in due]
+        db.session.execute(update(User), values)
+        _pseudonymise_audit_events({row["id"]: row["email"] for row in values})
         db.session.flush()
     return len(due)
+
+
+def _pseudonymise_audit_events(emails: dict[int, str]) -> None:
+    targets = {f"user:{user_id}": email for user_id, email in emails.items()}
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.target.in_(targets)))
+    for event in events:  # role changes about these people: a handful of rows each
+        if "email" in (event.details or {}):
+            event.details = {**event.details, "email": targets[event.target]}
+
+
+def delete_old_messages(today: date, retention_days: int) -> int:
+    """Delete e-mail log rows planned before the cutoff; return how many."""
+    cutoff = today - timedelta(days=retention_days)
+    start = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=CITY_TIMEZONE)
+    result = db.session.execute(delete(ReminderMessage).where(ReminderMessage.planned_at < start))
+    return result.rowcount

@@ -15,15 +15,18 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ..audit import ACTION_LABELS
 from ..extensions import db
 from ..models import (
     Administration,
     AnswerChoice,
     Attempt,
     AttemptAnswer,
+    AuditEvent,
     Completion,
     Course,
     CourseVersion,
+    DeadlineChange,
     Department,
     Enrollment,
     ExportLog,
@@ -33,6 +36,7 @@ from ..models import (
     PageRead,
     Placement,
     Question,
+    ReminderMessage,
     RoleAssignment,
     RosterImport,
     Unit,
@@ -251,6 +255,54 @@ def roster_imports_made(user: User) -> Rows:
     ]
 
 
+def messages_received(user: User) -> Rows:
+    """E-mails planned or sent to the person (invitations, reminders, digests, summaries)."""
+    rows = db.session.scalars(
+        select(ReminderMessage)
+        .where(ReminderMessage.user_id == user.id)
+        .order_by(ReminderMessage.planned_at)
+    )
+    return [
+        {
+            "slag": item.kind,
+            "mottagare": item.recipient,
+            "status": item.status,
+            "planerat": item.planned_at,
+            "skickat": item.sent_at,
+            "fel": item.error,
+        }
+        for item in rows
+    ]
+
+
+def audit_events(user: User) -> Rows:
+    """Logged events the person did, or that were about them (role changes)."""
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where((AuditEvent.actor_id == user.id) | (AuditEvent.target == f"user:{user.id}"))
+        .order_by(AuditEvent.at)
+    )
+    return [
+        {
+            "tid": item.at,
+            "händelse": ACTION_LABELS.get(item.action, item.action),
+            "gjord_av_dig": item.actor_id == user.id,
+            "gällde_dig": item.target == f"user:{user.id}",
+        }
+        for item in rows
+    ]
+
+
+def deadline_changes_made(user: User) -> Rows:
+    """Deadlines the person has set or changed."""
+    rows = db.session.scalars(
+        select(DeadlineChange)
+        .where(DeadlineChange.actor_id == user.id)
+        .order_by(DeadlineChange.changed_at)
+    )
+    return [{"tid": i.changed_at, "från": i.old_due_on, "till": i.new_due_on} for i in rows]
+
+
 @dataclass(frozen=True)
 class Source:
     """One kind of personal data: its key in the file, its Swedish label, how to read it."""
@@ -271,6 +323,9 @@ SOURCES = (
     Source("genomförda_kurser", "Genomförda kurser och intygskoder", completions),
     Source("exporter", "Exporter du har gjort", exports_made),
     Source("personallistor", "Personallistor du har läst in", roster_imports_made),
+    Source("e_post", "E-post till dig (inbjudningar och påminnelser)", messages_received),
+    Source("händelser", "Loggade händelser av dig eller om dig", audit_events),
+    Source("sista_dagar", "Sista dagar du har ändrat", deadline_changes_made),
 )
 
 
