@@ -176,6 +176,7 @@ def validate_completions(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
         return table, problems
     require_values(table, COMPLETION_COLUMNS, problems)
     table["completed_on"] = parse_dates(table["completed_on"], "Genomförd", table, problems)
-    future = table["completed_on"].map(lambda d: d is not None and d > city_today())
+    today = city_today()
+    future = table["completed_on"].map(lambda d: d is not None and d > today)
     problems.add_rows(table, future.astype(bool), "Genomförd ligger i framtiden.")
     return table, problems
