@@ -23,11 +23,12 @@ from vbe_learn.followup.rates import rates
 from vbe_learn.followup.services import validity_years
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import Completion, Enrollment, ExportLog, RoleAssignment, User, types
+from vbe_learn.models.types import city_today
 
 HOSTILE_FIRST, HOSTILE_LAST = '=HYPERLINK("http://x")', "+1"
 XLSX_URL = "/uppfoljning/export/deltagarlista.xlsx"
 CSV_URL = "/uppfoljning/export/deltagarlista.csv"
-TODAY = date.today()
+TODAY = city_today()
 COMPLETED_ON = TODAY - timedelta(days=40)
 
 

@@ -1,6 +1,6 @@
 """The follow-up pages show the same numbers as rates(), with sorting and filtering."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -8,6 +8,7 @@ from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import Completion, Enrollment, RoleAssignment, User
+from vbe_learn.models.types import city_today
 
 
 def complete(user, on=None):
@@ -15,7 +16,7 @@ def complete(user, on=None):
         Completion(
             user_id=user.id,
             course_id=course().id,
-            completed_on=on or date.today(),
+            completed_on=on or city_today(),
             source="imported",
             certificate_code=new_certificate_code(),
         )  # fmt: skip
@@ -29,14 +30,14 @@ def org():
     forskola = make_unit("Förvaltning A", "Förskolan")
     other = make_unit("Förvaltning B", "Biblioteket")
     chef = make_user(email="chef@test.se", unit=hemtjanst, first_name="Chef", last_name="Ek")
-    long_ago = date.today() - timedelta(days=400)
+    long_ago = city_today() - timedelta(days=400)
     people = {
         "anna": make_user(unit=hemtjanst, manager=chef, first_name="Anna", last_name="Berg",
                           employed_from=long_ago),
         "bo": make_user(unit=hemtjanst, manager=chef, first_name="Bo", last_name="Al",
                         employed_from=long_ago),
         "cia": make_user(unit=forskola, manager=chef, first_name="Cia", last_name="Dahl",
-                         employed_from=date.today() - timedelta(days=5)),
+                         employed_from=city_today() - timedelta(days=5)),
         "dan": make_user(unit=other, first_name="Dan", last_name="Oslo"),
     }  # fmt: skip
     complete(people["anna"])
