@@ -10,6 +10,7 @@ from .permissions import (
     may_manage_deadlines,
     may_manage_roles,
     may_see_audit_log,
+    may_see_export_log,
 )
 
 # Endpoints the page layout links to on every page; their URLs never change while the app
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
                 "follow_up": may_follow_up(current_user),
                 "roster": may_import_roster(current_user),
                 "roles": may_manage_roles(current_user),
+                "export_log": may_see_export_log(current_user),
                 "audit_log": may_see_audit_log(current_user),
                 "reminders": may_manage_deadlines(current_user),
             },

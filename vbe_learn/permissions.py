@@ -183,6 +183,11 @@ def may_see_audit_log(user: User) -> bool:
     return reach_of(user).is_admin
 
 
+def may_see_export_log(user: User) -> bool:
+    """Only admins read the export log."""
+    return reach_of(user).is_admin
+
+
 def may_follow_up(user: User) -> bool:
     """Chefer, samordnare and the central samordnare have follow-up pages."""
     reach = reach_of(user)
@@ -193,6 +198,35 @@ def may_see_question_analysis(user: User) -> bool:
     """Samordnare and the central samordnare (a chef alone has no förvaltning to compare)."""
     reach = reach_of(user)
     return reach.is_central or bool(reach.administration_ids)
+
+
+def may_see_administration_overview(user: User) -> bool:
+    """Samordnare and the central samordnare compare förvaltningar (a chef alone: the team)."""
+    reach = reach_of(user)
+    return reach.is_central or bool(reach.administration_ids)
+
+
+def may_see_whole_city(user: User) -> bool:
+    """Only the central samordnare sees every förvaltning in the city."""
+    return reach_of(user).is_central
+
+
+def may_see_team(user: User) -> bool:
+    """A chef sees their team: everyone below them in the chef chain."""
+    return reach_of(user).is_manager
+
+
+def may_export_summary(user: User) -> bool:
+    """Only the central samordnare exports the samlad bild (one row per förvaltning)."""
+    return reach_of(user).is_central
+
+
+def administrations_in_reach(user: User) -> frozenset[int] | None:
+    """The förvaltningar a person follows up: None for the whole city, else their ids."""
+    reach = reach_of(user)
+    if reach.is_central:
+        return None
+    return reach.administration_ids
 
 
 def may_see_administration(user: User, administration_id: int) -> bool:

@@ -1,7 +1,5 @@
 """The completion record is a fact that never changes."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +7,7 @@ from tests.factories import course, make_user, pass_module
 from vbe_learn.extensions import db
 from vbe_learn.models import Completion
 from vbe_learn.models.progress import CompletionIsImmutable
+from vbe_learn.models.types import city_today
 
 
 def complete_course(client, auth):
@@ -35,7 +34,7 @@ def test_completion_cannot_be_changed_or_deleted(client, auth):
 
 def test_completion_records_who_when_version_score_and_source(client, auth):
     completion = complete_course(client, auth)
-    assert completion.completed_on == date.today() or completion.completed_on
+    assert completion.completed_on == city_today() or completion.completed_on
     assert completion.course_version_id == course().current_version_id
     assert completion.source == "earned" and completion.score_percent == 100
     assert len(completion.certificate_code) == 14

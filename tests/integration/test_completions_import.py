@@ -10,6 +10,7 @@ from tests.factories import course, make_user
 from tests.roster_files import completion, completions_csv, completions_xlsx, table_csv
 from vbe_learn.extensions import db
 from vbe_learn.models import Completion, User
+from vbe_learn.models.types import city_today
 
 
 @pytest.fixture
@@ -205,7 +206,7 @@ def test_file_whose_only_date_is_malformed_is_refused(runner, tmp_path, staff):
 
 
 def test_future_date_refuses_the_whole_file(runner, tmp_path, staff):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (city_today() + timedelta(days=1)).isoformat()
     rows = [completion("1001", "2024-03-15"), completion("1002", tomorrow)]
     assert refused(runner, tmp_path, rows) == ["Rad 3: Genomförd ligger i framtiden."]
     assert count() == 0

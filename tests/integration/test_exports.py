@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -22,12 +22,13 @@ from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
 from vbe_learn.followup.rates import rates
 from vbe_learn.followup.services import validity_years
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.models import Completion, Enrollment, ExportLog, RoleAssignment, User
+from vbe_learn.models import Completion, Enrollment, ExportLog, RoleAssignment, User, types
+from vbe_learn.models.types import city_today
 
 HOSTILE_FIRST, HOSTILE_LAST = '=HYPERLINK("http://x")', "+1"
 XLSX_URL = "/uppfoljning/export/deltagarlista.xlsx"
 CSV_URL = "/uppfoljning/export/deltagarlista.csv"
-TODAY = date.today()
+TODAY = city_today()
 COMPLETED_ON = TODAY - timedelta(days=40)
 
 
@@ -233,6 +234,26 @@ def test_an_invalid_form_exports_and_logs_nothing(client, auth, city):
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "Slutdatumet är före startdatumet." in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+
+
+def test_the_form_is_checked_before_the_scope(client, auth, city):
+    """An invalid form is answered with its errors before a förvaltning is looked up."""
+    login(auth, city, "samordnare_a")
+    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    bad_dates = {"completed_from": "2025-05-01", "completed_to": "2025-04-01"}
+    response = client.post(XLSX_URL, data={"administration": str(city.admin_b), **bad_dates})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Slutdatumet är före startdatumet." in response.get_data(as_text=True)
+    assert client.post(XLSX_URL, data={"administration": str(city.admin_b)}).status_code == 404
+    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+
+
+def test_the_export_page_uses_the_stockholm_date(client, auth, city, monkeypatch):
+    """At 23:30 UTC in summer it is already the next day in Stockholm."""
+    login(auth, city, "central")
+    monkeypatch.setattr(types, "utcnow", lambda: datetime(2026, 7, 14, 23, 30, tzinfo=UTC))
+    html = client.get("/uppfoljning/export").get_data(as_text=True)
+    assert "status i dag (2026-07-15)" in html and 'value="2026-07-15"' in html
 
 
 def test_export_log_page_is_for_admins(client, auth, city):

@@ -1,13 +1,14 @@
 """The follow-up pages show the same numbers as rates(), with sorting and filtering."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.models import Completion, Enrollment, RoleAssignment
+from vbe_learn.models import Completion, Enrollment, RoleAssignment, User
+from vbe_learn.models.types import city_today
 
 
 def complete(user, on=None):
@@ -15,7 +16,7 @@ def complete(user, on=None):
         Completion(
             user_id=user.id,
             course_id=course().id,
-            completed_on=on or date.today(),
+            completed_on=on or city_today(),
             source="imported",
             certificate_code=new_certificate_code(),
         )  # fmt: skip
@@ -29,14 +30,14 @@ def org():
     forskola = make_unit("Förvaltning A", "Förskolan")
     other = make_unit("Förvaltning B", "Biblioteket")
     chef = make_user(email="chef@test.se", unit=hemtjanst, first_name="Chef", last_name="Ek")
-    long_ago = date.today() - timedelta(days=400)
+    long_ago = city_today() - timedelta(days=400)
     people = {
         "anna": make_user(unit=hemtjanst, manager=chef, first_name="Anna", last_name="Berg",
                           employed_from=long_ago),
         "bo": make_user(unit=hemtjanst, manager=chef, first_name="Bo", last_name="Al",
                         employed_from=long_ago),
         "cia": make_user(unit=forskola, manager=chef, first_name="Cia", last_name="Dahl",
-                         employed_from=date.today() - timedelta(days=5)),
+                         employed_from=city_today() - timedelta(days=5)),
         "dan": make_user(unit=other, first_name="Dan", last_name="Oslo"),
     }  # fmt: skip
     complete(people["anna"])
@@ -90,3 +91,34 @@ def test_chef_team_counts_sort_and_filter(client, auth, org):
     search = client.get("/uppfoljning/team?sok=förskolan").get_data(as_text=True)
     assert "Cia Dahl" in search and "Bo Al" not in search
     assert client.get("/uppfoljning/team?status=<script>").status_code == 200
+
+
+def test_the_overview_shows_what_each_role_may_use(client, auth, org):
+    auth.login("central@test.se")
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "<h1>Samlad bild för hela staden</h1>" in html and "eller samlad bild" in html
+    assert "Frågeanalys" in html and ">Mitt team</a>" not in html
+    auth.logout()
+    auth.login("samordnare@test.se")
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "<h1>Uppföljning</h1>" in html and "<caption>Dina förvaltningar</caption>" in html
+    assert "Frågeanalys" in html and "samlad bild" not in html.lower()
+    assert ">Mitt team</a>" not in html
+
+
+def test_a_chef_who_is_also_samordnare_gets_the_overview_and_a_team_link(client, auth, org):
+    chef = db.session.scalar(db.select(User).where(User.email == "chef@test.se"))
+    db.session.add(
+        RoleAssignment(user_id=chef.id, role="samordnare", administration_id=org["admin_a"])
+    )
+    db.session.commit()
+    auth.login("chef@test.se")
+    html = client.get("/uppfoljning/").get_data(as_text=True)
+    assert "<caption>Dina förvaltningar</caption>" in html
+    assert '<a href="/uppfoljning/team">Mitt team</a>' in html
+
+
+def test_a_chef_alone_is_sent_to_the_team(client, auth, org):
+    auth.login("chef@test.se")
+    response = client.get("/uppfoljning/")
+    assert response.status_code == 302 and response.location.endswith("/uppfoljning/team")

@@ -11,7 +11,16 @@ from flask import g
 from tests.factories import make_unit, make_user
 from vbe_learn.extensions import db
 from vbe_learn.models import RoleAssignment, User
-from vbe_learn.permissions import reach_of, signed_in_user
+from vbe_learn.permissions import (
+    administrations_in_reach,
+    may_export_summary,
+    may_see_administration_overview,
+    may_see_export_log,
+    may_see_team,
+    may_see_whole_city,
+    reach_of,
+    signed_in_user,
+)
 
 
 @dataclass
@@ -265,3 +274,65 @@ def test_the_first_admin_is_given_from_the_command_line(runner, city):
         [("admin", None), ("samordnare", city.admin_b)], key=str
     )
     assert runner.invoke(args=["users", "grant-role", "nobody@x.se", "admin"]).exit_code != 0
+
+
+ROLES = ("worker_a1", "chef_a", "samordnare_a", "central", "admin")  # medarbetare … admin
+HELPERS = {
+    # helper: who (of ROLES) gets True
+    may_see_team: {"chef_a"},
+    may_see_whole_city: {"central"},
+    may_export_summary: {"central"},
+    may_see_export_log: {"admin"},
+    may_see_administration_overview: {"samordnare_a", "central"},
+}
+
+
+@pytest.mark.parametrize("helper", list(HELPERS), ids=lambda helper: helper.__name__)
+@pytest.mark.parametrize("person", ROLES)
+def test_each_role_against_each_yes_no_helper(app, city, helper, person):
+    with app.test_request_context("/"):
+        assert helper(city.people[person]) is (person in HELPERS[helper])
+
+
+@pytest.mark.parametrize("person", ROLES)
+def test_administrations_in_reach_for_each_role(app, city, person):
+    """None is the whole city; a samordnare gets their förvaltningar; others none."""
+    expected = {
+        "worker_a1": frozenset(),
+        "chef_a": frozenset(),
+        "samordnare_a": frozenset({city.admin_a}),
+        "central": None,
+        "admin": frozenset(),
+    }[person]
+    with app.test_request_context("/"):
+        assert administrations_in_reach(city.people[person]) == expected
+
+
+def test_a_samordnare_for_two_forvaltningar_reaches_both(app, city):
+    person = city.people["samordnare_a"]
+    db.session.add(
+        RoleAssignment(user_id=person.id, role="samordnare", administration_id=city.admin_b)
+    )
+    db.session.flush()
+    with app.test_request_context("/"):
+        assert administrations_in_reach(person) == {city.admin_a, city.admin_b}
+        assert may_see_administration_overview(person) and not may_see_whole_city(person)
+
+
+def test_a_chef_who_is_also_samordnare_sees_both(app, city):
+    person = city.people["chef_a"]
+    db.session.add(
+        RoleAssignment(user_id=person.id, role="samordnare", administration_id=city.admin_b)
+    )
+    db.session.flush()
+    with app.test_request_context("/"):
+        assert may_see_team(person) and may_see_administration_overview(person)
+        assert administrations_in_reach(person) == {city.admin_b}
+
+
+@pytest.mark.parametrize("person", ROLES)
+def test_the_export_log_has_its_own_menu_entry(client, auth, city, person):
+    auth.login(city.people[person].email)
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert ("Exportlogg" in html) is (person == "admin")
+    assert ('href="/admin/exporter"' in html) is (person == "admin")

@@ -263,3 +263,12 @@ def test_page_explains_the_threshold_and_shows_a_chart(client, auth, city):
     assert html.count("<svg") == 5 and 'role="img"' in html
     assert "Andel rätt första gången" in html and "Vanligaste felsvaret (antal)" in html
     assert module_one().version.content_hash[:8] in html
+
+
+def test_the_page_names_the_whole_city_only_for_the_central_samordnare(client, auth, city):
+    html = page(client, auth, city, "central").get_data(as_text=True)
+    assert "– hela staden." in html and '<option value="">Hela staden</option>' in html
+    auth.logout()
+    html = page(client, auth, city, "samordnare_a").get_data(as_text=True)
+    assert "– dina förvaltningar." in html and '<option value="">Min förvaltning</option>' in html
+    assert "hela staden" not in html.lower()

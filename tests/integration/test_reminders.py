@@ -28,7 +28,7 @@ from vbe_learn.models import (
     User,
 )
 from vbe_learn.models.org import CENTRAL_COORDINATOR, COORDINATOR
-from vbe_learn.models.types import utcnow
+from vbe_learn.models.types import city_today, utcnow
 from vbe_learn.permissions import may_remind
 from vbe_learn.reminders.deadlines import personal_deadline
 from vbe_learn.reminders.planning import Schedule, plan_messages
@@ -367,7 +367,7 @@ def test_monthly_summary_gives_each_samordnare_figures_for_their_administrations
 
 def test_chef_presses_paminn_at_most_once_a_day_per_person(client, auth, runner, smtp, city):
     anna, bodil, axel = city.people["anna"], city.people["bodil"], city.people["axel"]
-    complete(axel, date.today())
+    complete(axel, city_today())
     auth.login("chef.a@test.se")
     page = client.get("/uppfoljning/team").get_data(as_text=True)
     assert f'action="/paminnelser/paminn/{anna.id}"' in page
@@ -384,7 +384,7 @@ def test_chef_presses_paminn_at_most_once_a_day_per_person(client, auth, runner,
         select(ReminderMessage.user_id).where(ReminderMessage.kind == "manual")
     ).all()
     assert manual == [anna.id]  # Axel is done; Anna once today
-    send(runner, date.today())
+    send(runner, city_today())
     text = [r.text for r in smtp.to("anna@test.se") if "din chef" in r.message["Subject"]]
     assert len(text) == 1 and "Din chef påminner dig" in text[0]
 

@@ -28,6 +28,7 @@ from vbe_learn.models import (
     Unit,
     User,
 )
+from vbe_learn.models.types import city_today
 from vbe_learn.roster.services import plan_roster_file
 
 AS_OF, LATER, EVEN_LATER = "2026-01-01", "2026-02-01", "2026-03-01"
@@ -426,7 +427,7 @@ def test_first_import_stores_a_headcount_snapshot_per_unit(runner, tmp_path):
 
 def test_import_without_as_of_uses_today(runner, tmp_path):
     imported(runner, tmp_path, staff(), as_of=None)
-    assert db.session.scalars(select(RosterImport.as_of)).one() == date.today()
+    assert db.session.scalars(select(RosterImport.as_of)).one() == city_today()
 
 
 def test_xlsx_roster_with_number_and_date_cells(runner, tmp_path):

@@ -1,6 +1,5 @@
 """`flask export participants` and `flask report summary`: operator tools with full reach."""
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from sqlalchemy import select, true
 from ..extensions import db
 from ..followup.services import validity_years
 from ..models import Administration, Unit
+from ..models.types import city_today
 from .participants import STATUS_SLUGS, ParticipantFilters
 from .services import CSV, XLSX, participants_csv, participants_xlsx, summary_file
 
@@ -69,7 +69,7 @@ def participants_command(
         completed_from=start,
         completed_to=end,
     )
-    today, years = date.today(), _years()
+    today, years = city_today(), _years()
     if file_format == XLSX:
         rows = participants_xlsx(str(output), None, true(), "all", filters, today, years)
     else:
@@ -88,7 +88,7 @@ def participants_command(
 def summary_command(as_of, file_format, output: Path) -> None:
     """Write the samlad bild: one row per förvaltning on a date."""
     file_format = _format(file_format, output)
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else city_today()
     with output.open("wb") as file:
         rows = summary_file(file, file_format, None, day, _years())
     db.session.commit()

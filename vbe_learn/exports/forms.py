@@ -1,12 +1,11 @@
 """The export forms (Swedish labels). Förvaltning and enhet are checked against reach in
 the view (404 outside it), not against the listed choices."""
 
-from datetime import date
-
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import SwedishForm
+from ..models.types import city_today
 
 STATUS_CHOICES = [
     SelectChoice("", "Alla"),
@@ -35,4 +34,4 @@ class ParticipantExportForm(SwedishForm):
 class SummaryExportForm(SwedishForm):
     """The date of the samlad bild."""
 
-    as_of = DateField("Per datum", format="%Y-%m-%d", default=date.today, validators=[Optional()])
+    as_of = DateField("Per datum", format="%Y-%m-%d", default=city_today, validators=[Optional()])

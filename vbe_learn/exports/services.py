@@ -6,6 +6,7 @@ commit (db.py, when the response is returned) includes the log row.
 """
 
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,6 @@ from ..audit import record
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
-from ..permissions import Reach
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
@@ -97,6 +97,35 @@ def participants_csv(
     return csv_chunks(PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)), count
 
 
+@dataclass(frozen=True)
+class ParticipantExport:
+    """A deltagarlista ready to send: an XLSX file, or CSV chunks read while streaming."""
+
+    filename: str
+    file: BinaryIO | None
+    chunks: Iterator[bytes] | None
+    rows: int
+
+
+def export_participants(
+    file_format: str,
+    actor: User | None,
+    scope: ColumnElement[bool],
+    filters: ParticipantFilters,
+    on: date,
+    validity_years: int,
+) -> ParticipantExport:
+    """The deltagarlista within a person's reach as XLSX (a temporary file) or CSV, logged."""
+    filename = f"deltagarlista-{on.isoformat()}.{file_format}"
+    if file_format == XLSX:
+        file = tempfile.TemporaryFile()
+        rows = participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
+        file.seek(0)
+        return ParticipantExport(filename, file, None, rows)
+    chunks, rows = participants_csv(actor, scope, "reach", filters, on, validity_years)
+    return ParticipantExport(filename, None, chunks, rows)
+
+
 def summary_file(
     target: BinaryIO,
     file_format: str,
@@ -116,19 +145,21 @@ def summary_file(
     return len(rows)
 
 
-def administration_options(reach: Reach) -> list[tuple[str, str]]:
-    """The förvaltning choices a person's reach gives: all, theirs, and/or "Mitt team"."""
+def administration_options(
+    administration_ids: frozenset[int] | None, team: bool
+) -> list[tuple[str, str]]:
+    """The förvaltning choices: all (ids None), the given ones, and/or "Mitt team"."""
     options = []
-    if reach.is_central or reach.administration_ids:
+    if administration_ids is None or administration_ids:
         query = select(Administration.id, Administration.name).order_by(Administration.name)
-        if not reach.is_central:
-            query = query.where(Administration.id.in_(reach.administration_ids))
+        if administration_ids is not None:
+            query = query.where(Administration.id.in_(sorted(administration_ids)))
         found = db.session.execute(query).all()
         if len(found) > 1:
-            everything = "Alla förvaltningar" if reach.is_central else "Alla mina förvaltningar"
-            options.append(("", everything))
+            whole_city = administration_ids is None
+            options.append(("", "Alla förvaltningar" if whole_city else "Alla mina förvaltningar"))
         options.extend((str(id_), name) for id_, name in found)
-    if reach.is_manager:
+    if team:
         options.append((TEAM, "Mitt team"))
     return options
 

@@ -4,7 +4,6 @@ A download is a POST (with CSRF): it writes the export log, so it is not a read.
 """
 
 import tempfile
-from datetime import date
 
 from flask import (
     Response,
@@ -18,12 +17,15 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..followup.services import validity_years
+from ..models.types import city_today
 from ..permissions import (
     access_administration,
     access_unit,
+    administrations_in_reach,
+    may_export_summary,
     may_follow_up,
-    may_manage_roles,
-    reach_of,
+    may_see_export_log,
+    may_see_team,
     require,
     visible_people,
 )
@@ -32,10 +34,8 @@ from .forms import ParticipantExportForm, SummaryExportForm
 from .participants import ParticipantFilters
 from .services import (
     TEAM,
-    XLSX,
     administration_options,
-    participants_csv,
-    participants_xlsx,
+    export_participants,
     recent_exports,
     summary_file,
     unit_options,
@@ -50,16 +50,17 @@ def _years() -> int:
 
 
 def _page(form: ParticipantExportForm, summary_form: SummaryExportForm):
-    reach = reach_of(current_user)
-    options = administration_options(reach)
+    options = administration_options(
+        administrations_in_reach(current_user), may_see_team(current_user)
+    )
     form.administration.choices = [SelectChoice(value, label) for value, label in options]
     units = unit_options(visible_people(current_user), current_user)
     form.unit.choices = [SelectChoice(value, label) for value, label in units]
     return render_template(
         "exports/export.html",
         form=form,
-        summary_form=summary_form if reach.is_central else None,
-        today=date.today(),
+        summary_form=summary_form if may_export_summary(current_user) else None,
+        today=city_today(),
     )
 
 
@@ -82,7 +83,7 @@ def _chosen_scope(form: ParticipantExportForm) -> dict:
     chosen: dict = {}
     administration = form.administration.data or ""
     if administration == TEAM:
-        require(reach_of(current_user).is_manager)
+        require(may_see_team(current_user))
         chosen["team_of"] = current_user._get_current_object()
     elif administration:
         chosen["administration"] = access_administration(current_user, _id(administration))
@@ -102,36 +103,33 @@ def participants(file_format: str):
     """Download the deltagarlista: people within reach and the chosen filters."""
     require(may_follow_up(current_user))
     form = ParticipantExportForm()
-    chosen = _chosen_scope(form)
     if not form.validate_on_submit():
         return _page(form, SummaryExportForm())
     filters = ParticipantFilters(
-        **chosen,
+        **_chosen_scope(form),
         status=form.status.data or None,
         completed_from=form.completed_from.data,
         completed_to=form.completed_to.data,
     )
-    today = date.today()
-    filename = f"deltagarlista-{today.isoformat()}.{file_format}"
     scope = visible_people(current_user)
-    if file_format == XLSX:
-        file = tempfile.TemporaryFile()
-        participants_xlsx(file, current_user, scope, "reach", filters, today, _years())
-        file.seek(0)
-        return send_file(file, XLSX_MIMETYPE, as_attachment=True, download_name=filename)
-    chunks, _rows = participants_csv(current_user, scope, "reach", filters, today, _years())
-    return _attachment(Response(stream_with_context(chunks), mimetype=CSV_MIMETYPE), filename)
+    export = export_participants(file_format, current_user, scope, filters, city_today(), _years())
+    if export.file is not None:
+        return send_file(
+            export.file, XLSX_MIMETYPE, as_attachment=True, download_name=export.filename
+        )
+    response = Response(stream_with_context(export.chunks), mimetype=CSV_MIMETYPE)
+    return _attachment(response, export.filename)
 
 
 @bp.post("/uppfoljning/export/samlad-bild.<any(xlsx, csv):file_format>")
 @login_required
 def summary(file_format: str):
     """Download the samlad bild (one row per förvaltning): the central samordnare only."""
-    require(reach_of(current_user).is_central)
+    require(may_export_summary(current_user))
     form = SummaryExportForm()
     if not form.validate_on_submit():
         return _page(ParticipantExportForm(), form)
-    as_of = form.as_of.data or date.today()
+    as_of = form.as_of.data or city_today()
     file = tempfile.TemporaryFile()
     summary_file(file, file_format, current_user, as_of, _years())
     file.seek(0)
@@ -143,5 +141,5 @@ def summary(file_format: str):
 @login_required
 def export_log():
     """Every export, newest first (admins)."""
-    require(may_manage_roles(current_user))
+    require(may_see_export_log(current_user))
     return render_template("exports/log.html", entries=recent_exports())

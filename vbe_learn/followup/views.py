@@ -1,22 +1,26 @@
 """Follow-up pages for chefer, samordnare and the central samordnare (HTTP only)."""
 
-from datetime import date
-
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..learning.services.progress import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
+from ..models import Administration
+from ..models.types import city_today
 from ..permissions import (
     access_administration,
     access_employee,
+    administrations_in_reach,
     may_follow_up,
+    may_see_administration_overview,
     may_see_question_analysis,
-    reach_of,
+    may_see_team,
+    may_see_whole_city,
     require,
 )
 from . import bp
 from . import question_analysis as analysis
 from .people import valid_until
+from .question_page import question_analysis_page
 from .services import (
     administration_report,
     city_overview,
@@ -37,13 +41,18 @@ def _years() -> int:
 def overview():
     """The samlad bild (central) or the samordnare's förvaltningar; a chef goes to the team."""
     require(may_follow_up(current_user))
-    reach = reach_of(current_user)
-    if not reach.is_central and not reach.administration_ids:
+    if not may_see_administration_overview(current_user):
         return redirect(url_for(".team"))
-    ids = None if reach.is_central else reach.administration_ids
-    rows, before_day = city_overview(date.today(), _years(), ids)
+    today = city_today()
+    rows, before_day = city_overview(today, _years(), administrations_in_reach(current_user))
     return render_template(
-        "followup/overview.html", rows=rows, before_day=before_day, reach=reach, today=date.today()
+        "followup/overview.html",
+        rows=rows,
+        before_day=before_day,
+        today=today,
+        sees_whole_city=may_see_whole_city(current_user),
+        may_see_team=may_see_team(current_user),
+        may_see_question_analysis=may_see_question_analysis(current_user),
     )
 
 
@@ -52,7 +61,7 @@ def overview():
 def administration(administration_id: int):
     """One förvaltning: breakdowns, trends, people without completion after 30 days."""
     administration = access_administration(current_user, administration_id)
-    report = administration_report(administration.id, date.today(), _years())
+    report = administration_report(administration.id, city_today(), _years())
     return render_template(
         "followup/administration.html", administration=administration, report=report
     )
@@ -62,12 +71,12 @@ def administration(administration_id: int):
 @login_required
 def team():
     """A chef's team, every level below them: sortable, filterable, with counts."""
-    require(reach_of(current_user).is_manager)
+    require(may_see_team(current_user))
     sort = request.args.get("sortera", "namn")
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     text = request.args.get("sok", "")[:100]
-    report = team_report(current_user, date.today(), _years(), sort, status, text)
+    report = team_report(current_user, city_today(), _years(), sort, status, text)
     years = _years()
     return render_template(
         "followup/team.html",
@@ -89,32 +98,32 @@ def person(person_id: int):
     return render_template("followup/person.html", person=employee, completions=completions)
 
 
+def _chosen_administration() -> Administration | None:
+    """The förvaltning in ?forvaltning= (within reach or 404), or None for all in reach."""
+    if not request.args.get("forvaltning"):
+        return None
+    return access_administration(current_user, request.args.get("forvaltning", type=int) or 0)
+
+
 @bp.get("/fragor")
 @login_required
 def questions():
     """Frågeanalys: per question, the share right the first time and the usual wrong answer."""
     require(may_see_question_analysis(current_user))
     version_id = request.args.get("version", type=int)
-    administration_id = request.args.get("forvaltning", type=int)
     if request.args.get("version") and version_id is None:
         abort(404)
-    version = analysis.find_version(version_id, current_app.config["DEFAULT_COURSE"])
-    if version is None:
-        abort(404)
-    reach = reach_of(current_user)
-    within_reach = None if reach.is_central else reach.administration_ids
-    administration = None
-    if request.args.get("forvaltning"):
-        administration = access_administration(current_user, administration_id or 0)
-    ids = [administration.id] if administration else within_reach
+    page = question_analysis_page(
+        current_app.config["DEFAULT_COURSE"],
+        version_id,
+        _chosen_administration(),
+        administrations_in_reach(current_user),
+    )
+    require(page is not None)
     return render_template(
         "followup/questions.html",
-        version=version,
-        administration=administration,
-        modules=analysis.by_module(analysis.question_analysis(version.id, ids)),
-        versions=analysis.version_choices(version.course_id),
-        administrations=analysis.administration_choices(within_reach),
-        reach=reach,
+        page=page,
+        sees_whole_city=may_see_whole_city(current_user),
         min_group=analysis.MIN_GROUP,
         question_bars=analysis.question_bars,
     )

@@ -35,3 +35,8 @@ CITY_TIMEZONE = ZoneInfo("Europe/Stockholm")
 def city_date(moment: datetime) -> date:
     """The calendar date in Stockholm of a moment (completion dates are local dates)."""
     return moment.astimezone(CITY_TIMEZONE).date()
+
+
+def city_today() -> date:
+    """Today's date in Stockholm (not the server's local date)."""
+    return city_date(utcnow())

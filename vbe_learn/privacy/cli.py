@@ -1,13 +1,11 @@
 """`flask gdpr pseudonymise [--dry-run]`: gallring of people who left the city."""
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models.types import utcnow
+from ..models.types import city_today, utcnow
 from .gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 
 gdpr_cli = AppGroup("gdpr", help="Personuppgifter: gallring.")
@@ -24,7 +22,7 @@ gdpr_cli = AppGroup("gdpr", help="Personuppgifter: gallring.")
 def pseudonymise_command(dry_run: bool, today) -> None:
     """Pseudonymise people whose last placement ended GDPR_RETENTION_DAYS ago or more."""
     days = current_app.config["GDPR_RETENTION_DAYS"]
-    day = today.date() if today else date.today()
+    day = today.date() if today else city_today()
     due = due_for_pseudonymisation(day, days)
     click.echo(f"Gallringstid: {days} dagar efter sista placeringen ({day.isoformat()}).")
     for item in due:

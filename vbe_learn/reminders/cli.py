@@ -1,7 +1,6 @@
 """`flask reminders send`, `flask deadline set|show` and `flask courses require-renewal`."""
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from ..extensions import db
 from ..followup.services import validity_years
 from ..mail import transport_for
 from ..models import Administration
+from ..models.types import city_today
 from .deadlines import city_deadline, deadline_rows, set_deadline
 from .planning import KIND_LABELS, Schedule, plan_messages
 from .renewal import require_renewal
@@ -38,7 +38,7 @@ DATE = click.DateTime(["%Y-%m-%d"])
 def send_command(dry_run: bool, on) -> None:
     """Plan today's messages, then send every planned one (exactly once)."""
     config = current_app.config
-    today = on.date() if on else date.today()
+    today = on.date() if on else city_today()
     years = validity_years(config["DEFAULT_COURSE"])
     schedule = Schedule.from_config(config, today, years)
     try:
@@ -119,7 +119,7 @@ def register_course_commands(courses_cli: AppGroup) -> None:
     def require_renewal_command(course: str | None, on) -> None:
         """Mark the course's current version: older completions must be renewed."""
         slug = course or current_app.config["DEFAULT_COURSE"]
-        version = require_renewal(slug, on.date() if on else date.today())
+        version = require_renewal(slug, on.date() if on else city_today())
         if version is None:
             raise click.ClickException(f"Ingen inläst kurs heter {slug!r}.")
         db.session.commit()

@@ -1,20 +1,20 @@
 """Deadlines, the send log and the chef's "Påminn" buttons (HTTP only)."""
 
-from datetime import date
-
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..followup.services import validity_years
 from ..forms import ActionForm
+from ..models.types import city_today
 from ..permissions import (
     access_administration,
+    administrations_in_reach,
     may_manage_deadlines,
     may_remind,
     may_see_reminder_log,
+    may_see_team,
     may_set_deadline,
-    reach_of,
     require,
 )
 from . import bp
@@ -26,13 +26,12 @@ from .planning import KIND_LABELS, Schedule
 
 
 def _reach_ids():
-    reach = reach_of(current_user)
-    return None if reach.is_central else reach.administration_ids
+    return administrations_in_reach(current_user)
 
 
 def _schedule() -> Schedule:
     years = validity_years(current_app.config["DEFAULT_COURSE"])
-    return Schedule.from_config(current_app.config, date.today(), years)
+    return Schedule.from_config(current_app.config, city_today(), years)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -88,7 +87,7 @@ def remind_one(person_id: int):
 @login_required
 def remind_all():
     """Remind everyone in the chef's team who is not done (each at most once a day)."""
-    require(reach_of(current_user).is_manager)
+    require(may_see_team(current_user))
     if ActionForm().validate_on_submit():
         count = remind_team(current_user, None, _schedule(), current_app.config["DEFAULT_COURSE"])
         flash(_reminded_text(count), "success")

@@ -1,6 +1,5 @@
 """`flask roster import` and `flask completions import`."""
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Course
+from ..models.types import city_today
 from .services import import_completions_file, import_roster_file, plan_roster_file
 from .validation import Problems
 
@@ -30,7 +30,7 @@ def _refuse(problems: Problems) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
 def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else city_today()
     data = path.read_bytes()
     if dry_run:
         plan = plan_roster_file(data, path.name, day)

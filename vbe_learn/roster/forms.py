@@ -1,11 +1,10 @@
 """Roster upload and confirmation forms."""
 
-from datetime import date
-
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField
 
 from ..forms import SwedishForm
+from ..models.types import city_today
 
 
 class RosterUploadForm(SwedishForm):
@@ -18,4 +17,4 @@ class RosterUploadForm(SwedishForm):
             FileAllowed(["csv", "txt", "xlsx"], "Filen ska vara en CSV- eller XLSX-fil."),
         ],
     )
-    as_of = DateField("Personallistans datum", default=date.today, format="%Y-%m-%d")
+    as_of = DateField("Personallistans datum", default=city_today, format="%Y-%m-%d")

@@ -5,10 +5,10 @@ Problems carry the spreadsheet row number (the header is row 1) and a Swedish me
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 import pandas as pd
 
+from ..models.types import city_today
 from .files import normalise_header
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -176,6 +176,7 @@ def validate_completions(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
         return table, problems
     require_values(table, COMPLETION_COLUMNS, problems)
     table["completed_on"] = parse_dates(table["completed_on"], "Genomförd", table, problems)
-    future = table["completed_on"].map(lambda d: d is not None and d > date.today())
+    today = city_today()
+    future = table["completed_on"].map(lambda d: d is not None and d > today)
     problems.add_rows(table, future.astype(bool), "Genomförd ligger i framtiden.")
     return table, problems
