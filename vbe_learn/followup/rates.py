@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, case, func, literal, or_, select, union_all
 
 from ..extensions import db
 from ..models import Administration, Completion, Department, Placement, Unit
@@ -25,7 +25,7 @@ GROUPINGS = {
     "administration": (Administration.id, Administration.name),
     "department": (Department.id, Department.name),
     "unit": (Unit.id, Unit.name),
-    "close_to_residents": (Placement.close_to_residents, Placement.close_to_residents),
+    "close_to_residents": None,  # a column of the per-enhet subquery (see rates)
 }
 
 
@@ -59,55 +59,72 @@ def rates(
     validity_years: int,
     administration_ids: Iterable[int] | None = None,
 ) -> list[Rate]:
-    """Rates per group for each day, in one query (days become a small table in SQL)."""
+    """Rates per group for each day, in one query (per day and enhet first, then grouped)."""
     days = sorted(set(days))
     if not days:
         return []
-    calendar = union_all(
-        *(
-            select(
-                literal(day, Date).label("day"),
-                literal(validity_start(day, validity_years), Date).label("valid_from"),
-            )
-            for day in days
-        )
-    ).cte("calendar")
-    completed_then = exists(
-        select(Completion.id).where(
-            Completion.user_id == Placement.user_id,
-            Completion.completed_on <= calendar.c.day,
-            Completion.completed_on > calendar.c.valid_from,
-        )
-    )
-    key, name = GROUPINGS[group_by]
+    by_close = group_by == "close_to_residents"
+    units = None if administration_ids is None else _units_of(administration_ids)
+    per_unit = union_all(
+        *(_per_unit_on(day, validity_years, by_close, units) for day in days)
+    ).subquery("per_unit")
+    key, name = (per_unit.c.close_to_residents,) * 2 if by_close else GROUPINGS[group_by]
     query = (
         select(
-            calendar.c.day,
+            per_unit.c.day,
             key,
             name,
-            func.count(Placement.id),
-            func.sum(case((completed_then, 1), else_=0)),
+            func.sum(per_unit.c.headcount),
+            func.sum(per_unit.c.completed),
         )
-        .select_from(calendar)
-        .join(
-            Placement,
-            and_(
-                Placement.valid_from <= calendar.c.day,
-                or_(Placement.valid_to.is_(None), Placement.valid_to > calendar.c.day),
-            ),
-        )
-        .join(Unit, Unit.id == Placement.unit_id)
+        .join(Unit, Unit.id == per_unit.c.unit_id)
         .join(Department, Department.id == Unit.department_id)
         .join(Administration, Administration.id == Department.administration_id)
-        .group_by(calendar.c.day, key, name)
-        .order_by(calendar.c.day, name)
+        .group_by(per_unit.c.day, key, name)
+        .order_by(per_unit.c.day, name)
     )
-    if administration_ids is not None:
-        query = query.where(Administration.id.in_(list(administration_ids)))
     return [
-        Rate(_as_date(day), key_value, name_value, headcount, completed or 0)
+        Rate(_as_date(day), key_value, name_value, int(headcount), int(completed or 0))
         for day, key_value, name_value, headcount, completed in db.session.execute(query)
     ]
+
+
+def _units_of(administration_ids: Iterable[int]) -> Select:
+    """The ids of the enheter of some förvaltningar."""
+    return (
+        select(Unit.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.administration_id.in_(sorted(set(administration_ids))))
+    )
+
+
+def _per_unit_on(day: date, validity_years: int, by_close: bool, units: Select | None) -> Select:
+    """Headcount and completed per enhet (and Invånarnära) on one day.
+
+    Who has a valid completion on the day is an uncorrelated set (a semi-join the database
+    builds once: a hashed subplan / an ephemeral index), not a lookup per placement.
+    """
+    completed_then = Placement.user_id.in_(
+        select(Completion.user_id).where(
+            Completion.completed_on <= day,
+            Completion.completed_on > validity_start(day, validity_years),
+        )
+    )
+    groups = [Placement.unit_id, *([Placement.close_to_residents] if by_close else [])]
+    query = (
+        select(
+            literal(day, Date).label("day"),
+            *groups,
+            func.count().label("headcount"),
+            func.sum(case((completed_then, 1), else_=0)).label("completed"),
+        )
+        .where(
+            Placement.valid_from <= day,
+            or_(Placement.valid_to.is_(None), Placement.valid_to > day),
+        )
+        .group_by(*groups)
+    )
+    return query if units is None else query.where(Placement.unit_id.in_(units))
 
 
 def _as_date(value) -> date:
