@@ -98,22 +98,20 @@ def question_analysis(
 ) -> list[QuestionStat]:
     """Every question of a version with its aggregates (None = the whole city), in two queries."""
     learners = _learners_in(administration_ids)
+    if learners is None:  # the whole city: the version's questions, from the index alone
+        answers = AttemptAnswer.question_id.in_(_questions_of(version_id))
+    else:  # some förvaltningar: from their learners' first attempts to those answers
+        first_tries = select(Attempt.id).where(learners, Attempt.number == 1)
+        answers = AttemptAnswer.attempt_id.in_(first_tries)
     first_attempts = (
         select(
             AttemptAnswer.question_id,
             func.count().label("answers"),
             func.sum(case((AttemptAnswer.is_correct, 1), else_=0)).label("correct"),
         )
-        .where(
-            AttemptAnswer.question_id.in_(_questions_of(version_id)),
-            AttemptAnswer.first_try.is_(True),
-        )
+        .where(answers, AttemptAnswer.first_try.is_(True))
         .group_by(AttemptAnswer.question_id)
     )
-    if learners is not None:
-        first_attempts = first_attempts.where(
-            AttemptAnswer.attempt_id.in_(select(Attempt.id).where(learners))
-        )
     first_attempts = first_attempts.subquery("first_attempts")
     rows = db.session.execute(
         select(

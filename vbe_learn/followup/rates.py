@@ -65,8 +65,9 @@ def rates(
         return []
     by_close = group_by == "close_to_residents"
     units = None if administration_ids is None else _units_of(administration_ids)
+    completions = _completions_within(days, validity_years, units)
     per_unit = union_all(
-        *(_per_unit_on(day, validity_years, by_close, units) for day in days)
+        *(_per_unit_on(day, validity_years, by_close, units, completions) for day in days)
     ).subquery("per_unit")
     key, name = (per_unit.c.close_to_residents,) * 2 if by_close else GROUPINGS[group_by]
     query = (
@@ -98,16 +99,33 @@ def _units_of(administration_ids: Iterable[int]) -> Select:
     )
 
 
-def _per_unit_on(day: date, validity_years: int, by_close: bool, units: Select | None) -> Select:
+def _completions_within(days: list[date], validity_years: int, units: Select | None):
+    """The completions that can count on any of the days, of people placed in the enheter
+    (all people when `units` is None): read once (a CTE used by every day), not per day."""
+    query = select(Completion.user_id, Completion.completed_on).where(
+        Completion.completed_on <= days[-1],
+        Completion.completed_on > validity_start(days[0], validity_years),
+    )
+    if units is not None:
+        placed = select(Placement.user_id).where(
+            Placement.unit_id.in_(units),
+            Placement.valid_from <= days[-1],
+            or_(Placement.valid_to.is_(None), Placement.valid_to > days[0]),
+        )
+        query = query.where(Completion.user_id.in_(placed))
+    return query.cte("completions_within")
+
+
+def _per_unit_on(day: date, validity_years: int, by_close: bool, units, completions) -> Select:
     """Headcount and completed per enhet (and Invånarnära) on one day.
 
     Who has a valid completion on the day is an uncorrelated set (a semi-join the database
     builds once: a hashed subplan / an ephemeral index), not a lookup per placement.
     """
     completed_then = Placement.user_id.in_(
-        select(Completion.user_id).where(
-            Completion.completed_on <= day,
-            Completion.completed_on > validity_start(day, validity_years),
+        select(completions.c.user_id).where(
+            completions.c.completed_on <= day,
+            completions.c.completed_on > validity_start(day, validity_years),
         )
     )
     groups = [Placement.unit_id, *([Placement.close_to_residents] if by_close else [])]

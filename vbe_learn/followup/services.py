@@ -102,11 +102,10 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
     departments = rates([today], "department", years, ids)
     units = rates([today], "unit", years, ids)
     close = rates([today], "close_to_residents", years, ids)
-    months = rates(month_ends(today, 12), "administration", years, ids)
-    tertial_days = tertial_ends(today, 6)
-    tertials = [
-        (tertial_label(r.day), r) for r in rates(tertial_days, "administration", years, ids)
-    ]
+    month_days, tertial_days = month_ends(today, 12), tertial_ends(today, 6)
+    trend = {r.day: r for r in rates(month_days + tertial_days, "administration", years, ids)}
+    months = [trend[day] for day in month_days if day in trend]
+    tertials = [(tertial_label(day), trend[day]) for day in tertial_days if day in trend]
     return AdministrationReport(
         today=today,
         totals=total(departments, today),
