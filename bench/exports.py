@@ -15,8 +15,9 @@ on 127.0.0.1:5432, dropped at the end; skipped with a note when unreachable):
 2. in a fresh subprocess per step, so that each peak memory is the step's own:
    - app XLSX   `exports.services.participants_xlsx` (query → xlsxwriter constant_memory);
    - direct XLSX the same query's rows written straight with xlsxwriter constant_memory;
-   - app CSV    `exports.services.participants_csv` (count, log, then streamed chunks);
-     its first chunk's time is the "first byte" a browser would get;
+   - app CSV    `exports.services.participants_csv` (log, streamed chunks counted as they
+     go, the count written at the end); its first chunk's time is the "first byte" a
+     browser would get;
    - direct CSV the same rows written with the csv module.
 
 Printed: seconds, the app/direct ratio, peak MiB (ru_maxrss of the step's process) and
@@ -112,11 +113,14 @@ def run_step(url: str, name: str) -> dict:
         elif name == "direct-xlsx":
             rows = direct_xlsx(target, participant_rows(statement, 3))
         elif name == "app-csv":
-            chunks, rows = participants_csv(None, true(), "all", filters, today, 3)
+            export = participants_csv(None, true(), "all", filters, today, 3)
             with target.open("wb") as out:
-                for chunk in chunks:
+                for chunk in export.chunks:
                     first = first or time.perf_counter() - started
                     out.write(chunk)
+            export.record_row_count()  # as db.stream_then_commit does at the end
+            db.session.commit()
+            rows = export.rows
         else:
             rows = direct_csv(target, participant_rows(statement, 3))
         seconds = time.perf_counter() - started

@@ -19,6 +19,7 @@ from vbe_learn.models import (
     Course,
     Department,
     Enrollment,
+    ExportLog,
     HeadcountSnapshot,
     PageRead,
     Placement,
@@ -112,7 +113,8 @@ def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
 def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
     for model in (AnswerChoice, AttemptAnswer, Attempt, Completion, PageRead, Enrollment,
-                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport):  # fmt: skip
+                  RoleAssignment, Placement, HeadcountSnapshot, RosterImport,
+                  ExportLog):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))
     for model in (User, Unit, Department, Administration):

@@ -3,10 +3,13 @@
 * SQLite: WAL, foreign keys and a busy timeout on every connection; write
   transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the
   busy timeout instead of failing with "database is locked" half-way through.
-* One commit per request, here and nowhere else: services only flush.
+* One commit per request, here and nowhere else: services only flush. A streamed body
+  that must write when it ends (the row count of a CSV export) does so through
+  `stream_then_commit`: a short transaction of its own after the request's commit.
 """
 
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
@@ -72,3 +75,26 @@ def init_app(app: Flask) -> None:
     def rollback_on_error(error: BaseException | None) -> None:
         if error is not None:
             db.session.rollback()
+
+
+def stream_then_commit(chunks: Iterable[bytes], finish: Callable[[], None]) -> Iterator[bytes]:
+    """Yield a streamed body; after its last chunk (or when the client goes away) run
+    `finish`, which flushes a change, in a short write transaction committed here.
+
+    The request's own changes were committed before the body streams (after_request); the
+    stream reads in a transaction of its own, which is ended first, so the write starts a
+    fresh transaction (BEGIN IMMEDIATE on SQLite) instead of upgrading a read snapshot.
+    """
+    try:
+        yield from chunks
+    finally:
+        db.session.rollback()  # end the stream's read transaction (it changed nothing)
+        g._request_committed = False  # the next transaction writes
+        try:
+            finish()
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            g._request_committed = True

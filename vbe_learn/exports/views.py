@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..db import stream_then_commit
 from ..followup.services import validity_years
 from ..permissions import (
     access_administration,
@@ -119,8 +120,9 @@ def participants(file_format: str):
         participants_xlsx(file, current_user, scope, "reach", filters, today, _years())
         file.seek(0)
         return send_file(file, XLSX_MIMETYPE, as_attachment=True, download_name=filename)
-    chunks, _rows = participants_csv(current_user, scope, "reach", filters, today, _years())
-    return _attachment(Response(stream_with_context(chunks), mimetype=CSV_MIMETYPE), filename)
+    export = participants_csv(current_user, scope, "reach", filters, today, _years())
+    body = stream_then_commit(export.chunks, export.record_row_count)
+    return _attachment(Response(stream_with_context(body), mimetype=CSV_MIMETYPE), filename)
 
 
 @bp.post("/uppfoljning/export/samlad-bild.<any(xlsx, csv):file_format>")
