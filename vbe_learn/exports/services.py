@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from sqlalchemy import ColumnElement, select
 
+from ..db import read_apart
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
@@ -73,9 +74,10 @@ def participants_xlsx(
 ) -> int:
     """Write the deltagarlista as XLSX (path or binary file), log it; return the row count."""
     statement = participant_statement(scope, filters, on, validity_years)
-    count = write_xlsx(
-        target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
-    )
+    with read_apart():  # no write lock while the rows are read; the log row is written after
+        count = write_xlsx(
+            target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
+        )
     log_export(actor, PARTICIPANTS, XLSX, _participant_log_filters(scope_name, filters), count)
     return count
 
