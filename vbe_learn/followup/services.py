@@ -126,10 +126,10 @@ def overdue_people(administration_id: int, today: date, years: int) -> list:
         .where(Department.administration_id == administration_id)
     )
     employed_long = User.employed_from <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
-    rows = db.session.execute(
-        people_with_status(in_administration & employed_long, today, years)
+    statement = people_with_status(in_administration & employed_long, today, years)
+    return db.session.execute(
+        statement.where(statement.selected_columns.completed_on.is_(None))
     ).all()
-    return [row for row in rows if row.completed_on is None]
 
 
 @dataclass
