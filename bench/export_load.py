@@ -165,14 +165,20 @@ async def measure(args, server: learner.Gunicorn, outline) -> dict:
     }
 
 
-def window_row(stats: learner.Stats, windows: list[tuple[float, float]]) -> dict:
-    """p50/p95 and counts of the learners' requests started in any of the windows."""
+def window_row(stats: learner.Stats, windows: list[tuple[float, float]], kind=None) -> dict:
+    """p50/p95 and counts of the learners' requests (of one kind, or all) started in any of
+    the windows; with kind None also "by_type": the same per request type."""
     latencies, errors = [], 0
-    for items in stats.samples.values():
-        latencies += [lat for t, lat in items if any(a <= t < b for a, b in windows)]
-    for items in stats.errors.values():
-        errors += sum(1 for t, _ in items if any(a <= t < b for a, b in windows))
-    return learner.latency_row(latencies, errors, sum(b - a for a, b in windows))
+    for name, items in stats.samples.items():
+        if kind in (None, name):
+            latencies += [lat for t, lat in items if any(a <= t < b for a, b in windows)]
+    for name, items in stats.errors.items():
+        if kind in (None, name):
+            errors += sum(1 for t, _ in items if any(a <= t < b for a, b in windows))
+    row = learner.latency_row(latencies, errors, sum(b - a for a, b in windows))
+    if kind is None:
+        row["by_type"] = {name: window_row(stats, windows, name) for name in stats.samples}
+    return row
 
 
 async def bench_database(args, name: str, url: str, workdir: Path) -> dict:
@@ -206,6 +212,10 @@ def report(results: list[dict], args) -> None:
         print(f"{r['database']:<10} {before:>8.1f}ms {after:>9.1f}ms {rise:>6.0f}% "
               f"{r['quiet']['requests']:>10} {r['during_export']['requests']:>11} "
               f"{r['exports']:>8} {r['export_seconds_median']:>9.1f} {errors:>7}")  # fmt: skip
+        for name, row in r["during_export"]["by_type"].items():
+            quiet_row = r["quiet"]["by_type"].get(name, {})
+            print(f"  {name:<15} p95 {quiet_row.get('p95_ms')} → {row['p95_ms']} ms "
+                  f"({quiet_row.get('requests')} / {row['requests']} requests)")  # fmt: skip
         if r["server_problems"] or r["client_bugs"]:
             print(f"  server problems: {r['server_problems']}; client bugs: {r['client_bugs']}")
     print(f"Target: p95 during an export at most {TARGET_RISE:.0f} % above the quiet p95.")
