@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/export_load.py
 	$(BIN)/python bench/learner.py
 
 clean:

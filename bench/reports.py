@@ -80,14 +80,14 @@ def log(message: str) -> None:
 # Child process: build one database and time the reports
 
 
-def make_app(url: str, jit: bool = True):
+def make_app(url: str, jit: bool = False):
     from vbe_learn import create_app
     from vbe_learn.config import Config
 
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         settings = f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"
-        settings += "" if jit else " -c jit=off"
+        settings += "" if jit else " -c jit=off"  # as vbe_learn.db.tune_engine_options
         options["connect_args"] = {"options": settings}
     config = type(
         "BenchConfig",
@@ -258,7 +258,7 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                     answer_id = next_id("answer")
                     buffers["attempt_answers"].append(
                         {"id": answer_id, "attempt_id": attempt_id, "question_id": question_id,
-                         "position": place, "is_correct": ok}
+                         "position": place, "is_correct": ok, "first_try": number == 1}
                     )  # fmt: skip
                     if ok:
                         chosen = correct
@@ -323,6 +323,7 @@ def reports(version_id: int) -> dict:
     from vbe_learn.followup.periods import month_ends, previous_tertial_end
     from vbe_learn.followup.question_analysis import question_analysis
     from vbe_learn.followup.rates import rates
+    from vbe_learn.followup.services import administration_report
     from vbe_learn.models import Department, Unit, User
     from vbe_learn.permissions import team_ids
 
@@ -383,6 +384,9 @@ def reports(version_id: int) -> dict:
             f"samordnare view, median-size förvaltning ({typical:,} people)": lambda: (
                 samordnare_view([typical_id])
             ),
+            "samordnare page: administration_report() (largest)": lambda: [
+                administration_report(administration_id, today, years)
+            ],
             "frågeanalys: the largest förvaltning": lambda: question_analysis(
                 version_id, [administration_id]
             ),
@@ -480,7 +484,7 @@ def run_child(args) -> None:
     """Child process: build the database at args.url, time the reports, print JSON."""
     from vbe_learn.extensions import db
 
-    app = make_app(args.url, jit=not args.no_jit)
+    app = make_app(args.url, jit=args.jit)
     figures: dict = {"database": args.database}
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -522,7 +526,7 @@ def child(database: str, url: str, args) -> dict:
     ]  # fmt: skip
     command += ["--explain"] if args.explain else []
     command += ["--sqlite-analyze"] if args.sqlite_analyze else []
-    command += ["--no-jit"] if args.no_jit else []
+    command += ["--jit"] if args.jit else []
     env = dict(os.environ, FLASK_APP="app.py")
     env.pop("DATABASE_URL", None)
     try:
@@ -584,7 +588,7 @@ def print_table(results: list[dict], args) -> None:
     print(
         "Targets: samlad bild and samordnare view < 100 ms, chef view < 20 ms, frågeanalys "
         "< 300 ms. PostgreSQL after VACUUM ANALYZE"
-        + (", jit off" if args.no_jit else " (server's jit setting)")
+        + (" (server's jit setting)" if args.jit else ", jit off (as the app)")
         + "; SQLite "
         + ("after ANALYZE." if args.sqlite_analyze else "without ANALYZE (as the app runs it).")
     )
@@ -606,7 +610,10 @@ def parse_args() -> argparse.Namespace:
         "--sqlite-analyze", action="store_true", help="run ANALYZE on SQLite before timing"
     )
     parser.add_argument(
-        "--no-jit", action="store_true", help="PostgreSQL: SET jit = off on the app's connections"
+        "--jit",
+        action="store_true",
+        help="PostgreSQL: keep the server's jit setting (the app, and by default this bench, "
+        "turn it off)",
     )
     # internal: one database in a child process
     parser.add_argument("--child", help=argparse.SUPPRESS)

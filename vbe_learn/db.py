@@ -3,10 +3,16 @@
 * SQLite: WAL, foreign keys and a busy timeout on every connection; write
   transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the
   busy timeout instead of failing with "database is locked" half-way through.
-* One commit per request, here and nowhere else: services only flush.
+* A long read inside a writing request (a 50,000-row XLSX) runs in `read_apart()`: a read
+  transaction of its own, so that SQLite's write lock is not held while it runs.
+* One commit per request, here and nowhere else: services only flush. A streamed body
+  that must write when it ends (the row count of a CSV export) does so through
+  `stream_then_commit`: a short transaction of its own after the request's commit.
 """
 
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
@@ -44,6 +50,8 @@ def _is_read_only_request() -> bool:
     anything after a request's one commit (e.g. the query behind a streamed download)."""
     if not has_request_context():
         return False
+    if g.get("_reading_apart", False):
+        return True
     return request.method in READ_ONLY_METHODS or g.get("_request_committed", False)
 
 
@@ -79,3 +87,47 @@ def init_app(app: Flask) -> None:
     def rollback_on_error(error: BaseException | None) -> None:
         if error is not None:
             db.session.rollback()
+
+
+def stream_then_commit(chunks: Iterable[bytes], finish: Callable[[], None]) -> Iterator[bytes]:
+    """Yield a streamed body; after its last chunk (or when the client goes away) run
+    `finish`, which flushes a change, in a short write transaction committed here.
+
+    The request's own changes were committed before the body streams (after_request); the
+    stream reads in a transaction of its own, which is ended first, so the write starts a
+    fresh transaction (BEGIN IMMEDIATE on SQLite) instead of upgrading a read snapshot.
+    """
+    try:
+        yield from chunks
+    finally:
+        db.session.rollback()  # end the stream's read transaction (it changed nothing)
+        g._request_committed = False  # the next transaction writes
+        try:
+            finish()
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            g._request_committed = True
+
+
+@contextmanager
+def read_apart() -> Iterator[None]:
+    """Within a request: run a long read in a read transaction of its own (SQLite: BEGIN, not
+    BEGIN IMMEDIATE, so other requests' writes need not wait), ended when done. What the
+    request does afterwards starts a fresh transaction. Outside a request: nothing changes.
+
+    The request must not have changed anything before (its transaction is ended)."""
+    if not has_request_context():
+        yield
+        return
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("read_apart() after unsaved changes")
+    db.session.rollback()  # the request's transaction so far only read
+    g._reading_apart = True
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        g._reading_apart = False

@@ -14,9 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
+from vbe_learn.exports import writers
 from vbe_learn.extensions import db
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
 from vbe_learn.followup.rates import rates
@@ -59,6 +61,12 @@ def complete(user: User, on: date, score: int) -> None:
 
 @pytest.fixture
 def city() -> City:
+    """The city in the test's rolled-back transaction."""
+    return build_city()
+
+
+def build_city() -> City:
+    """The city (see the module docstring), committed."""
     a1 = make_unit("Förvaltning A", "Enhet A1")
     a2 = make_unit("Förvaltning A", "Enhet A2")
     b1 = make_unit("Förvaltning B", "Enhet B1")
@@ -223,6 +231,41 @@ def test_each_export_is_logged_with_actor_filters_and_rows(client, auth, city):
     entry = last_log()
     assert (entry.format, entry.row_count) == ("csv", len(rows) - 1) and len(rows) - 1 == 2
     assert json.loads(entry.filters)["unit"] == "Enhet A2"
+
+
+def test_a_csv_runs_its_query_once_and_logs_the_rows_it_wrote(client, auth, city):
+    login(auth, city, "central")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        statements.append(statement.lower())
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        rows = read_csv(download(client, CSV_URL))
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert sum("row_number()" in statement for statement in statements) == 1  # no count first
+    assert not any("count(*)" in statement for statement in statements)
+    assert last_log().row_count == len(rows) - 1 == 7
+
+
+@pytest.mark.live  # real commits: the count is written after the request's commit
+@pytest.mark.parametrize("chunks_read", [1, 2, None])
+def test_a_streamed_csv_commits_the_rows_it_wrote_even_when_the_client_stops(
+    app, client, auth, monkeypatch, chunks_read
+):
+    monkeypatch.setattr(writers, "CSV_CHUNK_ROWS", 1)  # a chunk per row after the header
+    with app.app_context():
+        assert auth.login(build_city().people["central"].email).status_code == 302
+    response = client.post(CSV_URL, data={}, buffered=False)
+    body = iter(response.response)
+    received = [next(body) for _ in range(chunks_read)] if chunks_read else list(body)
+    response.close()  # as a WSGI server does when the client goes away
+    with app.app_context(), db.engine.connect() as connection:  # another connection: committed
+        logged = connection.scalar(select(ExportLog.row_count).order_by(ExportLog.id.desc()))
+    assert logged == len(received) - 1  # every chunk after the header is one row
+    assert logged == (chunks_read - 1 if chunks_read else 7)
 
 
 def test_an_invalid_form_exports_and_logs_nothing(client, auth, city):

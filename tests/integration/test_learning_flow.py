@@ -82,6 +82,19 @@ def test_failed_attempt_shows_feedback_and_allows_retry(client, auth):
     assert second.id != attempt.id and second.number == 2
 
 
+def test_only_the_first_attempts_answers_are_first_tries(client, auth):
+    user = make_user()
+    auth.login(user.email)
+    read_all_pages(client, 1)
+    first = start_check(client, 1)
+    client.post(f"/kunskapskontroll/{first.id}", data=wrong_answers(first))
+    second = pass_module(client, 1)
+    flags = db.session.execute(
+        select(AttemptAnswer.attempt_id, AttemptAnswer.first_try).order_by(AttemptAnswer.id)
+    ).all()
+    assert flags == [(first.id, True)] * 5 + [(second.id, False)] * 5
+
+
 def test_questions_and_options_are_shuffled_per_attempt(client, auth):
     user = make_user()
     auth.login(user.email)

@@ -13,9 +13,14 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from tests.factories import course, load_courses, make_unit, make_user
 from vbe_learn import create_app
 from vbe_learn.config import TestConfig
 from vbe_learn.extensions import db
+from vbe_learn.models import Attempt, AttemptAnswer, Enrollment
+from vbe_learn.models.types import utcnow
+
+FIRST_TRY_REVISION = "c137f8c343e5"
 
 
 @pytest.fixture
@@ -231,3 +236,47 @@ def test_every_step_up_and_down_keeps_the_data(migrations_app):
     assert_kept(f"downgrade to {revisions[first]}")
     downgrade(revision="base")
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def _app(url: str):
+    return create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+
+
+@pytest.mark.live  # the app's own session, on the database under migration
+def test_first_try_is_backfilled_from_each_first_attempt(empty_database_url):
+    with _app(empty_database_url).app_context():
+        upgrade()
+        load_courses()
+        learner = make_user(unit=make_unit())
+        version = course().current_version
+        module = version.modules[0]
+        enrollment = Enrollment(
+            user_id=learner.id, course_id=version.course_id, course_version_id=version.id
+        )
+        db.session.add(enrollment)
+        db.session.flush()
+        for number in (1, 2, 3):
+            attempt = Attempt(
+                enrollment_id=enrollment.id, user_id=learner.id, module_id=module.id,
+                number=number, questions_shown=[], submitted_at=utcnow(),
+            )  # fmt: skip
+            attempt.answers = [
+                AttemptAnswer(question_id=q.id, position=i, is_correct=False, first_try=False)
+                for i, q in enumerate(module.questions[:2])
+            ]
+            db.session.add(attempt)
+        db.session.commit()
+        downgrade(revision=f"{FIRST_TRY_REVISION}-1")
+        upgrade()
+        flags = db.session.execute(
+            text(
+                "SELECT attempts.number, attempt_answers.first_try FROM attempt_answers"
+                " JOIN attempts ON attempts.id = attempt_answers.attempt_id"
+                " ORDER BY attempts.number, attempt_answers.id"
+            )
+        ).all()
+        assert [(number, bool(flag)) for number, flag in flags] == [
+            (1, True), (1, True), (2, False), (2, False), (3, False), (3, False)
+        ]  # fmt: skip
+        db.session.remove()
+        db.engine.dispose()

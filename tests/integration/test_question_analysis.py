@@ -91,6 +91,7 @@ def answer(user: User, number: int, chosen: dict[str, int], submitted: bool = Tr
             question_id=questions[key].id,
             position=position,
             is_correct=option.is_correct,
+            first_try=number == 1,  # as learning.services.attempts.submit_attempt sets it
         )
         row.choices = [AnswerChoice(option_id=option.id)]
         db.session.add(row)

@@ -101,6 +101,29 @@ def test_rates_per_administration_and_filtered(city):
     assert [(r.name, r.headcount) for r in only_x] == [("Förvaltning X", 4)]
 
 
+def test_filtered_rates_follow_people_who_move_between_administrations(city):
+    ids = {r.name: r.key for r in rates([MARCH], "administration", 3)}
+    only_y = figures(rates([MARCH, JULY], "administration", 3, [ids["Förvaltning Y"]]))
+    assert only_y == {(MARCH, "Förvaltning Y"): (1, 1), (JULY, "Förvaltning Y"): (3, 3)}
+    only_x = figures(rates([MARCH, JULY], "unit", 3, [ids["Förvaltning X"]]))
+    assert only_x == {(MARCH, "U1"): (4, 2), (JULY, "U1"): (2, 2)}
+    close_x = figures(rates([MARCH, JULY], "close_to_residents", 3, [ids["Förvaltning X"]]))
+    assert close_x == {
+        (MARCH, True): (1, 1), (MARCH, False): (3, 1), (JULY, True): (1, 1), (JULY, False): (1, 1)
+    }  # fmt: skip
+
+
+def test_a_trend_counts_each_day_with_its_own_validity_window(city):
+    before, later = date(2023, 6, 30), date(2027, 2, 15)  # later: valid from 2024-02-16
+    found = figures(rates([before, MARCH, later], "unit", 3))
+    assert found == {
+        (MARCH, "U1"): (4, 2),
+        (MARCH, "U2"): (1, 1),
+        (later, "U1"): (2, 2),  # A (2024-03-01) and F's renewal (2024-05-15)
+        (later, "U2"): (3, 1),  # only E's 2024-04-01; B's 2024-02-01 and D's 2023 expired
+    }  # nobody placed in 2023: no rows
+
+
 def test_rates_by_close_to_residents(city):
     found = figures(rates([MARCH], "close_to_residents", validity_years=3))
     assert found == {(MARCH, True): (2, 2), (MARCH, False): (3, 1)}

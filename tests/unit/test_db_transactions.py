@@ -5,7 +5,7 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from vbe_learn.db import _is_read_only_request
+from vbe_learn.db import _is_read_only_request, read_apart, stream_then_commit
 from vbe_learn.extensions import db
 from vbe_learn.models import Administration
 
@@ -42,3 +42,27 @@ def test_a_get_request_never_commits(app, monkeypatch):
     assert app.test_client().get("/").status_code == 200
     with app.app_context():
         assert db.session.scalar(select(Administration).where(Administration.name == name)) is None
+
+
+def test_a_read_apart_reads_without_the_write_lock_and_the_request_writes_after(app):
+    with app.test_request_context("/", method="POST"):
+        with read_apart():
+            assert _is_read_only_request() is True
+        assert _is_read_only_request() is False
+
+
+def test_a_read_apart_refuses_to_drop_unsaved_changes(app):
+    with app.test_request_context("/", method="POST"):
+        db.session.add(Administration(name="Osparad förvaltning"))
+        with pytest.raises(RuntimeError), read_apart():
+            pass
+        db.session.rollback()
+
+
+def test_a_stream_that_writes_at_its_end_does_so_in_a_write_transaction(app):
+    seen = []
+    with app.test_request_context("/", method="POST"):
+        g._request_committed = True
+        body = stream_then_commit([b"a", b"b"], lambda: seen.append(_is_read_only_request()))
+        assert list(body) == [b"a", b"b"]
+        assert seen == [False] and _is_read_only_request() is True

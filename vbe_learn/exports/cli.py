@@ -73,10 +73,12 @@ def participants_command(
     if file_format == XLSX:
         rows = participants_xlsx(str(output), None, true(), "all", filters, today, years)
     else:
-        chunks, rows = participants_csv(None, true(), "all", filters, today, years)
+        export = participants_csv(None, true(), "all", filters, today, years)
         with output.open("wb") as file:
-            for chunk in chunks:
+            for chunk in export.chunks:
                 file.write(chunk)
+        export.record_row_count()
+        rows = export.rows
     db.session.commit()
     click.echo(f"Deltagarlistan ({rows} rader) är skriven till {output}.")
 

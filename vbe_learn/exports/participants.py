@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, text
+from sqlalchemy import ColumnElement, Select, and_, text
 
 from ..extensions import db
 from ..followup.people import PARTICIPANT_COLUMNS, people_with_status, valid_until
@@ -90,12 +90,6 @@ def participant_statement(
     if filters.completed_to:
         statement = statement.where(columns.completed_on <= filters.completed_to)
     return statement
-
-
-def count_participants(statement: Select) -> int:
-    """How many rows the statement gives (asked before a CSV starts streaming)."""
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    return db.session.scalar(counted) or 0
 
 
 def participant_rows(statement: Select, validity_years: int) -> Iterator[tuple]:

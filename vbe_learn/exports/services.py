@@ -1,13 +1,15 @@
 """Exports as services (no Flask request here): build or stream a file and log it.
 
 Each export writes one ExportLog row in the caller's transaction (flushed, never
-committed here). A CSV is counted and logged *before* it streams, so the request's one
-commit (db.py, when the response is returned) includes the log row.
+committed here). A CSV is logged *before* it streams, so the request's one commit (db.py,
+when the response is returned) includes the log row; its rows are counted while they
+stream (the query runs once) and `StreamedCsv.record_row_count` writes the count at the
+end (db.stream_then_commit commits that in a short transaction of its own).
 """
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -15,13 +17,13 @@ from typing import BinaryIO
 from sqlalchemy import ColumnElement, select
 
 from ..audit import record
+from ..db import read_apart
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
-    count_participants,
     participant_rows,
     participant_statement,
 )
@@ -75,11 +77,31 @@ def participants_xlsx(
 ) -> int:
     """Write the deltagarlista as XLSX (path or binary file), log it; return the row count."""
     statement = participant_statement(scope, filters, on, validity_years)
-    count = write_xlsx(
-        target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
-    )
+    with read_apart():  # no write lock while the rows are read; the log row is written after
+        count = write_xlsx(
+            target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
+        )
     log_export(actor, PARTICIPANTS, XLSX, _participant_log_filters(scope_name, filters), count)
     return count
+
+
+class StreamedCsv:
+    """A CSV export on its way out: its chunks, and the rows handed to the writer so far."""
+
+    def __init__(self, entry_id: int, columns, rows: Iterable) -> None:
+        self.entry_id = entry_id
+        self.rows = 0
+        self.chunks: Iterator[bytes] = csv_chunks(columns, self._counted(rows))
+
+    def _counted(self, rows: Iterable) -> Iterator:
+        for row in rows:
+            self.rows += 1
+            yield row
+
+    def record_row_count(self) -> None:
+        """Write the rows streamed so far into the export log row (flushed, not committed)."""
+        db.session.get(ExportLog, self.entry_id).row_count = self.rows
+        db.session.flush()
 
 
 def participants_csv(
@@ -89,22 +111,20 @@ def participants_csv(
     filters: ParticipantFilters,
     on: date,
     validity_years: int,
-) -> tuple[Iterator[bytes], int]:
-    """Count and log the deltagarlista, then return its CSV chunks (read when iterated)."""
+) -> StreamedCsv:
+    """Log the deltagarlista (0 rows until the stream ends) and return its CSV, read lazily."""
     statement = participant_statement(scope, filters, on, validity_years)
-    count = count_participants(statement)
-    log_export(actor, PARTICIPANTS, CSV, _participant_log_filters(scope_name, filters), count)
-    return csv_chunks(PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)), count
+    entry = log_export(actor, PARTICIPANTS, CSV, _participant_log_filters(scope_name, filters), 0)
+    return StreamedCsv(entry.id, PARTICIPANT_LAYOUT, participant_rows(statement, validity_years))
 
 
 @dataclass(frozen=True)
 class ParticipantExport:
-    """A deltagarlista ready to send: an XLSX file, or CSV chunks read while streaming."""
+    """A deltagarlista ready to send: an XLSX file, or a CSV read while it streams."""
 
     filename: str
     file: BinaryIO | None
-    chunks: Iterator[bytes] | None
-    rows: int
+    csv: StreamedCsv | None
 
 
 def export_participants(
@@ -119,11 +139,11 @@ def export_participants(
     filename = f"deltagarlista-{on.isoformat()}.{file_format}"
     if file_format == XLSX:
         file = tempfile.TemporaryFile()
-        rows = participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
+        participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
         file.seek(0)
-        return ParticipantExport(filename, file, None, rows)
-    chunks, rows = participants_csv(actor, scope, "reach", filters, on, validity_years)
-    return ParticipantExport(filename, None, chunks, rows)
+        return ParticipantExport(filename, file, None)
+    csv = participants_csv(actor, scope, "reach", filters, on, validity_years)
+    return ParticipantExport(filename, None, csv)
 
 
 def summary_file(

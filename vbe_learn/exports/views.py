@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..db import stream_then_commit
 from ..followup.services import validity_years
 from ..models.types import city_today
 from ..permissions import (
@@ -117,8 +118,8 @@ def participants(file_format: str):
         return send_file(
             export.file, XLSX_MIMETYPE, as_attachment=True, download_name=export.filename
         )
-    response = Response(stream_with_context(export.chunks), mimetype=CSV_MIMETYPE)
-    return _attachment(response, export.filename)
+    body = stream_then_commit(export.csv.chunks, export.csv.record_row_count)
+    return _attachment(Response(stream_with_context(body), mimetype=CSV_MIMETYPE), export.filename)
 
 
 @bp.post("/uppfoljning/export/samlad-bild.<any(xlsx, csv):file_format>")

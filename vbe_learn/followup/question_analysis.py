@@ -4,7 +4,8 @@ which wrong option people choose most — aggregates only, computed in SQL (two 
 For a course version and (optionally) some förvaltningar, per question:
 
     first attempts   answers to the question in learners' first attempt at the module's
-                     knowledge check (attempt number 1 of an enrollment, submitted)
+                     knowledge check (attempt number 1 of an enrollment; its answers carry
+                     `first_try`, counted from the index (question_id, first_try, is_correct))
     right first time the share of those answers that were right
     usual wrong      the wrong option chosen most often over every submitted attempt
 
@@ -83,25 +84,32 @@ def _learners_in(administration_ids: Iterable[int] | None):
     return Attempt.user_id.in_(in_administrations)
 
 
+def _questions_of(version_id: int):
+    """The ids of a course version's questions."""
+    return (
+        select(Question.id)
+        .join(Module, Module.id == Question.module_id)
+        .where(Module.version_id == version_id)
+    )
+
+
 def question_analysis(
     version_id: int, administration_ids: Iterable[int] | None
 ) -> list[QuestionStat]:
     """Every question of a version with its aggregates (None = the whole city), in two queries."""
     learners = _learners_in(administration_ids)
-    first_tries = select(Attempt.id).where(
-        Attempt.module_id.in_(select(Module.id).where(Module.version_id == version_id)),
-        Attempt.number == 1,
-        Attempt.submitted_at.is_not(None),
-    )
-    if learners is not None:
-        first_tries = first_tries.where(learners)
+    if learners is None:  # the whole city: the version's questions, from the index alone
+        answers = AttemptAnswer.question_id.in_(_questions_of(version_id))
+    else:  # some förvaltningar: from their learners' first attempts to those answers
+        first_tries = select(Attempt.id).where(learners, Attempt.number == 1)
+        answers = AttemptAnswer.attempt_id.in_(first_tries)
     first_attempts = (
         select(
             AttemptAnswer.question_id,
             func.count().label("answers"),
             func.sum(case((AttemptAnswer.is_correct, 1), else_=0)).label("correct"),
         )
-        .where(AttemptAnswer.attempt_id.in_(first_tries))
+        .where(answers, AttemptAnswer.first_try.is_(True))
         .group_by(AttemptAnswer.question_id)
     )
     first_attempts = first_attempts.subquery("first_attempts")

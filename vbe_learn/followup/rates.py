@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, Select, and_, case, func, literal, or_, select, true, union_all
 
 from ..extensions import db
 from ..models import Administration, Completion, CourseVersion, Department, Placement, Unit
@@ -28,7 +28,7 @@ GROUPINGS = {
     "administration": (Administration.id, Administration.name),
     "department": (Department.id, Department.name),
     "unit": (Unit.id, Unit.name),
-    "close_to_residents": (Placement.close_to_residents, Placement.close_to_residents),
+    "close_to_residents": None,  # a column of the per-enhet subquery (see rates)
 }
 
 
@@ -56,14 +56,20 @@ def validity_start(day: date, validity_years: int) -> date:
         return day.replace(year=day.year - validity_years, day=28)
 
 
-def renewal_condition(day):
-    """A condition on Completion: not superseded on `day` (a date or a date column) by a
-    newer course version that requires renewal. One small query for the marked versions."""
-    marked = db.session.execute(
+def versions_requiring_renewal() -> list[tuple[int, int, date]]:
+    """(version id, course id, from which day) of every version marked as requiring renewal."""
+    return db.session.execute(
         select(CourseVersion.id, CourseVersion.course_id, CourseVersion.renewal_required_on)
         .where(CourseVersion.renewal_required_on.is_not(None))
         .order_by(CourseVersion.id)
     ).all()
+
+
+def renewal_condition(day, marked=None, completions=Completion.__table__.c):
+    """A condition on completions: not superseded on `day` (a date or a date column) by a
+    newer course version that requires renewal. `marked` is versions_requiring_renewal()
+    (read here when not given); `completions` the columns to test (the table's, or a CTE's)."""
+    marked = versions_requiring_renewal() if marked is None else marked
     conditions = []
     for version_id, course_id, required_on in marked:
         if isinstance(day, date) and day < required_on:
@@ -71,9 +77,9 @@ def renewal_condition(day):
         in_force = literal(True) if isinstance(day, date) else day >= literal(required_on, Date)
         conditions.append(
             or_(
-                Completion.course_id != course_id,
+                completions.course_id != course_id,
                 ~in_force,
-                func.coalesce(Completion.course_version_id, 0) >= version_id,
+                func.coalesce(completions.course_version_id, 0) >= version_id,
             )
         )
     return and_(*conditions) if conditions else true()
@@ -85,56 +91,102 @@ def rates(
     validity_years: int,
     administration_ids: Iterable[int] | None = None,
 ) -> list[Rate]:
-    """Rates per group for each day, in one query (days become a small table in SQL)."""
+    """Rates per group for each day, in one query (per day and enhet first, then grouped)."""
     days = sorted(set(days))
     if not days:
         return []
-    calendar = union_all(
+    by_close = group_by == "close_to_residents"
+    units = None if administration_ids is None else _units_of(administration_ids)
+    completions = _completions_within(days, validity_years, units)
+    marked = versions_requiring_renewal()
+    per_unit = union_all(
         *(
-            select(
-                literal(day, Date).label("day"),
-                literal(validity_start(day, validity_years), Date).label("valid_from"),
-            )
+            _per_unit_on(day, validity_years, by_close, units, completions, marked)
             for day in days
         )
-    ).cte("calendar")
-    completed_then = exists(
-        select(Completion.id).where(
-            Completion.user_id == Placement.user_id,
-            Completion.completed_on <= calendar.c.day,
-            Completion.completed_on > calendar.c.valid_from,
-            renewal_condition(calendar.c.day),
-        )
-    )
-    key, name = GROUPINGS[group_by]
+    ).subquery("per_unit")
+    key, name = (per_unit.c.close_to_residents,) * 2 if by_close else GROUPINGS[group_by]
     query = (
         select(
-            calendar.c.day,
+            per_unit.c.day,
             key,
             name,
-            func.count(Placement.id),
-            func.sum(case((completed_then, 1), else_=0)),
+            func.sum(per_unit.c.headcount),
+            func.sum(per_unit.c.completed),
         )
-        .select_from(calendar)
-        .join(
-            Placement,
-            and_(
-                Placement.valid_from <= calendar.c.day,
-                or_(Placement.valid_to.is_(None), Placement.valid_to > calendar.c.day),
-            ),
-        )
-        .join(Unit, Unit.id == Placement.unit_id)
+        .join(Unit, Unit.id == per_unit.c.unit_id)
         .join(Department, Department.id == Unit.department_id)
         .join(Administration, Administration.id == Department.administration_id)
-        .group_by(calendar.c.day, key, name)
-        .order_by(calendar.c.day, name)
+        .group_by(per_unit.c.day, key, name)
+        .order_by(per_unit.c.day, name)
     )
-    if administration_ids is not None:
-        query = query.where(Administration.id.in_(list(administration_ids)))
     return [
-        Rate(_as_date(day), key_value, name_value, headcount, completed or 0)
+        Rate(_as_date(day), key_value, name_value, int(headcount), int(completed or 0))
         for day, key_value, name_value, headcount, completed in db.session.execute(query)
     ]
+
+
+def _units_of(administration_ids: Iterable[int]) -> Select:
+    """The ids of the enheter of some förvaltningar."""
+    return (
+        select(Unit.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.administration_id.in_(sorted(set(administration_ids))))
+    )
+
+
+def _completions_within(days: list[date], validity_years: int, units: Select | None):
+    """The completions that can count on any of the days, of people placed in the enheter
+    (all people when `units` is None): read once (a CTE used by every day), not per day."""
+    query = select(
+        Completion.user_id,
+        Completion.completed_on,
+        Completion.course_id,
+        Completion.course_version_id,
+    ).where(
+        Completion.completed_on <= days[-1],
+        Completion.completed_on > validity_start(days[0], validity_years),
+    )
+    if units is not None:
+        placed = select(Placement.user_id).where(
+            Placement.unit_id.in_(units),
+            Placement.valid_from <= days[-1],
+            or_(Placement.valid_to.is_(None), Placement.valid_to > days[0]),
+        )
+        query = query.where(Completion.user_id.in_(placed))
+    return query.cte("completions_within")
+
+
+def _per_unit_on(
+    day: date, validity_years: int, by_close: bool, units, completions, marked
+) -> Select:
+    """Headcount and completed per enhet (and Invånarnära) on one day.
+
+    Who has a valid completion on the day is an uncorrelated set (a semi-join the database
+    builds once: a hashed subplan / an ephemeral index), not a lookup per placement.
+    """
+    completed_then = Placement.user_id.in_(
+        select(completions.c.user_id).where(
+            completions.c.completed_on <= day,
+            completions.c.completed_on > validity_start(day, validity_years),
+            renewal_condition(day, marked, completions.c),
+        )
+    )
+    groups = [Placement.unit_id, *([Placement.close_to_residents] if by_close else [])]
+    query = (
+        select(
+            literal(day, Date).label("day"),
+            *groups,
+            func.count().label("headcount"),
+            func.sum(case((completed_then, 1), else_=0)).label("completed"),
+        )
+        .where(
+            Placement.valid_from <= day,
+            or_(Placement.valid_to.is_(None), Placement.valid_to > day),
+        )
+        .group_by(*groups)
+    )
+    return query if units is None else query.where(Placement.unit_id.in_(units))
 
 
 def _as_date(value) -> date:

@@ -102,11 +102,10 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
     departments = rates([today], "department", years, ids)
     units = rates([today], "unit", years, ids)
     close = rates([today], "close_to_residents", years, ids)
-    months = rates(month_ends(today, 12), "administration", years, ids)
-    tertial_days = tertial_ends(today, 6)
-    tertials = [
-        (tertial_label(r.day), r) for r in rates(tertial_days, "administration", years, ids)
-    ]
+    month_days, tertial_days = month_ends(today, 12), tertial_ends(today, 6)
+    trend = {r.day: r for r in rates(month_days + tertial_days, "administration", years, ids)}
+    months = [trend[day] for day in month_days if day in trend]
+    tertials = [(tertial_label(day), trend[day]) for day in tertial_days if day in trend]
     return AdministrationReport(
         today=today,
         totals=total(departments, today),
@@ -127,10 +126,10 @@ def overdue_people(administration_id: int, today: date, years: int) -> list:
         .where(Department.administration_id == administration_id)
     )
     employed_long = User.employed_from <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
-    rows = db.session.execute(
-        people_with_status(in_administration & employed_long, today, years)
+    statement = people_with_status(in_administration & employed_long, today, years)
+    return db.session.execute(
+        statement.where(statement.selected_columns.completed_on.is_(None))
     ).all()
-    return [row for row in rows if row.completed_on is None]
 
 
 @dataclass

@@ -11,10 +11,12 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,16 +89,24 @@ class Attempt(db.Model):
 
 
 class AttemptAnswer(db.Model):
-    """The answer given to one question of an attempt."""
+    """The answer given to one question of an attempt.
+
+    `first_try`: the attempt is the learner's first at the module's knowledge check in
+    its enrollment (attempt number 1); the frågeanalys counts these answers from an index.
+    """
 
     __tablename__ = "attempt_answers"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        Index("ix_attempt_answers_question_first_try", "question_id", "first_try", "is_correct"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     position: Mapped[int] = mapped_column(Integer)
     is_correct: Mapped[bool] = mapped_column(Boolean)
+    first_try: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     question: Mapped[Question] = relationship()
     choices: Mapped[list["AnswerChoice"]] = relationship(lazy="selectin")

@@ -34,7 +34,11 @@ class Placement(db.Model):
 
     __tablename__ = "placements"
     __table_args__ = (
-        Index("ix_placements_unit_period", "unit_id", "valid_from", "valid_to"),
+        # Covering for followup.rates: headcount and who per enhet and day, from the index alone.
+        Index(
+            "ix_placements_unit_period_people",
+            *("unit_id", "valid_from", "valid_to", "user_id", "close_to_residents"),
+        ),
         Index("ix_placements_user_period", "user_id", "valid_from"),
     )
 

@@ -138,6 +138,7 @@ def submit_attempt(
             question_id=answer.question_id,
             position=position,
             is_correct=answer.is_correct,
+            first_try=attempt.number == 1,
         )
         row.choices = [AnswerChoice(option_id=i) for i in sorted(answer.chosen_option_ids)]
         db.session.add(row)
