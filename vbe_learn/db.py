@@ -1,8 +1,9 @@
 """Database behaviour shared by every request and command.
 
 * SQLite: WAL, foreign keys and a busy timeout on every connection; write
-  transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the
-  busy timeout instead of failing with "database is locked" half-way through.
+  transactions start with BEGIN IMMEDIATE so that concurrent writers queue instead of
+  failing with "database is locked" half-way through, and they queue on a file lock
+  (write_turns.py) that hands the turn on at once rather than in SQLite's busy sleeps.
 * A long read inside a writing request (a 50,000-row XLSX) runs in `read_apart()`: a read
   transaction of its own, so that SQLite's write lock is not held while it runs.
 * One commit per request, here and nowhere else: services only flush. A streamed body
@@ -17,15 +18,17 @@ from contextlib import contextmanager
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from .extensions import db
+from .write_turns import close_turn_file, end_write_turn, open_turn_file, take_write_turn
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @event.listens_for(Engine, "connect")
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+def _configure_sqlite_connection(dbapi_connection, record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite would defer it).
@@ -35,14 +38,31 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    database = next(row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main")
     cursor.close()
+    open_turn_file(record.info, database)
+
+
+@event.listens_for(Pool, "checkin")
+def _end_write_turn(_dbapi_connection, record) -> None:
+    if record is not None:
+        end_write_turn(record.info)
+
+
+@event.listens_for(Pool, "close")
+def _close_turn_file(_dbapi_connection, record) -> None:
+    close_turn_file(record.info)
 
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite_transaction(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
-    connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+    if _is_read_only_request():
+        connection.exec_driver_sql("BEGIN")
+        return
+    take_write_turn(connection, SQLITE_BUSY_TIMEOUT_MS / 1000)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_read_only_request() -> bool:

@@ -100,10 +100,7 @@ def rates(
     completions = _completions_within(days, validity_years, units)
     marked = versions_requiring_renewal()
     per_unit = union_all(
-        *(
-            _per_unit_on(day, validity_years, by_close, units, completions, marked)
-            for day in days
-        )
+        *(_per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days)
     ).subquery("per_unit")
     key, name = (per_unit.c.close_to_residents,) * 2 if by_close else GROUPINGS[group_by]
     query = (
