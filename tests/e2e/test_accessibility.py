@@ -233,6 +233,8 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(coordinator, report, "/uppfoljning/fragor", "Frågeanalys, samordnare", "Frågeanalys")
     expect(coordinator.locator("figure.chart svg[role='img'] rect").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/export", "Exportformuläret, samordnare")
+    visit(coordinator, report, "/paminnelser/", "Påminnelser och sista dag, samordnare")
+    visit(coordinator, report, "/paminnelser/logg", "Skickade påminnelser, samordnare")
 
     central = log_in(new_context, DEMO_EMAILS[CENTRAL_COORDINATOR], DEMO_PASSWORD)
     visit(central, report, "/uppfoljning/", "Samlad bild")
@@ -283,6 +285,7 @@ def admin_pages(new_context, app, report: AxeReport) -> None:
     visit(admin, report, "/admin/roller", "Roller")
     visit(admin, report, "/admin/exporter", "Exportlogg")
     expect(admin.locator("main table tbody tr")).to_have_count(1)
+    visit(admin, report, "/admin/logg", "Händelselogg")
     visit(admin, report, "/finns-inte", "404 inloggad", "Sidan finns inte")
 
 

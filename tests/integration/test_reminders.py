@@ -20,6 +20,7 @@ from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.mail import FolderTransport, LogTransport, Outgoing, transport_for
 from vbe_learn.models import (
+    AuditEvent,
     Completion,
     Deadline,
     DeadlineChange,
@@ -146,6 +147,16 @@ def test_deadline_command_sets_city_and_administration_deadlines_and_logs_each_c
     ]
     shown = runner.invoke(args=["deadline", "show"]).output
     assert "Hela staden: 2027-02-28" in shown and "Förvaltning A: 2027-01-31" in shown
+    audited = db.session.execute(
+        select(AuditEvent.target, AuditEvent.details)
+        .where(AuditEvent.action == "deadline.changed")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(target, details["new"]) for target, details in audited] == [
+        ("city", "2026-12-31"),
+        (f"administration:{city.admin_a}", "2027-01-31"),
+        ("city", "2027-02-28"),
+    ]
 
 
 # --- walking through a deadline ------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..audit import record
 from ..extensions import db
 from ..models import Administration, Deadline, DeadlineChange, User
 from ..models.types import utcnow
@@ -61,6 +62,8 @@ def set_deadline(
     )
     db.session.add(change)
     db.session.flush()
+    target = f"administration:{administration_id}" if administration_id else "city"
+    record(actor, "deadline.changed", target, old=old, new=due_on)
     return change
 
 
