@@ -114,7 +114,7 @@ def test_backup_never_overwrites_and_restore_refuses_what_is_not_a_backup(own_se
         db.engine.dispose()
 
 
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="the PostgreSQL run covers pg_dump")
+@pytest.mark.postgresql
 def test_postgresql_backup_and_restore_round_trip(own_session):
     name = f"{make_url(TEST_DATABASE_URL).database}_backup_{uuid.uuid4().hex[:8]}"
     server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
