@@ -65,6 +65,8 @@ def test_samordnare_page_shows_totals_breakdowns_and_overdue_people(client, auth
     assert "Hemtjänsten" in html and "Förskolan" in html and "Biblioteket" not in html
     overdue = html.split("utan genomförd utbildning")[1]
     assert "Bo Al" in overdue and "Anna Berg" not in overdue and "Cia Dahl" not in overdue
+    # No Anställd från in the roster: placed since 2020 counts as employed since then.
+    assert "Chef Ek" in overdue
     assert "<svg" in html  # the trend chart
 
 

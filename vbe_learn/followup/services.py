@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Completion, Course, CourseVersion, Department, Unit, User
+from ..models import Completion, Course, CourseVersion, Department, Placement, Unit, User
 from ..permissions import team_ids
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
@@ -119,13 +119,18 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
 
 
 def overdue_people(administration_id: int, today: date, years: int) -> list:
-    """People employed more than 30 days ago without a valid completion."""
+    """People employed more than 30 days ago without a valid completion (employed since
+    Anställd från, or, when the roster has no such date, their first placement)."""
     in_administration = User.unit_id.in_(
         select(Unit.id)
         .join(Department, Department.id == Unit.department_id)
         .where(Department.administration_id == administration_id)
     )
-    employed_long = User.employed_from <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
+    first_placed = (
+        select(func.min(Placement.valid_from)).where(Placement.user_id == User.id).scalar_subquery()
+    )
+    employed_since = func.coalesce(User.employed_from, first_placed)
+    employed_long = employed_since <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
     statement = people_with_status(in_administration & employed_long, today, years)
     return db.session.execute(
         statement.where(statement.selected_columns.completed_on.is_(None))
