@@ -55,6 +55,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # PostgreSQL: GET requests read in autocommit mode (see db.py init_app).
+    AUTOCOMMIT_READS = True
     # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
@@ -89,6 +91,9 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
+    # The rolled-back test session holds one transaction for the whole test; the live test
+    # in tests/integration/test_autocommit_reads.py turns this on.
+    AUTOCOMMIT_READS = False
     PUBLIC_BASE_URL = "http://localhost"
     RATELIMIT_ENABLED = False  # tests/integration/test_rate_limits.py turns it on, with Redis
     LOG_FORMAT = "text"
