@@ -17,6 +17,7 @@ from vbe_learn.extensions import db
 from vbe_learn.models import Attempt, Completion, Module, Page, Question, User
 
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
     if REQUIRE_ALL:
@@ -210,9 +211,19 @@ def press_tab(page, key: str = "Tab") -> dict:
 
 def tab_to(page, target, limit: int = 80) -> None:
     """Tab, stop by stop (each with a visible focus), until the target has focus."""
-    # The URL changes before the page has loaded; a Tab pressed before the load would be
-    # undone when the browser focuses the #innehall target of the URL at the load.
+    # The URL changes before the page has loaded, and a URL with #innehall (kept from the
+    # skip link across a redirect) has its target focused by the browser at or after the
+    # load: a Tab pressed before that would be undone. Wait for both.
     page.wait_for_load_state("load")
+    if "#" in page.url:
+        try:
+            page.wait_for_function(
+                "id => document.activeElement && document.activeElement.id === id",
+                arg=page.url.split("#", 1)[1],
+                timeout=2000,
+            )
+        except PlaywrightTimeoutError:
+            pass  # this browser does not focus fragment targets: nothing to wait for
     for _ in range(limit):
         press_tab(page)
         if target.evaluate("element => element === document.activeElement"):
