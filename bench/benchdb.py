@@ -23,3 +23,18 @@ def postgres_database(name: str, create: bool) -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if create:
             connection.execute(f"CREATE DATABASE {name}")
+
+
+def add_database_choice(parser) -> None:
+    """--sqlite-only / --postgres-only (the default runs both)."""
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true")
+    only.add_argument("--postgres-only", action="store_true")
+
+
+def add_city_arguments(parser) -> None:
+    """The generated city's size and seed, and the database choice."""
+    parser.add_argument("--employees", type=int, default=50_000)
+    parser.add_argument("--administrations", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=2019)
+    add_database_choice(parser)

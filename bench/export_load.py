@@ -42,7 +42,7 @@ from pathlib import Path
 import aiohttp
 import exports as export_bench
 import learner
-from benchdb import postgres_available, postgres_database
+from benchdb import add_database_choice, postgres_available, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -234,9 +234,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, s")
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_database_choice(parser)
     args = parser.parse_args()
     args.workers, args.worker_class, args.threads = learner.WORKERS, "sync", 1
     args.follow_redirects, args.answers = False, "random"

@@ -40,7 +40,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchdb import postgres_available, postgres_database
+from benchdb import add_database_choice, postgres_available, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -240,9 +240,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="rounds of the four steps; medians are printed"
     )
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_database_choice(parser)
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -99,7 +99,7 @@ from datetime import datetime
 from pathlib import Path
 
 import aiohttp
-from benchdb import postgres_available, postgres_database
+from benchdb import add_database_choice, postgres_available, postgres_database
 from yarl import URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1239,9 +1239,7 @@ def parse_args(argv=None):
         default=300.0,
         help="before each measurement wait up to this many s for other processes to go idle",
     )
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_database_choice(parser)
     args = parser.parse_args(argv)
     if args.ramp is None:
         args.ramp = max(5.0, round(args.learners / args.login_rate))

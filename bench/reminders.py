@@ -42,7 +42,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import postgres_available, postgres_database
+from benchdb import add_city_arguments, postgres_available, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -257,12 +257,7 @@ def print_figures(results: list[dict], args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--employees", type=int, default=50_000)
-    parser.add_argument("--administrations", type=int, default=25)
-    parser.add_argument("--seed", type=int, default=2019)
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_city_arguments(parser)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)

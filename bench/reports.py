@@ -56,7 +56,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from benchdb import postgres_available, postgres_database
+from benchdb import add_city_arguments, postgres_available, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -599,12 +599,7 @@ def print_table(results: list[dict], args) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--employees", type=int, default=50_000)
-    parser.add_argument("--administrations", type=int, default=25)
-    parser.add_argument("--seed", type=int, default=2019)
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_city_arguments(parser)
     parser.add_argument("--explain", action="store_true", help="print the reports' query plans")
     parser.add_argument(
         "--sqlite-analyze", action="store_true", help="run ANALYZE on SQLite before timing"

@@ -56,7 +56,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import postgres_available, postgres_database
+from benchdb import add_database_choice, postgres_available, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -277,9 +277,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--administrations", type=int, default=25)
     parser.add_argument("--share", type=float, default=0.02, help="changed at re-import")
     parser.add_argument("--seed", type=int, default=2019)
-    only = parser.add_mutually_exclusive_group()
-    only.add_argument("--sqlite-only", action="store_true")
-    only.add_argument("--postgres-only", action="store_true")
+    add_database_choice(parser)
     parser.add_argument("--profile", action="store_true", help="cProfile each import step")
     parser.add_argument("--profile-lines", type=int, default=30)
     # internal: one step in a child process

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.axe import AxeReport, contrast, describe, svg_text_contrast_problems, violations
+from tests.e2e.playwright_api import expect
 from tests.e2e.test_browser import label_ids, read_module
 from tests.factories import PASSWORD, correct_answers, make_user, wrong_answers
 from tests.factories import course as default_course
@@ -31,15 +32,6 @@ from vbe_learn.demo.seed import (
 from vbe_learn.extensions import db
 from vbe_learn.models import Administration, Attempt, Completion, Module, Page, User
 from vbe_learn.models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
-
-try:
-    from playwright.sync_api import expect
-except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
-    from tests.conftest import REQUIRE_ALL
-
-    if REQUIRE_ALL:
-        raise
-    pytest.skip(f"playwright is not installed: {error}", allow_module_level=True)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

@@ -9,20 +9,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import REQUIRE_ALL
+from tests.e2e.playwright_api import PlaywrightTimeoutError, expect
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import course, make_unit, make_user
 from vbe_learn.auth.messages import set_password_url
 from vbe_learn.extensions import db
 from vbe_learn.models import Attempt, Completion, Module, Page, Question, User
-
-try:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-    from playwright.sync_api import expect
-except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
-    if REQUIRE_ALL:
-        raise
-    pytest.skip(f"playwright is not installed: {error}", allow_module_level=True)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

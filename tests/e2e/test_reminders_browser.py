@@ -5,18 +5,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import REQUIRE_ALL
+from tests.e2e.playwright_api import expect
 from tests.factories import PASSWORD, make_unit, make_user
 from vbe_learn.extensions import db
 from vbe_learn.models import Deadline, ReminderMessage, RoleAssignment
 from vbe_learn.models.org import COORDINATOR
-
-try:
-    from playwright.sync_api import expect
-except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
-    if REQUIRE_ALL:
-        raise
-    pytest.skip(f"playwright is not installed: {error}", allow_module_level=True)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

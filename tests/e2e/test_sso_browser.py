@@ -6,17 +6,10 @@ import re
 
 import pytest
 
-from tests.conftest import REQUIRE_ALL
+from tests.e2e.playwright_api import expect
 from tests.factories import make_unit, make_user
 from tests.oidc_provider import OidcProvider
 from vbe_learn.extensions import db
-
-try:
-    from playwright.sync_api import expect
-except ImportError as error:  # requirements-dev.txt has it; a skip locally, a failure in CI
-    if REQUIRE_ALL:
-        raise
-    pytest.skip(f"playwright is not installed: {error}", allow_module_level=True)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
