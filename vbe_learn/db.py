@@ -1,9 +1,14 @@
 """Database behaviour shared by every request and command.
 
-* SQLite: WAL, foreign keys and a busy timeout on every connection; write
-  transactions start with BEGIN IMMEDIATE so that concurrent writers queue instead of
-  failing with "database is locked" half-way through, and they queue on a file lock
-  (write_turns.py) that hands the turn on at once rather than in SQLite's busy sleeps.
+* SQLite: WAL, foreign keys and a busy timeout on every connection. Writers queue on a
+  file lock (write_turns.py) that hands the turn on at once rather than in SQLite's busy
+  sleeps, then BEGIN IMMEDIATE, so that they never fail with "database is locked" half-way
+  through. A POST request reads first without the lock (a deferred BEGIN); at its first
+  statement that is not a SELECT the read snapshot is ended and the write transaction
+  starts (`_write_from_here`). The lock is thus held for the writes only, not for the
+  whole request, and later statements see the latest commits, as on PostgreSQL (READ
+  COMMITTED): code that must not act on a stale read re-checks in its write (conditional
+  UPDATE, unique keys), which it must do for PostgreSQL anyway.
 * A long read inside a writing request (a 50,000-row XLSX) runs in `read_apart()`: a read
   transaction of its own, so that SQLite's write lock is not held while it runs.
 * One commit per request, here and nowhere else: services only flush. A streamed body
@@ -25,6 +30,7 @@ from .write_turns import close_turn_file, end_write_turn, open_turn_file, take_w
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS_FIRST = "sqlite_reads_first"  # connection.info: a deferred BEGIN, no write yet
 
 
 @event.listens_for(Engine, "connect")
@@ -46,6 +52,7 @@ def _configure_sqlite_connection(dbapi_connection, record) -> None:
 @event.listens_for(Pool, "checkin")
 def _end_write_turn(_dbapi_connection, record) -> None:
     if record is not None:
+        record.info.pop(READS_FIRST, None)
         end_write_turn(record.info)
 
 
@@ -61,8 +68,31 @@ def _begin_sqlite_transaction(connection) -> None:
     if _is_read_only_request():
         connection.exec_driver_sql("BEGIN")
         return
+    if has_request_context():
+        connection.exec_driver_sql("BEGIN")  # reads first; the lock comes with the first write
+        connection.info[READS_FIRST] = True
+        return
     take_write_turn(connection, SQLITE_BUSY_TIMEOUT_MS / 1000)
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _write_from_here(connection, _cursor, statement: str, *_args) -> None:
+    """At a writing request's first statement that is not a SELECT (an INSERT, UPDATE,
+    DELETE or SAVEPOINT): end the read snapshot, wait for the turn, BEGIN IMMEDIATE."""
+    if not connection.info.get(READS_FIRST) or statement.lstrip()[:6].upper() == "SELECT":
+        return
+    connection.info[READS_FIRST] = False
+    dbapi_connection = connection.connection.dbapi_connection
+    dbapi_connection.execute("COMMIT")  # it only read: nothing to keep
+    take_write_turn(connection, SQLITE_BUSY_TIMEOUT_MS / 1000)
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end_of_transaction(connection) -> None:
+    connection.info.pop(READS_FIRST, None)
 
 
 def _is_read_only_request() -> bool:

@@ -199,6 +199,8 @@ def test_forged_csrf_tokens_are_refused(app):
             response = client.post("/admin/roller", data=data)
             assert response.status_code == 400, token
             assert "Formuläret kunde inte tas emot" in response.get_data(as_text=True)
+            next_page = client.post("/kurs/grundutbildning/1/1/last", data=data)
+            assert next_page.status_code == 400, token  # "Nästa" has no form object of its own
         assert client.post("/logga-ut").status_code == 400  # no logout by a third-party page
         assert snapshot() == before
         token = csrf_token(client, "/admin/roller")

@@ -1,9 +1,11 @@
 """Transactions: reads defer, writes take the lock at once, streams after the commit read,
 and a GET never commits."""
 
+import threading
+
 import pytest
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from vbe_learn.db import _is_read_only_request, read_apart, stream_then_commit
 from vbe_learn.extensions import db
@@ -66,3 +68,32 @@ def test_a_stream_that_writes_at_its_end_does_so_in_a_write_transaction(app):
         body = stream_then_commit([b"a", b"b"], lambda: seen.append(_is_read_only_request()))
         assert list(body) == [b"a", b"b"]
         assert seen == [False] and _is_read_only_request() is True
+
+
+@pytest.mark.live
+def test_a_writing_request_reads_without_the_lock_and_writes_on_fresh_data(app):
+    """A POST holds SQLite's write lock from its first write only: while it has only read,
+    another writer commits at once, and the request's writes then see that commit."""
+    names = ("Skriven medan en POST läste", "Skriven av POST-förfrågan")
+
+    def other_writer():
+        with app.app_context():
+            db.session.add(Administration(name=names[0]))
+            db.session.commit()
+
+    with app.test_request_context("/", method="POST"):
+        assert (
+            db.session.scalar(select(Administration).where(Administration.name == names[0])) is None
+        )
+        writer = threading.Thread(target=other_writer)
+        writer.start()
+        writer.join(timeout=5)
+        assert not writer.is_alive()  # it did not wait for the request's transaction
+        db.session.add(Administration(name=names[1]))
+        db.session.flush()
+        seen = db.session.scalars(select(Administration.name).where(Administration.name.in_(names)))
+        assert sorted(seen) == sorted(names)
+        db.session.rollback()
+    with app.app_context():
+        db.session.execute(delete(Administration).where(Administration.name.in_(names)))
+        db.session.commit()

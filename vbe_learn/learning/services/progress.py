@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -111,17 +109,31 @@ VERSION_AND_PAGES_READ_BY_SLUG = (
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
     .where(Course.slug == bindparam("slug"))
 )
-# A Core insert into the table, not the ORM entity: no ORM bulk-insert machinery per click.
-MARK_PAGE_READ = {
-    dialect: insert(PageRead.__table__)
-    .values(
-        enrollment_id=bindparam("enrollment_id"),
-        page_id=bindparam("page_id"),
-        read_at=bindparam("read_at"),
+# One statement for both databases (ON CONFLICT is the same in SQLite and PostgreSQL): a
+# text insert is compiled once and cached, where a dialect insert with on_conflict is not.
+MARK_PAGE_READ = text(
+    "INSERT INTO page_reads (enrollment_id, page_id, read_at) "
+    "VALUES (:enrollment_id, :page_id, :read_at) "
+    "ON CONFLICT (enrollment_id, page_id) DO NOTHING"
+).bindparams(bindparam("read_at", type_=PageRead.__table__.c.read_at.type))
+# "Nästa" in one query: the course, the learner's latest enrollment and whether it is done.
+READING_ENROLLMENT_BY_SLUG = (
+    select(
+        Course.id,
+        Course.current_version_id,
+        Enrollment.id,
+        Enrollment.course_version_id,
+        Completion.id,
     )
-    .on_conflict_do_nothing(index_elements=["enrollment_id", "page_id"])
-    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+    .outerjoin(
+        Enrollment,
+        (Enrollment.course_id == Course.id)
+        & (Enrollment.user_id == bindparam("user_id"))
+        & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE),
+    )
+    .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
+    .where(Course.slug == bindparam("slug"))
+)
 
 
 def current_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -185,29 +197,32 @@ class NoSuchPage(LookupError):
     """The course version has no such module or page."""
 
 
-def record_page_read(
-    user: User, course: Course, module_no: int, page_no: int
-) -> tuple[int, int | None]:
+def record_page_read(user: User, slug: str, module_no: int, page_no: int) -> tuple[int, int | None]:
     """ "Nästa": record a page as read; return where to go next: (module, page), or
     (module, None) for the module's knowledge check after its last page."""
-    enrollment = ensure_enrollment(user, course)
-    outline = outline_for(enrollment.course_version_id)
+    row = db.session.execute(READING_ENROLLMENT_BY_SLUG, {"user_id": user.id, "slug": slug}).first()
+    if row is None or row[1] is None:
+        raise NoSuchPage(slug)
+    course_id, _, enrollment_id, version_id, completion_id = row
+    if enrollment_id is None or completion_id is not None:  # first page, or a renewal
+        enrollment = ensure_enrollment(user, db.session.get(Course, course_id))
+        enrollment_id, version_id = enrollment.id, enrollment.course_version_id
+    outline = outline_for(version_id)
     module = outline.module(module_no)
     page = module.page(page_no) if module else None
     if page is None:
         raise NoSuchPage(f"{module_no}/{page_no}")
-    mark_page_read(enrollment, page.id)
+    mark_page_read(enrollment_id, page.id)
     following = outline.neighbours(module, page)[1]
     if following and following[0] == module_no:
         return following
     return module_no, None
 
 
-def mark_page_read(enrollment: Enrollment, page_id: int) -> None:
+def mark_page_read(enrollment_id: int, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
-    statement = MARK_PAGE_READ[db.session.get_bind().dialect.name]
-    values = {"enrollment_id": enrollment.id, "page_id": page_id, "read_at": utcnow()}
-    db.session.execute(statement, values)
+    values = {"enrollment_id": enrollment_id, "page_id": page_id, "read_at": utcnow()}
+    db.session.execute(MARK_PAGE_READ, values)
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
