@@ -83,4 +83,12 @@ def init_app(app: Flask) -> Limiter:
                 scope=f"{endpoint}:{key.__name__}",
             )(view)
         app.view_functions[endpoint] = view
+    # The limiter's app-wide before_request hook checks default and application limits,
+    # which this app has none of; the limits above are checked by their view wrappers. The
+    # hook would still look every request up in the limiter's tables (a measurable share
+    # of a module page), so it is taken out. Its after_request hook stays: it deducts the
+    # failed attempts (deduct_when).
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # (not there when limits are switched off)
+        hooks.remove(limiter._check_request_limit)
     return limiter
