@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .models import (
@@ -35,9 +35,7 @@ from .models import (
     Attempt,
     Completion,
     Course,
-    CourseVersion,
     Department,
-    Module,
     RoleAssignment,
     Unit,
     User,
@@ -321,15 +319,9 @@ def access_course(slug: str) -> Course:
     return course
 
 
-# The result page links back to the course: module, version and course in the same query.
-ATTEMPT_WITH_ITS_COURSE = [
-    joinedload(Attempt.module).joinedload(Module.version).joinedload(CourseVersion.course)
-]
-
-
 def access_attempt(user: User, attempt_id: int) -> Attempt:
     """A knowledge-check attempt: only its own learner may see or submit it."""
-    attempt = db.session.get(Attempt, attempt_id, options=ATTEMPT_WITH_ITS_COURSE)
+    attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         abort(404)
     if attempt.user_id != user.id:

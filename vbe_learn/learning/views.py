@@ -21,10 +21,12 @@ from . import bp
 from .forms import attempt_form
 from .services.attempts import (
     AttemptRefused,
+    attempt_module,
     shown_questions,
     start_module_check,
     submit_attempt,
 )
+from .services.outline import outline_for
 from .services.progress import NoSuchPage, learner_progress, page_position, record_page_read
 
 
@@ -110,12 +112,15 @@ def start_check(slug: str, module_no: int):
 def attempt(attempt_id: int):
     """An open attempt's questions, or a submitted attempt's result with feedback."""
     attempt = access_attempt(current_user, attempt_id)
-    shown = shown_questions(attempt)
+    module, shown = attempt_module(attempt), shown_questions(attempt)
     if not attempt.is_open:
         if request.method == "POST":
             flash("Kunskapskontrollen är redan inlämnad.", "error")
             return redirect(url_for(".attempt", attempt_id=attempt.id))
-        return render_template("learning/result.html", attempt=attempt, shown=shown)
+        slug = outline_for(attempt.module_version_id).slug
+        return render_template(
+            "learning/result.html", attempt=attempt, module=module, slug=slug, shown=shown
+        )
     form = attempt_form(shown)
     if request.method == "POST" and form.unexpected_fields(list(request.form)):
         abort(400)
@@ -125,7 +130,9 @@ def attempt(attempt_id: int):
         except AttemptRefused as refused:
             flash(str(refused), "error")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    return render_template("learning/attempt.html", attempt=attempt, shown=shown, form=form)
+    return render_template(
+        "learning/attempt.html", attempt=attempt, module=module, shown=shown, form=form
+    )
 
 
 @bp.get("/kurs/<slug>/<int:module_no>/bilder/<name>")

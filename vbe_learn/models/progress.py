@@ -17,8 +17,9 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .course import CourseVersion, Module, Option, Page, Question
@@ -77,10 +78,18 @@ class Attempt(db.Model):
     score_percent: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
-    module: Mapped[Module] = relationship()
-    answers: Mapped[list["AttemptAnswer"]] = relationship(
-        order_by="AttemptAnswer.position", lazy="selectin"
+    # The course version of the module, read with the attempt (a subquery, no join): the
+    # attempt pages take the module's content from that version's cached outline.
+    module_version_id: Mapped[int] = column_property(
+        select(Module.version_id)
+        .where(Module.id == module_id)
+        .correlate_except(Module)
+        .scalar_subquery()
     )
+
+    module: Mapped[Module] = relationship()
+    # Only a submitted attempt's result page reads the answers (with their choices).
+    answers: Mapped[list["AttemptAnswer"]] = relationship(order_by="AttemptAnswer.position")
 
     @property
     def is_open(self) -> bool:

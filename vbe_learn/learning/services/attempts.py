@@ -9,7 +9,6 @@ import random
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
@@ -18,13 +17,11 @@ from ...models import (
     AttemptAnswer,
     Course,
     Enrollment,
-    Module,
-    Question,
     User,
 )
 from ...models.types import utcnow
 from .completion import complete_if_all_passed
-from .outline import outline_for
+from .outline import ModuleRef, OptionRef, QuestionRef, outline_for
 from .progress import NoSuchPage, learner_progress
 from .scoring import percent_correct, score_answer
 
@@ -35,13 +32,15 @@ class AttemptRefused(Exception):
     """The attempt cannot be started or submitted; the message is for the learner."""
 
 
-def shown_questions(attempt: Attempt) -> list[tuple[Question, list]]:
-    """The attempt's questions and their options, in the order the learner saw them."""
-    ids = [item["question_id"] for item in attempt.questions_shown]
-    questions = db.session.scalars(
-        select(Question).where(Question.id.in_(ids)).options(selectinload(Question.options))
-    ).all()
-    by_id = {q.id: q for q in questions}
+def attempt_module(attempt: Attempt) -> ModuleRef:
+    """The module of an attempt, with its content, from its version's cached outline."""
+    return outline_for(attempt.module_version_id).module_with_id(attempt.module_id)
+
+
+def shown_questions(attempt: Attempt) -> list[tuple[QuestionRef, list[OptionRef]]]:
+    """The attempt's questions and their options, in the order the learner saw them (from
+    the cached question bank of its course version: no query)."""
+    by_id = attempt_module(attempt).questions_by_id()
     result = []
     for item in attempt.questions_shown:
         question = by_id[item["question_id"]]
@@ -50,7 +49,7 @@ def shown_questions(attempt: Attempt) -> list[tuple[Question, list]]:
     return result
 
 
-def start_attempt(enrollment: Enrollment, module: Module, all_pages_read: bool) -> Attempt:
+def start_attempt(enrollment: Enrollment, module: ModuleRef, all_pages_read: bool) -> Attempt:
     """Open a new attempt with shuffled questions, or return the one already open."""
     existing = _open_attempt(enrollment.id, module.id)
     if existing is not None:
@@ -68,12 +67,7 @@ def start_attempt(enrollment: Enrollment, module: Module, all_pages_read: bool) 
         or 0
     )
     count = outline_for(enrollment.course_version_id).questions_per_check
-    questions = db.session.scalars(
-        select(Question)
-        .where(Question.module_id == module.id)
-        .options(selectinload(Question.options))
-    ).all()  # with their options: two queries, not one per question drawn
-    drawn = random.sample(list(questions), k=min(count, len(questions)))
+    drawn = random.sample(module.questions, k=min(count, len(module.questions)))
     shown = [
         {
             "question_id": q.id,
@@ -105,8 +99,7 @@ def start_module_check(user: User, course: Course, module_no: int) -> Attempt:
         raise NoSuchPage(f"{module_no}")
     if progress.enrollment is None:
         raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
-    module = db.session.get(Module, state.module.id)
-    return start_attempt(progress.enrollment, module, state.pages_done)
+    return start_attempt(progress.enrollment, state.module, state.pages_done)
 
 
 def submit_attempt(
@@ -142,7 +135,7 @@ def submit_attempt(
         )
         row.choices = [AnswerChoice(option_id=i) for i in sorted(answer.chosen_option_ids)]
         db.session.add(row)
-    pass_mark = outline_for(attempt.module.version_id).pass_mark
+    pass_mark = outline_for(attempt.module_version_id).pass_mark
     attempt.submitted_at = now
     attempt.score_percent = percent_correct(scored)
     attempt.passed = attempt.score_percent >= pass_mark

@@ -1,13 +1,14 @@
-"""A course version's structure (modules and pages), cached per process: versions never change."""
+"""A course version's content (modules, pages and question banks), cached per process:
+versions never change (changed content is loaded as a new version)."""
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
-from ...models import CourseVersion, Module
+from ...models import CourseVersion, Module, Question
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,31 @@ class PageRef:
 
 
 @dataclass(frozen=True)
+class OptionRef:
+    """An answer option of a question, with whether it is correct and why."""
+
+    id: int
+    position: int
+    text: str
+    is_correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    """A question of a module's bank with its options in order (as the Question model)."""
+
+    id: int
+    position: int
+    kind: str
+    prompt: str
+    scenario: str
+    options: tuple[OptionRef, ...]
+
+
+@dataclass(frozen=True)
 class ModuleRef:
-    """A module's place in the course, with its pages in order."""
+    """A module's place in the course, with its pages in order and its question bank."""
 
     id: int
     position: int
@@ -31,6 +55,11 @@ class ModuleRef:
     summary: str
     estimated_minutes: int
     pages: tuple[PageRef, ...]
+    questions: tuple[QuestionRef, ...] = ()
+
+    def questions_by_id(self) -> dict[int, QuestionRef]:
+        """The bank by question id."""
+        return {question.id: question for question in self.questions}
 
     def page(self, position: int) -> PageRef | None:
         """The page at a position, or None."""
@@ -43,6 +72,7 @@ class Outline:
 
     version_id: int
     course_id: int
+    slug: str
     title: str
     description: str
     label: str
@@ -53,6 +83,10 @@ class Outline:
     def module(self, position: int) -> ModuleRef | None:
         """The module at a position, or None."""
         return next((m for m in self.modules if m.position == position), None)
+
+    def module_with_id(self, module_id: int) -> ModuleRef | None:
+        """The module with this id, or None."""
+        return next((m for m in self.modules if m.id == module_id), None)
 
     def neighbours(self, module: ModuleRef, page: PageRef) -> tuple[tuple | None, tuple | None]:
         """(module position, page position) of the previous and next page, or None."""
@@ -74,7 +108,13 @@ def outline_for(version_id: int) -> Outline:
     version = db.session.scalar(
         select(CourseVersion)
         .where(CourseVersion.id == version_id)
-        .options(selectinload(CourseVersion.modules).selectinload(Module.pages))
+        .options(
+            joinedload(CourseVersion.course),
+            selectinload(CourseVersion.modules).selectinload(Module.pages),
+            selectinload(CourseVersion.modules)
+            .selectinload(Module.questions)
+            .selectinload(Question.options),
+        )
     )
     modules = tuple(
         ModuleRef(
@@ -84,16 +124,27 @@ def outline_for(version_id: int) -> Outline:
             summary=m.summary,
             estimated_minutes=m.estimated_minutes,
             pages=tuple(PageRef(p.id, p.position, p.title, p.html, p.source_note) for p in m.pages),
+            questions=tuple(_question_ref(q) for q in m.questions),
         )
         for m in version.modules
     )
     return Outline(
         version_id=version.id,
         course_id=version.course_id,
+        slug=version.course.slug,
         title=version.title,
         description=version.description,
         label=version.label,
         pass_mark=version.pass_mark,
         questions_per_check=version.questions_per_check,
         modules=modules,
+    )
+
+
+def _question_ref(question: Question) -> QuestionRef:
+    options = tuple(
+        OptionRef(o.id, o.position, o.text, o.is_correct, o.feedback) for o in question.options
+    )
+    return QuestionRef(
+        question.id, question.position, question.kind, question.prompt, question.scenario, options
     )

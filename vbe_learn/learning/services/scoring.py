@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ...courses.question_kinds import kind_named
-from ...models import Question
+from .outline import QuestionRef
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class ScoredAnswer:
     is_correct: bool
 
 
-def score_answer(question: Question, chosen_option_ids: set[int]) -> ScoredAnswer:
+def score_answer(question: QuestionRef, chosen_option_ids: set[int]) -> ScoredAnswer:
     """Score one answer with the rule of the question's kind."""
     correct = {option.id for option in question.options if option.is_correct}
     is_correct = kind_named(question.kind).is_correct(correct, set(chosen_option_ids))
