@@ -7,8 +7,9 @@ of any number of parallel or replayed submits exactly one wins, the others chang
 import logging
 import random
 
-from sqlalchemy import func, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
 from ...models import (
@@ -22,8 +23,8 @@ from ...models import (
 from ...models.types import utcnow
 from .completion import complete_if_all_passed
 from .outline import ModuleRef, OptionRef, QuestionRef, outline_for
-from .progress import NoSuchPage, learner_progress
-from .scoring import percent_correct, score_answer
+from .progress import ModuleProgress, NoSuchPage, learner_progress
+from .scoring import ScoredAnswer, percent_correct, score_answer
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +50,19 @@ def shown_questions(attempt: Attempt) -> list[tuple[QuestionRef, list[OptionRef]
     return result
 
 
-def start_attempt(enrollment: Enrollment, module: ModuleRef, all_pages_read: bool) -> Attempt:
-    """Open a new attempt with shuffled questions, or return the one already open."""
-    existing = _open_attempt(enrollment.id, module.id)
-    if existing is not None:
-        return existing
-    if not all_pages_read:
+def start_attempt(enrollment: Enrollment, state: ModuleProgress) -> Attempt:
+    """Open a new attempt with shuffled questions, or return the one already open.
+
+    `state` is the module's progress as just read (attempts so far, passed, open attempt);
+    a parallel start of the same attempt number loses on the unique key and gets the
+    attempt that won."""
+    module = state.module
+    if state.open_attempt_id is not None:
+        return db.session.get(Attempt, state.open_attempt_id)
+    if not state.pages_done:
         raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
-    if _has_passed(enrollment.id, module.id):
+    if state.passed:
         raise AttemptRefused("Du har redan klarat den här kunskapskontrollen.")
-    number = 1 + (
-        db.session.scalar(
-            select(func.max(Attempt.number)).where(
-                Attempt.enrollment_id == enrollment.id, Attempt.module_id == module.id
-            )
-        )
-        or 0
-    )
     count = outline_for(enrollment.course_version_id).questions_per_check
     drawn = random.sample(module.questions, k=min(count, len(module.questions)))
     shown = [
@@ -81,7 +78,7 @@ def start_attempt(enrollment: Enrollment, module: ModuleRef, all_pages_read: boo
                 enrollment_id=enrollment.id,
                 user_id=enrollment.user_id,
                 module_id=module.id,
-                number=number,
+                number=state.attempts + 1,  # numbered 1, 2, … per module and enrollment
                 questions_shown=shown,
             )
             db.session.add(attempt)
@@ -99,7 +96,7 @@ def start_module_check(user: User, course: Course, module_no: int) -> Attempt:
         raise NoSuchPage(f"{module_no}")
     if progress.enrollment is None:
         raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
-    return start_attempt(progress.enrollment, state.module, state.pages_done)
+    return start_attempt(progress.enrollment, state)
 
 
 def submit_attempt(
@@ -111,7 +108,10 @@ def submit_attempt(
     """
     questions = questions or shown_questions(attempt)
     _refuse_foreign_answers(questions, chosen)
-    # Serialise submits of one learner's enrollment (PostgreSQL; SQLite's BEGIN IMMEDIATE does).
+    scored = [score_answer(question, chosen[question.id]) for question, _ in questions]
+    score = percent_correct(scored)
+    passed = score >= outline_for(attempt.module_version_id).pass_mark
+    # Serialise submits of one learner's enrollment (PostgreSQL; on SQLite writers take turns).
     db.session.execute(
         select(Enrollment.id).where(Enrollment.id == attempt.enrollment_id).with_for_update()
     )
@@ -119,31 +119,40 @@ def submit_attempt(
     closed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now)
+        .values(submitted_at=now, score_percent=score, passed=passed)
         .execution_options(synchronize_session=False)
     )
     if closed.rowcount != 1:
         raise AttemptRefused("Kunskapskontrollen är redan inlämnad.")
-    scored = [score_answer(question, chosen[question.id]) for question, _ in questions]
-    for position, answer in enumerate(scored):
-        row = AttemptAnswer(
-            attempt_id=attempt.id,
-            question_id=answer.question_id,
-            position=position,
-            is_correct=answer.is_correct,
-            first_try=attempt.number == 1,
-        )
-        row.choices = [AnswerChoice(option_id=i) for i in sorted(answer.chosen_option_ids)]
-        db.session.add(row)
-    pass_mark = outline_for(attempt.module_version_id).pass_mark
-    attempt.submitted_at = now
-    attempt.score_percent = percent_correct(scored)
-    attempt.passed = attempt.score_percent >= pass_mark
-    db.session.flush()
+    for name, value in (("submitted_at", now), ("score_percent", score), ("passed", passed)):
+        set_committed_value(attempt, name, value)  # as stored: nothing left to flush
+    _store_answers(attempt, scored)
     log.info("attempt %s submitted: %s%%", attempt.id, attempt.score_percent)
     if attempt.passed:
         complete_if_all_passed(db.session.get(Enrollment, attempt.enrollment_id))
     return attempt
+
+
+def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
+    """The answers and their chosen options: two multi-row INSERTs."""
+    rows = [
+        {
+            "attempt_id": attempt.id,
+            "question_id": answer.question_id,
+            "position": position,
+            "is_correct": answer.is_correct,
+            "first_try": attempt.number == 1,
+        }
+        for position, answer in enumerate(scored)
+    ]
+    returning = insert(AttemptAnswer).returning(AttemptAnswer.id, sort_by_parameter_order=True)
+    answer_ids = db.session.scalars(returning, rows).all()
+    choices = [
+        {"answer_id": answer_id, "option_id": option_id}
+        for answer_id, answer in zip(answer_ids, scored, strict=True)
+        for option_id in sorted(answer.chosen_option_ids)
+    ]
+    db.session.execute(insert(AnswerChoice), choices)
 
 
 def _refuse_foreign_answers(questions, chosen: dict[int, set[int]]) -> None:
@@ -162,17 +171,4 @@ def _open_attempt(enrollment_id: int, module_id: int) -> Attempt | None:
             Attempt.module_id == module_id,
             Attempt.submitted_at.is_(None),
         )
-    )
-
-
-def _has_passed(enrollment_id: int, module_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Attempt.id).where(
-                Attempt.enrollment_id == enrollment_id,
-                Attempt.module_id == module_id,
-                Attempt.passed.is_(True),
-            )
-        )
-        is not None
     )
