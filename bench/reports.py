@@ -381,7 +381,7 @@ def reports(version_id: int) -> dict:
         "samlad bild": (samlad_bild, "rates() per förvaltning, today + previous tertial end"),
         "samordnare view": (
             samordnare_view,
-            f"4 × rates() for the largest förvaltning ({largest:,} people)",
+            f"administration_rates() for the largest förvaltning ({largest:,} people)",
         ),
         "chef view": (chef_view, f"people_with_status() for an enhet chef ({team_size} people)"),
         "frågeanalys": (fragor, "question_analysis(version, whole city)"),

@@ -72,9 +72,7 @@ class QuestionStat:
 
 
 def _learners_in(administration_ids: Iterable[int] | None):
-    """A condition on AttemptAnswer: its attempt is by someone who works in one of the
-    förvaltningar today (a semi-join from the people to their attempts, read from the
-    indexes (user_id, id) and (attempt_id, first_try, is_correct, question_id, id))."""
+    """A condition on Attempt: the learner works in one of the förvaltningar today."""
     if administration_ids is None:
         return None
     in_administrations = (
@@ -83,8 +81,7 @@ def _learners_in(administration_ids: Iterable[int] | None):
         .join(Department, Department.id == Unit.department_id)
         .where(Department.administration_id.in_(sorted(set(administration_ids))))
     )
-    their_attempts = select(Attempt.id).where(Attempt.user_id.in_(in_administrations))
-    return AttemptAnswer.attempt_id.in_(their_attempts)
+    return Attempt.user_id.in_(in_administrations)
 
 
 def _questions_of(version_id: int):
@@ -103,8 +100,9 @@ def question_analysis(
     learners = _learners_in(administration_ids)
     if learners is None:  # the whole city: the version's questions, from the index alone
         answers = AttemptAnswer.question_id.in_(_questions_of(version_id))
-    else:  # some förvaltningar: their learners' answers (first_try marks attempt number 1)
-        answers = learners
+    else:  # some förvaltningar: from their learners' first attempts to those answers
+        first_tries = select(Attempt.id).where(learners, Attempt.number == 1)
+        answers = AttemptAnswer.attempt_id.in_(first_tries)
     first_attempts = (
         select(
             AttemptAnswer.question_id,
@@ -172,7 +170,8 @@ def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str
             select(AnswerChoice.option_id, func.count().label("chosen"))
             .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
             .where(
-                learners,  # answers exist only for submitted attempts (see above)
+                # answers exist only for submitted attempts (see above)
+                AttemptAnswer.attempt_id.in_(select(Attempt.id).where(learners)),
                 AttemptAnswer.is_correct.is_(False),  # a right answer chose no wrong option
             )
             .group_by(AnswerChoice.option_id)
