@@ -54,6 +54,19 @@ def latest_valid_completion(on: date, validity_years: int, people=None):
     return select(ranked).where(ranked.c.rank == 1).subquery("latest")
 
 
+def has_valid_completion(on: date, validity_years: int):
+    """A condition on User: has a completion on or before `on` still valid on it (the same
+    completions as latest_valid_completion ranks)."""
+    return exists(
+        select(Completion.id).where(
+            Completion.user_id == User.id,
+            Completion.completed_on <= on,
+            Completion.completed_on > validity_start(on, validity_years),
+            renewal_condition(on),
+        )
+    )
+
+
 def last_completion(on: date, people=None):
     """A subquery: each person's newest completion date on or before `on`, valid or not."""
     return (

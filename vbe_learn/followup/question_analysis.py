@@ -165,14 +165,13 @@ def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str
             .scalar_subquery()
         )
         counted = wrong_options.add_columns(times_chosen.label("chosen")).subquery("counted")
-    else:  # some förvaltningar: from their learners' attempts to the options they chose
+    else:  # some förvaltningar: from their learners' answers to the options they chose
         chosen = (
             select(AnswerChoice.option_id, func.count().label("chosen"))
             .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
-            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
             .where(
-                learners,
-                Attempt.submitted_at.is_not(None),
+                # answers exist only for submitted attempts (see above)
+                AttemptAnswer.attempt_id.in_(select(Attempt.id).where(learners)),
                 AttemptAnswer.is_correct.is_(False),  # a right answer chose no wrong option
             )
             .group_by(AnswerChoice.option_id)

@@ -19,11 +19,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Select, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from ..extensions import db
 from ..models import Administration, Completion, CourseVersion, Department, Placement, Unit
+from . import day_ranges
 
+SWEEP_FROM_DAYS = 4  # from this many days on, one sweep is faster than one count per day
 GROUPINGS = {
     "administration": (Administration.id, Administration.name),
     "department": (Department.id, Department.name),
@@ -92,35 +108,86 @@ def rates(
     administration_ids: Iterable[int] | None = None,
 ) -> list[Rate]:
     """Rates per group for each day, in one query (per day and enhet first, then grouped)."""
-    days = sorted(set(days))
+    return rates_by({group_by: days}, validity_years, administration_ids)[group_by]
+
+
+def rates_by(
+    groupings: dict[str, Iterable[date]],
+    validity_years: int,
+    administration_ids: Iterable[int] | None = None,
+) -> dict[str, list[Rate]]:
+    """Rates for several groupings, each on its own days ({group_by: days}), in one query:
+    headcount and completed per day and enhet are counted once for all of them."""
+    wanted = {group_by: sorted(set(days)) for group_by, days in groupings.items()}
+    days = sorted({day for chosen in wanted.values() for day in chosen})
+    found: dict[str, list[Rate]] = {group_by: [] for group_by in wanted}
     if not days:
-        return []
-    by_close = group_by == "close_to_residents"
+        return found
+    by_close = "close_to_residents" in wanted
     units = None if administration_ids is None else _units_of(administration_ids)
-    completions = _completions_within(days, validity_years, units)
     marked = versions_requiring_renewal()
-    per_unit = union_all(
-        *(_per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days)
-    ).subquery("per_unit")
-    key, name = (per_unit.c.close_to_residents,) * 2 if by_close else GROUPINGS[group_by]
-    query = (
+    if len(days) < SWEEP_FROM_DAYS:  # one count per day
+        completions = _completions_within(days, validity_years, units)
+        per_unit = union_all(*(
+            _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days
+        ))  # fmt: skip
+    else:  # one sweep over the days
+        per_unit = _per_unit_swept(days, validity_years, by_close, units, marked)
+    per_unit = per_unit.cte("per_unit").prefix_with("MATERIALIZED") if len(wanted) > 1 else (
+        per_unit.subquery("per_unit"))  # fmt: skip
+    names = list(wanted)
+    query = union_all(
+        *(_grouped(per_unit, i, group_by, wanted[group_by]) for i, group_by in enumerate(names))
+    ).subquery("grouped")
+    for kind, day, key, name, headcount, completed_count in db.session.execute(
+        select(query).order_by(query.c.kind, query.c.day, query.c.name, query.c.key)
+    ):
+        group_by = names[kind]
+        if group_by == "close_to_residents":
+            key = name = bool(key)
+        found[group_by].append(
+            Rate(_as_date(day), key, name, int(headcount), int(completed_count or 0))
+        )
+    return found
+
+
+def _grouped(per_unit, kind: int, group_by: str, days: list[date]) -> Select:
+    """One grouping of the per-enhet counts on some of the days: kind (its number), day,
+    key, name, headcount, completed (Invånarnära: key 1/0, name NULL)."""
+    if group_by == "close_to_residents":
+        key = case((per_unit.c.close_to_residents, 1), else_=0)
+        name, groups = null(), [key]
+    else:
+        key, name = GROUPINGS[group_by]
+        groups = [key, name]
+    return (
         select(
+            literal_column(str(int(kind)), Integer).label("kind"),
             per_unit.c.day,
-            key,
-            name,
-            func.sum(per_unit.c.headcount),
-            func.sum(per_unit.c.completed),
+            key.label("key"),
+            name.label("name"),
+            func.sum(per_unit.c.headcount).label("headcount"),
+            func.sum(per_unit.c.completed).label("completed"),
         )
         .join(Unit, Unit.id == per_unit.c.unit_id)
         .join(Department, Department.id == Unit.department_id)
         .join(Administration, Administration.id == Department.administration_id)
-        .group_by(per_unit.c.day, key, name)
-        .order_by(per_unit.c.day, name)
+        .where(per_unit.c.day.in_(days))
+        .group_by(per_unit.c.day, *groups)
     )
-    return [
-        Rate(_as_date(day), key_value, name_value, int(headcount), int(completed or 0))
-        for day, key_value, name_value, headcount, completed in db.session.execute(query)
-    ]
+
+
+def _per_unit_swept(days: list[date], validity_years: int, by_close: bool, units, marked):
+    """Headcount and completed per day and enhet from one sweep (followup/day_ranges.py)."""
+    placed = day_ranges.placed_ranges(days, by_close, units)
+    completed = day_ranges.completed_ranges(
+        days,
+        [validity_start(day, validity_years) for day in days],
+        marked,
+        None if units is None else select(placed.c.user_id),
+    )
+    done = day_ranges.placed_ranges(days, by_close, units, completed)
+    return day_ranges.per_unit_on_days(days, placed, done, by_close)
 
 
 def _units_of(administration_ids: Iterable[int]) -> Select:

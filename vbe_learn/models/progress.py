@@ -65,11 +65,15 @@ class Attempt(db.Model):
     """
 
     __tablename__ = "attempts"
-    __table_args__ = (UniqueConstraint("enrollment_id", "module_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "module_id", "number"),
+        # A person's attempts from the index alone (the frågeanalys per förvaltning).
+        Index("ix_attempts_user_attempt", "user_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     questions_shown: Mapped[list] = mapped_column(JSON)
@@ -108,10 +112,15 @@ class AttemptAnswer(db.Model):
     __table_args__ = (
         UniqueConstraint("attempt_id", "question_id"),
         Index("ix_attempt_answers_question_first_try", "question_id", "first_try", "is_correct"),
+        # An attempt's answers with what the frågeanalys counts, from the index alone.
+        Index(
+            "ix_attempt_answers_attempt_first_try",
+            *("attempt_id", "first_try", "is_correct", "question_id", "id"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     position: Mapped[int] = mapped_column(Integer)
     is_correct: Mapped[bool] = mapped_column(Boolean)
