@@ -11,6 +11,8 @@
   UPDATE, unique keys), which it must do for PostgreSQL anyway.
 * A long read inside a writing request (a 50,000-row XLSX) runs in `read_apart()`: a read
   transaction of its own, so that SQLite's write lock is not held while it runs.
+* A process that only reads (an export's child, exports/low_priority.py) says so with
+  `read_only_process()`: its transactions are plain BEGIN, request or not.
 * One commit per request, here and nowhere else: services only flush. A streamed body
   that must write when it ends (the row count of a CSV export) does so through
   `stream_then_commit`: a short transaction of its own after the request's commit.
@@ -31,6 +33,7 @@ from .write_turns import close_turn_file, end_write_turn, open_turn_file, take_w
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS_FIRST = "sqlite_reads_first"  # connection.info: a deferred BEGIN, no write yet
+_process_only_reads = False
 
 
 @event.listens_for(Engine, "connect")
@@ -68,7 +71,7 @@ def _begin_sqlite_transaction(connection) -> None:
     # Straight to the driver: this runs on every request, and a statement through
     # SQLAlchemy's execution machinery costs several times more than BEGIN itself.
     dbapi_connection = connection.connection.dbapi_connection
-    if _is_read_only_request():
+    if _process_only_reads or _is_read_only_request():
         dbapi_connection.execute("BEGIN")
         return
     if has_request_context():
@@ -106,6 +109,13 @@ def _is_read_only_request() -> bool:
     if g.get("_reading_apart", False):
         return True
     return request.method in READ_ONLY_METHODS or g.get("_request_committed", False)
+
+
+def read_only_process() -> None:
+    """From now on this process only reads (an export's child): SQLite transactions start
+    with a plain BEGIN and never wait for, or take, the write lock."""
+    global _process_only_reads  # noqa: PLW0603 - one flag for the rest of the process
+    _process_only_reads = True
 
 
 def tune_engine_options(app: Flask) -> None:

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..followup.services import validity_years
 from ..models import Administration, Unit
 from ..models.types import city_today
+from .low_priority import ExportFailed
 from .participants import STATUS_SLUGS, ParticipantFilters
 from .services import CSV, XLSX, participants_csv, participants_xlsx, summary_file
 
@@ -69,18 +70,24 @@ def participants_command(
         completed_from=start,
         completed_to=end,
     )
-    today, years = city_today(), _years()
-    if file_format == XLSX:
-        rows = participants_xlsx(str(output), None, true(), "all", filters, today, years)
-    else:
-        export = participants_csv(None, true(), "all", filters, today, years)
-        with output.open("wb") as file:
-            for chunk in export.chunks:
-                file.write(chunk)
-        export.record_row_count()
-        rows = export.rows
+    try:
+        rows = _write_participants(output, file_format, filters)
+    except ExportFailed as error:
+        raise click.ClickException(f"Exporten misslyckades: {error}") from error
     db.session.commit()
     click.echo(f"Deltagarlistan ({rows} rader) är skriven till {output}.")
+
+
+def _write_participants(output: Path, file_format: str, filters: ParticipantFilters) -> int:
+    today, years = city_today(), _years()
+    if file_format == XLSX:
+        return participants_xlsx(str(output), None, true(), "all", filters, today, years)
+    export = participants_csv(None, true(), "all", filters, today, years)
+    with output.open("wb") as file:
+        for chunk in export.chunks:
+            file.write(chunk)
+    export.record()
+    return export.rows
 
 
 @report_cli.command("summary")

@@ -1,26 +1,30 @@
 """Exports as services (no Flask request here): build or stream a file and log it.
 
 Each export writes one ExportLog row in the caller's transaction (flushed, never
-committed here). A CSV is logged *before* it streams, so the request's one commit (db.py,
-when the response is returned) includes the log row; its rows are counted while they
-stream (the query runs once) and `StreamedCsv.record_row_count` writes the count at the
-end (db.stream_then_commit commits that in a short transaction of its own).
+committed here). A deltagarlista's query and writer run in a forked child at the lowest CPU
+priority (low_priority.py), so that an export does not take CPU from learners' requests;
+this process only relays the bytes and logs. An XLSX is logged once its file is written; a
+CSV streams (its rows counted as they are handed on, the query run once) and
+`StreamedCsv.record` logs it when the stream ends, with the rows sent (db.stream_then_commit
+commits that in a short transaction of its own). A failed child logs no export.
 """
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import BinaryIO
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 
 from ..audit import record
 from ..db import read_apart
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
+from . import low_priority
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
@@ -75,33 +79,60 @@ def participants_xlsx(
     on: date,
     validity_years: int,
 ) -> int:
-    """Write the deltagarlista as XLSX (path or binary file), log it; return the row count."""
+    """Write the deltagarlista as XLSX (path or binary file) in a low-priority child, then log
+    it; return the row count. ExportFailed (nothing logged) when the child fails."""
     statement = participant_statement(scope, filters, on, validity_years)
-    with read_apart():  # no write lock while the rows are read; the log row is written after
-        count = write_xlsx(
-            target, "Deltagarlista", PARTICIPANT_LAYOUT, participant_rows(statement, validity_years)
+    log_filters = _participant_log_filters(scope_name, filters)
+    with read_apart():  # no write lock while the child works; the log row is written after
+        count = low_priority.write_file(
+            target, partial(_write_participants_xlsx, statement, validity_years)
         )
-    log_export(actor, PARTICIPANTS, XLSX, _participant_log_filters(scope_name, filters), count)
+    log_export(actor, PARTICIPANTS, XLSX, log_filters, count)
     return count
 
 
-class StreamedCsv:
-    """A CSV export on its way out: its chunks, and the rows handed to the writer so far."""
+def _write_participants_xlsx(statement: Select, validity_years: int, target) -> int:
+    rows = participant_rows(statement, validity_years)
+    return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
 
-    def __init__(self, entry_id: int, columns, rows: Iterable) -> None:
-        self.entry_id = entry_id
-        self.rows = 0
-        self.chunks: Iterator[bytes] = csv_chunks(columns, self._counted(rows))
 
-    def _counted(self, rows: Iterable) -> Iterator:
-        for row in rows:
-            self.rows += 1
+def _participant_csv_pieces(statement: Select, validity_years: int) -> Iterator[tuple[bytes, int]]:
+    """The deltagarlista as CSV chunks, each with the number of rows in it."""
+    count = 0
+
+    def counted() -> Iterator[tuple]:
+        nonlocal count
+        for row in participant_rows(statement, validity_years):
+            count += 1
             yield row
 
-    def record_row_count(self) -> None:
-        """Write the rows streamed so far into the export log row (flushed, not committed)."""
-        db.session.get(ExportLog, self.entry_id).row_count = self.rows
-        db.session.flush()
+    sent = 0
+    for chunk in csv_chunks(PARTICIPANT_LAYOUT, counted()):
+        yield chunk, count - sent
+        sent = count
+
+
+class StreamedCsv:
+    """A CSV export on its way out: its chunks (made in a low-priority child) and the rows
+    handed on so far; `record` logs it when the stream has ended (unless it failed)."""
+
+    def __init__(self, stream: low_priority.Stream, log: Callable[[int], object]) -> None:
+        self._stream, self._log = stream, log
+        self.chunks: Iterator[bytes] = iter(stream)
+
+    @property
+    def rows(self) -> int:
+        """The rows in the chunks handed on so far."""
+        return self._stream.rows
+
+    def record(self) -> None:
+        """Log the export with the rows handed on (flushed, not committed); not if it failed."""
+        if not self._stream.failed:
+            self._log(self._stream.rows)
+
+    def close(self) -> None:
+        """Stop and reap the child (a client that went away); harmless when done."""
+        self._stream.close()
 
 
 def participants_csv(
@@ -112,10 +143,19 @@ def participants_csv(
     on: date,
     validity_years: int,
 ) -> StreamedCsv:
-    """Log the deltagarlista (0 rows until the stream ends) and return its CSV, read lazily."""
+    """The deltagarlista as CSV, made in a low-priority child while it streams; its first
+    chunk is waited for (ExportFailed if the child fails before it). Logged at the end."""
     statement = participant_statement(scope, filters, on, validity_years)
-    entry = log_export(actor, PARTICIPANTS, CSV, _participant_log_filters(scope_name, filters), 0)
-    return StreamedCsv(entry.id, PARTICIPANT_LAYOUT, participant_rows(statement, validity_years))
+    log_filters = _participant_log_filters(scope_name, filters)
+    actor_id = actor.id if actor is not None else None
+
+    def log(rows: int) -> None:  # at the stream's end, in a session of its own
+        who = db.session.get(User, actor_id) if actor_id is not None else None
+        log_export(who, PARTICIPANTS, CSV, log_filters, rows)
+
+    with read_apart():  # the child reads on its own; the request holds no write lock
+        stream = low_priority.Stream(partial(_participant_csv_pieces, statement, validity_years))
+    return StreamedCsv(stream, log)
 
 
 @dataclass(frozen=True)
@@ -139,7 +179,11 @@ def export_participants(
     filename = f"deltagarlista-{on.isoformat()}.{file_format}"
     if file_format == XLSX:
         file = tempfile.TemporaryFile()
-        participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
+        try:
+            participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
+        except BaseException:
+            file.close()
+            raise
         file.seek(0)
         return ParticipantExport(filename, file, None)
     csv = participants_csv(actor, scope, "reach", filters, on, validity_years)
