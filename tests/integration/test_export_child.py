@@ -108,6 +108,7 @@ def test_the_child_runs_at_the_lowest_priority(app, client, central, children, m
     with open(f"/proc/{children[0]}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     assert int(fields[16]) == low_priority.LOWEST_PRIORITY  # field 19: nice
+    assert os.sched_getscheduler(children[0]) == os.SCHED_IDLE
     assert os.getpriority(os.PRIO_PROCESS, 0) != low_priority.LOWEST_PRIORITY
     response.close()
     assert reaped(children[0])
