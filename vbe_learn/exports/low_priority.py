@@ -82,9 +82,10 @@ def write_file(target: str | BinaryIO, write: Callable[[Any], int]) -> int:
 
 
 class Stream:
-    """A file made piece by piece (bytes, rows) by `produce` in a low-priority child, relayed
-    as it comes. The first piece is waited for here, so a failure before any byte raises
-    ExportFailed at once; a failure later ends the iteration with ExportFailed (`failed`)."""
+    """A file made as (bytes, rows) pieces by `produce` in a low-priority child, relayed."""
+
+    # The first piece is waited for here: a failure before any byte raises ExportFailed at
+    # once; a failure later ends the iteration with ExportFailed (and sets `failed`).
 
     def __init__(self, produce: Callable[[], Iterable[tuple[bytes, int]]]) -> None:
         self.rows = 0  # rows in the pieces handed on so far
@@ -221,8 +222,9 @@ def _run_child(read_fd: int, write_fd: int, work: Work) -> NoReturn:
 
 
 def _lowest_priority() -> None:
-    """Nice 19 and, on Linux, SCHED_IDLE: a core running only this child counts as idle, so a
-    worker woken by a request is placed there and preempts it at once."""
+    """Nice 19 and, on Linux, SCHED_IDLE (the lowest CPU priority there is)."""
+    # Under SCHED_IDLE a core running only this child counts as idle: a worker woken by a
+    # request is placed there and preempts the child at once.
     os.nice(LOWEST_PRIORITY)  # capped at 19
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))

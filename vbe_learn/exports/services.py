@@ -79,8 +79,7 @@ def participants_xlsx(
     on: date,
     validity_years: int,
 ) -> int:
-    """Write the deltagarlista as XLSX (path or binary file) in a low-priority child, then log
-    it; return the row count. ExportFailed (nothing logged) when the child fails."""
+    """Write the deltagarlista as XLSX (path or binary file) in a low-priority child; log it."""
     statement = participant_statement(scope, filters, on, validity_years)
     log_filters = _participant_log_filters(scope_name, filters)
     with read_apart():  # no write lock while the child works; the log row is written after
@@ -113,8 +112,7 @@ def _participant_csv_pieces(statement: Select, validity_years: int) -> Iterator[
 
 
 class StreamedCsv:
-    """A CSV export on its way out: its chunks (made in a low-priority child) and the rows
-    handed on so far; `record` logs it when the stream has ended (unless it failed)."""
+    """A CSV on its way out: chunks made in a low-priority child, logged when it ends."""
 
     def __init__(self, stream: low_priority.Stream, log: Callable[[int], object]) -> None:
         self._stream, self._log = stream, log
@@ -143,8 +141,7 @@ def participants_csv(
     on: date,
     validity_years: int,
 ) -> StreamedCsv:
-    """The deltagarlista as CSV, made in a low-priority child while it streams; its first
-    chunk is waited for (ExportFailed if the child fails before it). Logged at the end."""
+    """The deltagarlista as CSV, made in a low-priority child while it streams."""
     statement = participant_statement(scope, filters, on, validity_years)
     log_filters = _participant_log_filters(scope_name, filters)
     actor_id = actor.id if actor is not None else None
