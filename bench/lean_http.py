@@ -105,28 +105,56 @@ class LeanBrowser:
 
 
 class _OneExchange(asyncio.Protocol):
-    """Write the request when connected; resolve `done` with every byte read at EOF."""
+    """Write the request when connected; resolve `done` with the whole response and close
+    at once: at its Content-Length, else at EOF.
+
+    Closing as soon as the response is complete matters with gunicorn's sync workers: since
+    gunicorn 23 a worker half-closes and then waits for the client's FIN before it takes the
+    next request (RFC 9112 section 9.6), so a client that closes one event-loop turn late
+    holds a worker that long."""
 
     def __init__(self, request: bytes, done: asyncio.Future) -> None:
-        self.request, self.done, self.chunks = request, done, []
+        self.request, self.done, self.buffer = request, done, bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.expected: int | None = None  # header bytes + Content-Length, once known
 
     def connection_made(self, transport) -> None:
+        self.transport = transport
         transport.write(self.request)
 
     def data_received(self, data: bytes) -> None:
-        self.chunks.append(data)
+        self.buffer += data
+        if self.expected is None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.expected = end + 4 + _content_length(bytes(self.buffer[:end]))
+        if 0 <= self.expected <= len(self.buffer):
+            self._finish()
 
     def eof_received(self) -> bool:
-        if not self.done.done():
-            self.done.set_result(b"".join(self.chunks))
+        self._finish()
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None and not self.done.done():
+            self.done.set_exception(exc)
+        self._finish()
+
+    def _finish(self) -> None:
         if not self.done.done():
-            if exc is None:
-                self.done.set_result(b"".join(self.chunks))
-            else:
-                self.done.set_exception(exc)
+            self.done.set_result(bytes(self.buffer))
+        if self.transport is not None:
+            self.transport.close()
+
+
+def _content_length(header_block: bytes) -> int:
+    """The Content-Length of a response's headers, or a huge number (read to EOF)."""
+    for line in header_block.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 1 << 62
 
 
 def _expires_now(attribute: str) -> bool:
