@@ -98,14 +98,15 @@ _LATEST_CYCLE_IN_COURSE = (
     .correlate(Course)
     .scalar_subquery()
 )
+# Joins a course (by slug) to the learner's latest enrollment in it, if any.
+_LEARNERS_LATEST_ENROLLMENT_IN_COURSE = (
+    (Enrollment.course_id == Course.id)
+    & (Enrollment.user_id == bindparam("user_id"))
+    & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE)
+)
 VERSION_AND_PAGES_READ_BY_SLUG = (
     select(Course.current_version_id, Enrollment.course_version_id, PageRead.page_id)
-    .outerjoin(
-        Enrollment,
-        (Enrollment.course_id == Course.id)
-        & (Enrollment.user_id == bindparam("user_id"))
-        & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE),
-    )
+    .outerjoin(Enrollment, _LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
     .where(Course.slug == bindparam("slug"))
 )
@@ -125,12 +126,7 @@ READING_ENROLLMENT_BY_SLUG = (
         Enrollment.course_version_id,
         Completion.id,
     )
-    .outerjoin(
-        Enrollment,
-        (Enrollment.course_id == Course.id)
-        & (Enrollment.user_id == bindparam("user_id"))
-        & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE),
-    )
+    .outerjoin(Enrollment, _LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
     .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
     .where(Course.slug == bindparam("slug"))
 )
