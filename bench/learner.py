@@ -35,9 +35,10 @@ skips SQLite):
    server-side time of the same requests (gunicorn access log %(D)s: excludes the wait in the
    listen queue), the CPU used by gunicorn, PostgreSQL and this client, and the event-loop lag
    of this client (when it is high, client-side latencies are inflated by the client itself);
-5. the ceiling, with the same gunicorn settings: bench/hello_app.py (hello world) and a module
-   page of the real app (logged-in learners who have started the course), each driven by a
-   closed loop of --ceiling-clients clients (the same client) without think time, in
+5. the ceiling, with the same gunicorn settings (the access log included): bench/hello_app.py
+   (hello world) and a module page of the real app (logged-in learners who have started the
+   course), each driven by a closed loop of --ceiling-clients clients (the same client)
+   without think time, in
    --ceiling-rounds alternating rounds (hello, page, hello, page, ...; --ceiling-seconds in
    all per app) so that both see the same background load → hello-world req/s, module
    page req/s, the ratio (median of the per-round ratios; target >= 0.3) and gunicorn CPU
@@ -826,8 +827,16 @@ async def ceilings(args, workdir: Path, app_server: Gunicorn) -> dict:
     Rounds alternate (hello, page, hello, page, ...) so that both see the same background
     load; the headline ratio is the median of the per-round ratios.
     """
+    # Served the same way as the page: the app's server writes an access log line per
+    # request (for the server-side times, as production does), so the hello world does too.
     hello_server = Gunicorn(
-        args, "hello_app:app", dict(os.environ), workdir, "hello", chdir=BENCH_DIR
+        args,
+        "hello_app:app",
+        dict(os.environ),
+        workdir,
+        "hello",
+        access_log=workdir / "access-hello.log",
+        chdir=BENCH_DIR,
     )
     await hello_server.start("/")
     stats = Stats()
