@@ -99,6 +99,7 @@ def run_step(url: str, name: str) -> dict:
 
     from vbe_learn.exports.participants import (
         ParticipantFilters,
+        participant_query,
         participant_rows,
         participant_statement,
     )
@@ -109,14 +110,14 @@ def run_step(url: str, name: str) -> dict:
     with app.app_context(), tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "out"
         today, filters = date.today(), ParticipantFilters()
-        statement = participant_statement(true(), filters, today, 3)
-        db.session.execute(statement.limit(1)).all()  # warm the connection and caches
+        query = participant_query(true(), filters, today, 3)
+        db.session.execute(participant_statement(query).limit(1)).all()  # warm the caches
         base = reset_peak_mib()
         started, first = time.perf_counter(), None
         if name == "app-xlsx":
             rows = participants_xlsx(str(target), None, true(), "all", filters, today, 3)
         elif name == "direct-xlsx":
-            rows = direct_xlsx(target, participant_rows(statement, 3))
+            rows = direct_xlsx(target, participant_rows(query))
         elif name == "app-csv":
             export = participants_csv(None, true(), "all", filters, today, 3)
             with target.open("wb") as out:
@@ -127,7 +128,7 @@ def run_step(url: str, name: str) -> dict:
             db.session.commit()
             rows = export.rows
         else:
-            rows = direct_csv(target, participant_rows(statement, 3))
+            rows = direct_csv(target, participant_rows(query))
         seconds = time.perf_counter() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         peak = max(status_mib("VmHWM"), children)

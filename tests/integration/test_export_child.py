@@ -129,7 +129,7 @@ def test_write_file_runs_the_work_at_nice_19_and_returns_its_rows(app, tmp_path)
     assert (tmp_path / "out").read_text() == "19"
 
 
-def endless(_statement, _years):
+def endless(_query):
     """A CSV that never ends: the child is still running when the client goes away."""
     yield b"header\r\n", 0
     while True:
@@ -172,8 +172,8 @@ def test_a_child_that_fails_while_streaming_logs_nothing(
 ):
     real_rows = services.participant_rows
 
-    def one_row_then_failure(statement, years):
-        rows = real_rows(statement, years)
+    def one_row_then_failure(query):
+        rows = real_rows(query)
         yield next(rows)
         raise RuntimeError("the child broke")
 

@@ -18,7 +18,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.exports import writers
+from vbe_learn.exports import participants, writers
 from vbe_learn.extensions import db
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
 from vbe_learn.followup.rates import rates
@@ -330,6 +330,28 @@ def test_status_and_completion_period_filters(client, auth, city):
         "worker.b1@test.se"
     }
     assert exported(unit=str(city.unit_b1), status="ej-påbörjad") == {"chef.b@test.se"}
+
+
+@pytest.mark.parametrize("data", [{}, {"status": "ej-påbörjad"}, {"status": "genomförd"}])
+def test_rows_read_a_few_people_at_a_time_are_the_same_rows_in_the_same_order(
+    client, auth, city, monkeypatch, data
+):
+    login(auth, city, "central")
+    whole = read_csv(download(client, CSV_URL, data=data))
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        statements.append(statement.lower())
+
+    monkeypatch.setattr(participants, "CHUNK_PEOPLE", 2)
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        chunked = read_csv(download(client, CSV_URL, data=data))
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert chunked == whole and len(whole) > 1
+    # the 8 active people with a place (7 in the list without a filter), 2 per query
+    assert sum("row_number()" in statement for statement in statements) == 4
 
 
 # --- reach ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import BinaryIO
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, select
 
 from ..audit import record
 from ..db import read_apart
@@ -28,8 +28,9 @@ from . import low_priority
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
+    ParticipantQuery,
+    participant_query,
     participant_rows,
-    participant_statement,
 )
 from .summary import SUMMARY_LAYOUT, summary_rows
 from .writers import csv_chunks, write_xlsx
@@ -80,28 +81,26 @@ def participants_xlsx(
     validity_years: int,
 ) -> int:
     """Write the deltagarlista as XLSX (path or binary file) in a low-priority child; log it."""
-    statement = participant_statement(scope, filters, on, validity_years)
+    query = participant_query(scope, filters, on, validity_years)
     log_filters = _participant_log_filters(scope_name, filters)
     with read_apart():  # no write lock while the child works; the log row is written after
-        count = low_priority.write_file(
-            target, partial(_write_participants_xlsx, statement, validity_years)
-        )
+        count = low_priority.write_file(target, partial(_write_participants_xlsx, query))
     log_export(actor, PARTICIPANTS, XLSX, log_filters, count)
     return count
 
 
-def _write_participants_xlsx(statement: Select, validity_years: int, target) -> int:
-    rows = participant_rows(statement, validity_years)
+def _write_participants_xlsx(query: ParticipantQuery, target) -> int:
+    rows = participant_rows(query)
     return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
 
 
-def _participant_csv_pieces(statement: Select, validity_years: int) -> Iterator[tuple[bytes, int]]:
+def _participant_csv_pieces(query: ParticipantQuery) -> Iterator[tuple[bytes, int]]:
     """The deltagarlista as CSV chunks, each with the number of rows in it."""
     count = 0
 
     def counted() -> Iterator[tuple]:
         nonlocal count
-        for row in participant_rows(statement, validity_years):
+        for row in participant_rows(query):
             count += 1
             yield row
 
@@ -142,7 +141,7 @@ def participants_csv(
     validity_years: int,
 ) -> StreamedCsv:
     """The deltagarlista as CSV, made in a low-priority child while it streams."""
-    statement = participant_statement(scope, filters, on, validity_years)
+    query = participant_query(scope, filters, on, validity_years)
     log_filters = _participant_log_filters(scope_name, filters)
     actor_id = actor.id if actor is not None else None
 
@@ -151,7 +150,7 @@ def participants_csv(
         log_export(who, PARTICIPANTS, CSV, log_filters, rows)
 
     with read_apart():  # the child reads on its own; the request holds no write lock
-        stream = low_priority.Stream(partial(_participant_csv_pieces, statement, validity_years))
+        stream = low_priority.Stream(partial(_participant_csv_pieces, query))
     return StreamedCsv(stream, log)
 
 
