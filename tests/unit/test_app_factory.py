@@ -1,4 +1,9 @@
-"""The app factory: settings and refusals."""
+"""The app factory: settings and refusals; the server entry point."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +61,19 @@ def test_engine_options_per_database(url, pre_ping, connect_args):
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is pre_ping
     assert options.get("connect_args") == connect_args
+
+
+def test_the_server_entry_point_freezes_what_start_up_made(tmp_path):
+    """`app.py` (what gunicorn imports) hides start-up's objects from the collector."""
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    done = subprocess.run(
+        [sys.executable, "-c", "import gc, app; print(gc.get_freeze_count())"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert int(done.stdout.split()[-1]) > 10_000
