@@ -267,8 +267,9 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                 ):
                     answer_id = next_id("answer")
                     buffers["attempt_answers"].append(
-                        {"id": answer_id, "attempt_id": attempt_id, "question_id": question_id,
-                         "position": place, "is_correct": ok, "first_try": number == 1}
+                        {"id": answer_id, "attempt_id": attempt_id, "user_id": user_id,
+                         "question_id": question_id, "position": place, "is_correct": ok,
+                         "first_try": number == 1}
                     )  # fmt: skip
                     if ok:
                         chosen = correct
@@ -279,7 +280,7 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                     for option_id in chosen:
                         buffers["answer_choices"].append(
                             {"id": next_id("choice"), "answer_id": answer_id,
-                             "option_id": option_id}
+                             "user_id": user_id, "option_id": option_id}
                         )  # fmt: skip
             if len(buffers["answer_choices"]) >= CHUNK:
                 flush()
