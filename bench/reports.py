@@ -33,9 +33,9 @@ median, min and max are printed:
 - samordnare view: for the largest förvaltning, the samordnare page's figures
   (`followup.services.administration_rates`: per department, unit and close_to_residents
   today, and per förvaltning on the 12 month ends and 6 tertial ends of the trend);
-- chef view: `people_with_status(User.id.in_(team_ids(chef)), today, 3, <the team>)` (as
-  followup.services.team_report asks it: only the team's completions are ranked) for the chef of
-  an enhet (the one whose team is closest to 25 people), all rows fetched;
+- chef view: `followup.services.team_rows(chef, today, 3)` (what team_report reads: the team's
+  ids, then `people_with_status` ranking only the team's completions) for the chef of an
+  enhet (the one whose team is closest to 25 people), all rows fetched;
 - frågeanalys: `question_analysis(version, None)` over the whole city;
 - frågeanalys förv: `question_analysis(version, [id])` for the largest förvaltning (the
   page is filterable per förvaltning).
@@ -330,13 +330,15 @@ def reports(version_id: int) -> dict:
     from sqlalchemy import case, func, select
 
     from vbe_learn.extensions import db
-    from vbe_learn.followup.people import people_with_status
     from vbe_learn.followup.periods import month_ends, previous_tertial_end, tertial_ends
     from vbe_learn.followup.question_analysis import question_analysis
     from vbe_learn.followup.rates import rates
-    from vbe_learn.followup.services import administration_rates, administration_report
+    from vbe_learn.followup.services import (
+        administration_rates,
+        administration_report,
+        team_rows,
+    )
     from vbe_learn.models import Department, Unit, User
-    from vbe_learn.permissions import team_ids
 
     today = date.today()
     years = 3
@@ -371,9 +373,7 @@ def reports(version_id: int) -> dict:
         return list(administration_rates(ids[0], today, years, trend_days).values())
 
     def chef_view():  # as followup.services.team_report asks it
-        condition = User.id.in_(team_ids(chef_id))
-        completions_of = team_ids(chef_id, name="team_completions")
-        return db.session.execute(people_with_status(condition, today, years, completions_of)).all()
+        return team_rows(chef_id, today, years)
 
     def fragor():
         return question_analysis(version_id, None)
@@ -384,7 +384,7 @@ def reports(version_id: int) -> dict:
             samordnare_view,
             f"administration_rates() for the largest förvaltning ({largest:,} people)",
         ),
-        "chef view": (chef_view, f"people_with_status() for an enhet chef ({team_size} people)"),
+        "chef view": (chef_view, f"team_rows() for an enhet chef ({team_size} people)"),
         "frågeanalys": (fragor, "question_analysis(version, whole city)"),
         "frågeanalys förv": (
             lambda: question_analysis(version_id, [administration_id]),
