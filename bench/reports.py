@@ -9,8 +9,9 @@ Run from the repository root (needs only requirements-dev.txt):
     .venv/bin/python bench/reports.py --help
 
 For each database in turn (SQLite in a file under a temp dir, then PostgreSQL in a fresh
-database `vbe_bench_reports` on 127.0.0.1:5432, user postgres, dropped again at the end;
-PostgreSQL is skipped with a note when unreachable), in a fresh Python subprocess:
+database `vbe_bench_reports`, or --pg-database, on 127.0.0.1:5432, user postgres, dropped
+again at the end; PostgreSQL is skipped with a note when unreachable), in a fresh Python
+subprocess:
 
 1. schema: `flask_migrate.upgrade()`;
 2. roster: `city.generate_roster(--employees, administrations=--administrations)` through
@@ -612,6 +613,11 @@ def parse_args() -> argparse.Namespace:
         "--sqlite-analyze", action="store_true", help="run ANALYZE on SQLite before timing"
     )
     parser.add_argument(
+        "--pg-database",
+        default=PG_DB,
+        help=f"PostgreSQL: the database to build in (created, then dropped; default {PG_DB})",
+    )
+    parser.add_argument(
         "--jit",
         action="store_true",
         help="PostgreSQL: keep the server's jit setting (the app, and by default this bench, "
@@ -641,11 +647,12 @@ def main() -> None:
             results.append({"database": "postgres", "error": f"skipped: {why_not}"})
         else:
             log("PostgreSQL:")
-            postgres_database(PG_DB, create=True)
+            postgres_database(args.pg_database, create=True)
             try:
-                results.append(child("postgres", PG_URL, args))
+                url = PG_URL.rsplit("/", 1)[0] + f"/{args.pg_database}"
+                results.append(child("postgres", url, args))
             finally:
-                postgres_database(PG_DB, create=False)
+                postgres_database(args.pg_database, create=False)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for result in results:
         path = RESULTS / f"reports-{result['database']}.json"
