@@ -9,8 +9,9 @@ Run from the repository root (needs only requirements-dev.txt):
     .venv/bin/python bench/reports.py --help
 
 For each database in turn (SQLite in a file under a temp dir, then PostgreSQL in a fresh
-database `vbe_bench_reports` on 127.0.0.1:5432, user postgres, dropped again at the end;
-PostgreSQL is skipped with a note when unreachable), in a fresh Python subprocess:
+database `vbe_bench_reports`, or --pg-database, on 127.0.0.1:5432, user postgres, dropped
+again at the end; PostgreSQL is skipped with a note when unreachable), in a fresh Python
+subprocess:
 
 1. schema: `flask_migrate.upgrade()`;
 2. roster: `city.generate_roster(--employees, administrations=--administrations)` through
@@ -33,9 +34,9 @@ median, min and max are printed:
 - samordnare view: for the largest förvaltning, the samordnare page's figures
   (`followup.services.administration_rates`: per department, unit and close_to_residents
   today, and per förvaltning on the 12 month ends and 6 tertial ends of the trend);
-- chef view: `people_with_status(User.id.in_(team_ids(chef)), today, 3, <the team>)` (as
-  followup.services.team_report asks it: only the team's completions are ranked) for the chef of
-  an enhet (the one whose team is closest to 25 people), all rows fetched;
+- chef view: `followup.services.team_rows(chef, today, 3)` (what team_report reads: the team's
+  ids, then `people_with_status` ranking only the team's completions) for the chef of an
+  enhet (the one whose team is closest to 25 people), all rows fetched;
 - frågeanalys: `question_analysis(version, None)` over the whole city;
 - frågeanalys förv: `question_analysis(version, [id])` for the largest förvaltning (the
   page is filterable per förvaltning).
@@ -267,8 +268,9 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                 ):
                     answer_id = next_id("answer")
                     buffers["attempt_answers"].append(
-                        {"id": answer_id, "attempt_id": attempt_id, "question_id": question_id,
-                         "position": place, "is_correct": ok, "first_try": number == 1}
+                        {"id": answer_id, "attempt_id": attempt_id, "user_id": user_id,
+                         "question_id": question_id, "position": place, "is_correct": ok,
+                         "first_try": number == 1}
                     )  # fmt: skip
                     if ok:
                         chosen = correct
@@ -279,7 +281,7 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                     for option_id in chosen:
                         buffers["answer_choices"].append(
                             {"id": next_id("choice"), "answer_id": answer_id,
-                             "option_id": option_id}
+                             "user_id": user_id, "option_id": option_id}
                         )  # fmt: skip
             if len(buffers["answer_choices"]) >= CHUNK:
                 flush()
@@ -329,13 +331,15 @@ def reports(version_id: int) -> dict:
     from sqlalchemy import case, func, select
 
     from vbe_learn.extensions import db
-    from vbe_learn.followup.people import people_with_status
     from vbe_learn.followup.periods import month_ends, previous_tertial_end, tertial_ends
     from vbe_learn.followup.question_analysis import question_analysis
     from vbe_learn.followup.rates import rates
-    from vbe_learn.followup.services import administration_rates, administration_report
+    from vbe_learn.followup.services import (
+        administration_rates,
+        administration_report,
+        team_rows,
+    )
     from vbe_learn.models import Department, Unit, User
-    from vbe_learn.permissions import team_ids
 
     today = date.today()
     years = 3
@@ -370,9 +374,7 @@ def reports(version_id: int) -> dict:
         return list(administration_rates(ids[0], today, years, trend_days).values())
 
     def chef_view():  # as followup.services.team_report asks it
-        condition = User.id.in_(team_ids(chef_id))
-        completions_of = team_ids(chef_id, name="team_completions")
-        return db.session.execute(people_with_status(condition, today, years, completions_of)).all()
+        return team_rows(chef_id, today, years)
 
     def fragor():
         return question_analysis(version_id, None)
@@ -383,7 +385,7 @@ def reports(version_id: int) -> dict:
             samordnare_view,
             f"administration_rates() for the largest förvaltning ({largest:,} people)",
         ),
-        "chef view": (chef_view, f"people_with_status() for an enhet chef ({team_size} people)"),
+        "chef view": (chef_view, f"team_rows() for an enhet chef ({team_size} people)"),
         "frågeanalys": (fragor, "question_analysis(version, whole city)"),
         "frågeanalys förv": (
             lambda: question_analysis(version_id, [administration_id]),
@@ -611,6 +613,11 @@ def parse_args() -> argparse.Namespace:
         "--sqlite-analyze", action="store_true", help="run ANALYZE on SQLite before timing"
     )
     parser.add_argument(
+        "--pg-database",
+        default=PG_DB,
+        help=f"PostgreSQL: the database to build in (created, then dropped; default {PG_DB})",
+    )
+    parser.add_argument(
         "--jit",
         action="store_true",
         help="PostgreSQL: keep the server's jit setting (the app, and by default this bench, "
@@ -640,11 +647,12 @@ def main() -> None:
             results.append({"database": "postgres", "error": f"skipped: {why_not}"})
         else:
             log("PostgreSQL:")
-            postgres_database(PG_DB, create=True)
+            postgres_database(args.pg_database, create=True)
             try:
-                results.append(child("postgres", PG_URL, args))
+                url = PG_URL.rsplit("/", 1)[0] + f"/{args.pg_database}"
+                results.append(child("postgres", url, args))
             finally:
-                postgres_database(PG_DB, create=False)
+                postgres_database(args.pg_database, create=False)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for result in results:
         path = RESULTS / f"reports-{result['database']}.json"

@@ -19,9 +19,16 @@ who answered it in a first attempt is among those counted for the usual wrong an
 no figure describes fewer than MIN_GROUP people. Nothing about one person leaves here.
 
 Answers exist only for submitted attempts: learning/services/attempts.submit_attempt writes
-them in the transaction that closes the attempt, and nothing else writes them. The
-whole-city count of wrong options relies on that and reads answer_choices alone (an
-index-only count per option) instead of joining 1.9 M choices to answers and attempts.
+them in the transaction that closes the attempt, and nothing else writes them. The counts
+of wrong options rely on that and read answer_choices alone (whole city: an index-only
+count per option) instead of joining 1.9 M choices to answers and attempts; and on a right
+answer choosing exactly the right options, so that every chosen wrong option belongs to a
+wrong answer.
+
+Per förvaltning, answers and choices are read per person: both carry the learner's
+user_id, indexed (user_id, first_try, question_id, is_correct) and (user_id, option_id),
+so the förvaltning's people lead to what is counted in one index range each (PostgreSQL:
+index-only scans), not one probe per attempt and per answer.
 """
 
 from collections.abc import Iterable
@@ -33,7 +40,6 @@ from ..extensions import db
 from ..models import (
     Administration,
     AnswerChoice,
-    Attempt,
     AttemptAnswer,
     Course,
     CourseVersion,
@@ -71,17 +77,16 @@ class QuestionStat:
         return self.first_correct / self.first_attempts
 
 
-def _learners_in(administration_ids: Iterable[int] | None):
-    """A condition on Attempt: the learner works in one of the förvaltningar today."""
+def _people_in(administration_ids: Iterable[int] | None):
+    """The ids of the people who work in one of the förvaltningar today (None: everyone)."""
     if administration_ids is None:
         return None
-    in_administrations = (
+    return (
         select(User.id)
         .join(Unit, Unit.id == User.unit_id)
         .join(Department, Department.id == Unit.department_id)
         .where(Department.administration_id.in_(sorted(set(administration_ids))))
     )
-    return Attempt.user_id.in_(in_administrations)
 
 
 def _questions_of(version_id: int):
@@ -97,12 +102,11 @@ def question_analysis(
     version_id: int, administration_ids: Iterable[int] | None
 ) -> list[QuestionStat]:
     """Every question of a version with its aggregates (None = the whole city), in two queries."""
-    learners = _learners_in(administration_ids)
-    if learners is None:  # the whole city: the version's questions, from the index alone
+    people = _people_in(administration_ids)
+    if people is None:  # the whole city: the version's questions, from the index alone
         answers = AttemptAnswer.question_id.in_(_questions_of(version_id))
-    else:  # some förvaltningar: from their learners' first attempts to those answers
-        first_tries = select(Attempt.id).where(learners, Attempt.number == 1)
-        answers = AttemptAnswer.attempt_id.in_(first_tries)
+    else:  # some förvaltningar: their people's first-try answers, one index range each
+        answers = AttemptAnswer.user_id.in_(people)
     first_attempts = (
         select(
             AttemptAnswer.question_id,
@@ -128,7 +132,7 @@ def question_analysis(
         .where(Module.version_id == version_id)
         .order_by(Module.position, Question.position)
     ).all()
-    wrong = _most_chosen_wrong_options(version_id, learners)
+    wrong = _most_chosen_wrong_options(version_id, people)
     stats = []
     for position, title, question_id, key, prompt, answers, correct in rows:
         shown = (answers or 0) >= MIN_GROUP
@@ -149,7 +153,7 @@ def question_analysis(
     return stats
 
 
-def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str, int]]:
+def _most_chosen_wrong_options(version_id: int, people) -> dict[int, tuple[str, int]]:
     """{question id: (text, times chosen)} of each question's most chosen wrong option."""
     wrong_options = (
         select(Option.id, Option.question_id, Option.text, Option.position)
@@ -157,7 +161,7 @@ def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str
         .join(Module, Module.id == Question.module_id)
         .where(Module.version_id == version_id, Option.is_correct.is_(False))
     )
-    if learners is None:  # the whole city: one index-only count per option
+    if people is None:  # the whole city: one index-only count per option
         times_chosen = (
             select(func.count())
             .where(AnswerChoice.option_id == Option.id)
@@ -165,15 +169,10 @@ def _most_chosen_wrong_options(version_id: int, learners) -> dict[int, tuple[str
             .scalar_subquery()
         )
         counted = wrong_options.add_columns(times_chosen.label("chosen")).subquery("counted")
-    else:  # some förvaltningar: from their learners' answers to the options they chose
+    else:  # some förvaltningar: the options their people chose, one index range each
         chosen = (
             select(AnswerChoice.option_id, func.count().label("chosen"))
-            .join(AttemptAnswer, AttemptAnswer.id == AnswerChoice.answer_id)
-            .where(
-                # answers exist only for submitted attempts (see above)
-                AttemptAnswer.attempt_id.in_(select(Attempt.id).where(learners)),
-                AttemptAnswer.is_correct.is_(False),  # a right answer chose no wrong option
-            )
+            .where(AnswerChoice.user_id.in_(people))
             .group_by(AnswerChoice.option_id)
             .subquery("chosen")
         )

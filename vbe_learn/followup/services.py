@@ -13,6 +13,7 @@ from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_lab
 from .rates import Rate, rates, rates_by
 
 NEW_EMPLOYEE_DAYS = 30
+TEAM_LIST_MAX = 1000  # a chef's team up to this size is passed to the query as a list of ids
 SORTS = {
     "namn": lambda r: (r.last_name.lower(), r.first_name.lower()),
     "enhet": lambda r: (r.unit.lower(), r.last_name.lower()),
@@ -167,13 +168,27 @@ class TeamReport:
         return self.completed / self.headcount if self.headcount else None
 
 
+def team_rows(manager_id: int, today: date, years: int) -> list:
+    """Everyone in a chef's team (every level below) with their status, by name.
+
+    A team of up to TEAM_LIST_MAX people is read first and passed as a list of ids: the
+    planner then knows it is a few rows (PostgreSQL guesses thousands for the recursive
+    query and hashes every enrollment and completion). A larger team stays a subquery.
+    """
+    ids = db.session.scalars(team_ids(manager_id).limit(TEAM_LIST_MAX + 1)).all()
+    if len(ids) <= TEAM_LIST_MAX:
+        team, completions_of = ids, ids
+    else:
+        team, completions_of = team_ids(manager_id), team_ids(manager_id, "team_completions")
+    query = people_with_status(User.id.in_(team), today, years, completions_of)
+    return db.session.execute(query).all()
+
+
 def team_report(
     manager: User, today: date, years: int, sort: str, status: str, text: str
 ) -> TeamReport:
     """The chef's whole team (every level below) with status, sorted and filtered."""
-    team = User.id.in_(team_ids(manager.id))
-    completions_of = team_ids(manager.id, name="team_completions")
-    everyone = db.session.execute(people_with_status(team, today, years, completions_of)).all()
+    everyone = team_rows(manager.id, today, years)
     completed = sum(1 for row in everyone if row.completed_on is not None)
     text = text.strip().lower()
     shown = [

@@ -101,26 +101,36 @@ class Attempt(db.Model):
         return self.submitted_at is None
 
 
+def _learner_of_attempt(context) -> int | None:
+    """An answer's user_id when an INSERT leaves it out: the learner of its attempt."""
+    attempt_id = context.get_current_parameters()["attempt_id"]
+    return context.connection.scalar(select(Attempt.user_id).where(Attempt.id == attempt_id))
+
+
 class AttemptAnswer(db.Model):
     """The answer given to one question of an attempt.
 
     `first_try`: the attempt is the learner's first at the module's knowledge check in
     its enrollment (attempt number 1); the frågeanalys counts these answers from an index.
+    `user_id`: the attempt's learner, copied so that the frågeanalys per förvaltning reads a
+    person's answers from one index range (learning.services.attempts gives it; an INSERT
+    without it reads it from the attempt).
     """
 
     __tablename__ = "attempt_answers"
     __table_args__ = (
         UniqueConstraint("attempt_id", "question_id"),
         Index("ix_attempt_answers_question_first_try", "question_id", "first_try", "is_correct"),
-        # An attempt's answers with what the frågeanalys counts, from the index alone.
+        # A person's first-try answers with what the frågeanalys counts, from the index alone.
         Index(
-            "ix_attempt_answers_attempt_first_try",
-            *("attempt_id", "first_try", "is_correct", "question_id", "id"),
+            "ix_attempt_answers_user_first_try",
+            *("user_id", "first_try", "question_id", "is_correct"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), default=_learner_of_attempt)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     position: Mapped[int] = mapped_column(Integer)
     is_correct: Mapped[bool] = mapped_column(Boolean)
@@ -130,14 +140,30 @@ class AttemptAnswer(db.Model):
     choices: Mapped[list["AnswerChoice"]] = relationship(lazy="selectin")
 
 
+def _learner_of_answer(context) -> int | None:
+    """A choice's user_id when an INSERT leaves it out: the learner of its answer."""
+    answer_id = context.get_current_parameters()["answer_id"]
+    return context.connection.scalar(
+        select(AttemptAnswer.user_id).where(AttemptAnswer.id == answer_id)
+    )
+
+
 class AnswerChoice(db.Model):
-    """An option the learner chose in an answer."""
+    """An option the learner chose in an answer.
+
+    `user_id`: the learner, copied from the answer so that the frågeanalys per förvaltning
+    counts a person's chosen options from one index range (see AttemptAnswer.user_id).
+    """
 
     __tablename__ = "answer_choices"
-    __table_args__ = (UniqueConstraint("answer_id", "option_id"),)
+    __table_args__ = (
+        UniqueConstraint("answer_id", "option_id"),
+        Index("ix_answer_choices_user_option", "user_id", "option_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("attempt_answers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), default=_learner_of_answer)
     option_id: Mapped[int] = mapped_column(ForeignKey("options.id"), index=True)
 
     option: Mapped[Option] = relationship()

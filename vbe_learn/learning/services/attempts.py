@@ -138,6 +138,7 @@ def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
     rows = [
         {
             "attempt_id": attempt.id,
+            "user_id": attempt.user_id,
             "question_id": answer.question_id,
             "position": position,
             "is_correct": answer.is_correct,
@@ -148,7 +149,7 @@ def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
     returning = insert(AttemptAnswer).returning(AttemptAnswer.id, sort_by_parameter_order=True)
     answer_ids = db.session.scalars(returning, rows).all()
     choices = [
-        {"answer_id": answer_id, "option_id": option_id}
+        {"answer_id": answer_id, "user_id": attempt.user_id, "option_id": option_id}
         for answer_id, answer in zip(answer_ids, scored, strict=True)
         for option_id in sorted(answer.chosen_option_ids)
     ]
