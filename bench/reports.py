@@ -31,9 +31,11 @@ Then, inside an app context, each report is run once as a warm-up and then 5 tim
 median, min and max are printed:
 
 - samlad bild: `rates([today, previous tertial end], "administration", 3)`;
-- samordnare view: for the largest förvaltning, the samordnare page's figures
-  (`followup.services.administration_rates`: per department, unit and close_to_residents
-  today, and per förvaltning on the 12 month ends and 6 tertial ends of the trend);
+- samordnare view: for the largest förvaltning, everything the samordnare page shows
+  (`followup.services.administration_report`: the rates per department, unit and
+  close_to_residents today and per förvaltning on the 12 month ends and 6 tertial ends of
+  the trend, from `administration_rates`, and the people employed > 30 days without a
+  completion: their number and the first 500 by name);
 - chef view: `followup.services.team_rows(chef, today, 3)` (what team_report reads: the team's
   ids, then `people_with_status` ranking only the team's completions) for the chef of an
   enhet (the one whose team is closest to 25 people), all rows fetched;
@@ -337,6 +339,7 @@ def reports(version_id: int) -> dict:
     from vbe_learn.followup.services import (
         administration_rates,
         administration_report,
+        overdue_people,
         team_rows,
     )
     from vbe_learn.models import Department, Unit, User
@@ -370,8 +373,11 @@ def reports(version_id: int) -> dict:
     def samlad_bild():
         return rates([today, previous_tertial_end(today)], "administration", years)
 
-    def samordnare_view(ids=(administration_id,)):  # the figures of the samordnare page
+    def samordnare_rates(ids=(administration_id,)):  # the rates of the samordnare page
         return list(administration_rates(ids[0], today, years, trend_days).values())
+
+    def samordnare_view(ids=(administration_id,)):  # everything the samordnare page shows
+        return [administration_report(ids[0], today, years)]
 
     def chef_view():  # as followup.services.team_report asks it
         return team_rows(chef_id, today, years)
@@ -383,7 +389,7 @@ def reports(version_id: int) -> dict:
         "samlad bild": (samlad_bild, "rates() per förvaltning, today + previous tertial end"),
         "samordnare view": (
             samordnare_view,
-            f"administration_rates() for the largest förvaltning ({largest:,} people)",
+            f"administration_report() for the largest förvaltning ({largest:,} people)",
         ),
         "chef view": (chef_view, f"team_rows() for an enhet chef ({team_size} people)"),
         "frågeanalys": (fragor, "question_analysis(version, whole city)"),
@@ -395,9 +401,10 @@ def reports(version_id: int) -> dict:
             f"samordnare view, median-size förvaltning ({typical:,} people)": lambda: (
                 samordnare_view([typical_id])
             ),
-            "samordnare page: administration_report() (largest)": lambda: [
-                administration_report(administration_id, today, years)
-            ],
+            "samordnare: administration_rates() (largest)": samordnare_rates,
+            "samordnare: overdue people (largest)": lambda: overdue_people(
+                administration_id, today, years
+            ),
             "samordnare: department": lambda: rates(
                 [today], "department", years, [administration_id]
             ),

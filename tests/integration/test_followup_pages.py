@@ -3,10 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import true
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
+from vbe_learn.followup import services
+from vbe_learn.followup.people import people_with_status
 from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.learning.services.progress import NOT_STARTED, RENEWAL_DUE, STARTED
 from vbe_learn.models import Completion, Enrollment, RoleAssignment, User
 from vbe_learn.models.types import city_today
 
@@ -68,6 +72,32 @@ def test_samordnare_page_shows_totals_breakdowns_and_overdue_people(client, auth
     # No Anställd från in the roster: placed since 2020 counts as employed since then.
     assert "Chef Ek" in overdue
     assert "<svg" in html  # the trend chart
+
+
+def test_the_samordnare_page_lists_the_first_overdue_people_and_counts_them_all(
+    client, auth, org, monkeypatch
+):
+    monkeypatch.setattr(services, "OVERDUE_SHOWN", 1)
+    auth.login("samordnare@test.se")
+    html = client.get(f"/uppfoljning/forvaltning/{org['admin_a']}").get_data(as_text=True)
+    overdue = html.split("utan genomförd utbildning (2)")[1]
+    assert "Bo Al" in overdue and "Chef Ek" not in overdue  # by name: Al before Ek
+    assert "Visar de första 1." in overdue
+
+
+def test_overdue_statuses_are_those_of_people_with_status(org):
+    long_ago = city_today() - timedelta(days=2000)
+    lapsed = make_user(first_name="Eva", last_name="Ferm", employed_from=long_ago,
+                       unit=org["anna"].unit)  # fmt: skip
+    complete(lapsed, city_today() - timedelta(days=4 * 366))  # older than 3 years: renewal due
+    today = city_today()
+    count, rows = services.overdue_people(org["admin_a"], today, 3)
+    everyone = db.session.execute(people_with_status(true(), today, 3))
+    statuses = {row.id: row.status for row in everyone}
+    assert count == len(rows) == 3
+    assert {row.last_name for row in rows} == {"Al", "Ek", "Ferm"}
+    assert all(row.status == statuses[row.id] for row in rows)
+    assert {row.status for row in rows} == {RENEWAL_DUE, STARTED, NOT_STARTED}
 
 
 def test_central_sees_every_forvaltning_with_change(client, auth, org):

@@ -80,6 +80,20 @@ def last_completion(on: date, people=None):
     )
 
 
+def status_without_valid_completion(on: date):
+    """The status of a person known to have no valid completion on `on` (as
+    people_with_status derives it): Ska förnyas, Påbörjad or Ej påbörjad."""
+    completed_before = exists(
+        select(Completion.id).where(Completion.user_id == User.id, Completion.completed_on <= on)
+    )
+    started = exists(select(Enrollment.id).where(Enrollment.user_id == User.id))
+    return case(
+        (completed_before, literal(RENEWAL_DUE)),
+        (started, literal(STARTED)),
+        else_=literal(NOT_STARTED),
+    )
+
+
 def people_with_status(condition, on: date, validity_years: int, people=None) -> Select:
     """Active people matching `condition` (a User condition, e.g. from permissions) with status.
 

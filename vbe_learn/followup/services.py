@@ -3,16 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..models import Completion, Course, CourseVersion, Department, Placement, Unit, User
 from ..permissions import team_ids
-from .people import has_valid_completion, people_with_status
+from .people import has_valid_completion, people_with_status, status_without_valid_completion
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
 from .rates import Rate, rates, rates_by
 
 NEW_EMPLOYEE_DAYS = 30
+OVERDUE_SHOWN = 500  # the samordnare page lists this many; all of them are in the export
 TEAM_LIST_MAX = 1000  # a chef's team up to this size is passed to the query as a list of ids
 SORTS = {
     "namn": lambda r: (r.last_name.lower(), r.first_name.lower()),
@@ -83,7 +84,8 @@ class AdministrationReport:
     close_to_residents: list[Rate]
     months: list[Rate]
     tertials: list[tuple[str, Rate]]
-    without_completion: list = field(default_factory=list)
+    without_completion: list = field(default_factory=list)  # the first OVERDUE_SHOWN
+    without_completion_count: int = 0
 
     @property
     def month_points(self) -> list[tuple[str, float | None]]:
@@ -105,6 +107,7 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
     close, trend = found["close_to_residents"], {r.day: r for r in found["administration"]}
     months = [trend[day] for day in month_days if day in trend]
     tertials = [(tertial_label(day), trend[day]) for day in tertial_days if day in trend]
+    overdue_count, overdue_rows = overdue_people(administration_id, today, years)
     return AdministrationReport(
         today=today,
         totals=total(departments, today),
@@ -113,7 +116,8 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
         close_to_residents=close,
         months=months,
         tertials=tertials,
-        without_completion=overdue_people(administration_id, today, years),
+        without_completion=overdue_rows,
+        without_completion_count=overdue_count,
     )
 
 
@@ -133,9 +137,10 @@ def administration_rates(administration_id: int, today: date, years: int, trend_
     )
 
 
-def overdue_people(administration_id: int, today: date, years: int) -> list:
-    """People employed more than 30 days ago without a valid completion (employed since
-    Anställd från, or, when the roster has no such date, their first placement)."""
+def overdue_people(administration_id: int, today: date, years: int) -> tuple[int, list]:
+    """How many people were employed more than 30 days ago without a valid completion
+    (employed since Anställd från, or, when the roster has no such date, their first
+    placement), and the first OVERDUE_SHOWN of them by name: (count, rows)."""
     in_administration = User.unit_id.in_(
         select(Unit.id)
         .join(Department, Department.id == Unit.department_id)
@@ -146,12 +151,27 @@ def overdue_people(administration_id: int, today: date, years: int) -> list:
     )
     employed_since = func.coalesce(User.employed_from, first_placed)
     employed_long = employed_since <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
-    # An anti-join, not "no latest completion" after the outer join: the planner estimates
-    # it well (PostgreSQL otherwise expected one row and chose nested loops over everyone).
-    without = ~has_valid_completion(today, years)
-    return db.session.execute(
-        people_with_status(in_administration & employed_long & without, today, years)
+    # An anti-join, not "no latest completion" after an outer join: the planner estimates it
+    # well (PostgreSQL otherwise expected one row and chose nested loops over everyone).
+    overdue = and_(
+        User.active.is_(True), in_administration, employed_long, ~has_valid_completion(today, years)
+    )
+    count = db.session.scalar(select(func.count()).select_from(User).where(overdue))
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.first_name,
+            User.last_name,
+            Unit.name.label("unit"),
+            User.employed_from,
+            status_without_valid_completion(today).label("status"),
+        )
+        .join(Unit, Unit.id == User.unit_id)
+        .where(overdue)
+        .order_by(User.last_name, User.first_name, User.id)
+        .limit(OVERDUE_SHOWN)
     ).all()
+    return count, rows
 
 
 @dataclass
