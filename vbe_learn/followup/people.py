@@ -80,13 +80,13 @@ def last_completion(on: date, people=None):
     )
 
 
-def status_without_valid_completion(on: date):
-    """The status of a person known to have no valid completion on `on` (as
-    people_with_status derives it): Ska förnyas, Påbörjad or Ej påbörjad."""
+def status_without_valid_completion(on: date, user_id=User.id):
+    """The status of a person (`user_id`, a column) known to have no valid completion on
+    `on`, as people_with_status derives it: Ska förnyas, Påbörjad or Ej påbörjad."""
     completed_before = exists(
-        select(Completion.id).where(Completion.user_id == User.id, Completion.completed_on <= on)
+        select(Completion.id).where(Completion.user_id == user_id, Completion.completed_on <= on)
     )
-    started = exists(select(Enrollment.id).where(Enrollment.user_id == User.id))
+    started = exists(select(Enrollment.id).where(Enrollment.user_id == user_id))
     return case(
         (completed_before, literal(RENEWAL_DUE)),
         (started, literal(STARTED)),

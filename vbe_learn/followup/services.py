@@ -156,21 +156,26 @@ def overdue_people(administration_id: int, today: date, years: int) -> tuple[int
     overdue = and_(
         User.active.is_(True), in_administration, employed_long, ~has_valid_completion(today, years)
     )
-    count = db.session.scalar(select(func.count()).select_from(User).where(overdue))
-    rows = db.session.execute(
+    listed = (  # the first ones by name, each with the number of them all
         select(
             User.id,
             User.first_name,
             User.last_name,
             Unit.name.label("unit"),
             User.employed_from,
-            status_without_valid_completion(today).label("status"),
+            func.count().over().label("overdue_count"),
         )
         .join(Unit, Unit.id == User.unit_id)
         .where(overdue)
         .order_by(User.last_name, User.first_name, User.id)
         .limit(OVERDUE_SHOWN)
+        .subquery()
+    )
+    status = status_without_valid_completion(today, listed.c.id).label("status")
+    rows = db.session.execute(
+        select(listed, status).order_by(listed.c.last_name, listed.c.first_name, listed.c.id)
     ).all()
+    count = rows[0].overdue_count if rows else 0
     return count, rows
 
 
