@@ -7,6 +7,9 @@ light query), then the rows of CHUNK_PEOPLE people at a time. Each chunk's query
 comes in small pieces, each asked for only when the low-priority child that writes the
 file has had the CPU for the previous one (exports/low_priority.py). One query for all
 50,000 rows kept a PostgreSQL backend busy at normal priority for its whole plan at once.
+On PostgreSQL (READ COMMITTED) each chunk shows its people as they are when it is read:
+a change committed during an export shows in the chunks read after it. On SQLite the
+export's one read transaction sees a single snapshot.
 """
 
 from collections.abc import Iterator
