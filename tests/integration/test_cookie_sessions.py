@@ -25,7 +25,7 @@ def test_the_app_remembers_verified_cookies(app, client, auth):
     auth.login(make_user().email)
     cookie = session_cookie(client)
     assert client.get(HOME).status_code == 200
-    assert cookie in app.session_interface._verified
+    assert (app.secret_key, cookie) in app.session_interface._verified
 
 
 def test_a_remembered_cookie_gives_each_request_its_own_copy(app, client, auth):
@@ -68,7 +68,7 @@ def test_sessions_with_flashed_messages_are_not_remembered(app, client):
         stored["_flashes"] = [("info", "Hej")]
     cookie = session_cookie(client)
     assert opened(app, cookie)["_flashes"] == [("info", "Hej")]
-    assert cookie not in app.session_interface._verified
+    assert (app.secret_key, cookie) not in app.session_interface._verified
 
 
 def test_a_full_memory_starts_over(app, client, auth, monkeypatch):
@@ -82,4 +82,14 @@ def test_a_full_memory_starts_over(app, client, auth, monkeypatch):
         stored["other"] = 1
     second = session_cookie(client)
     assert dict(opened(app, second))
-    assert list(interface._verified) == [second]
+    assert list(interface._verified) == [(app.secret_key, second)]
+
+
+def test_a_new_secret_key_refuses_a_cookie_remembered_under_the_old_one(
+    app, client, auth, monkeypatch
+):
+    auth.login(make_user().email)
+    cookie = session_cookie(client)
+    assert dict(opened(app, cookie))  # verified and remembered under the current key
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-key-" + "x" * 32)
+    assert dict(opened(app, cookie)) == {}

@@ -9,7 +9,8 @@ copy of the data. Only flat data (text, numbers, booleans) is remembered; a sess
 holds a list or a dict (flashed messages) is opened the usual way every time.
 
 Nothing else changes: a cookie is remembered only after Flask's own check accepted it,
-with the app's current key; a changed cookie is a different text and is checked afresh.
+under the app's current key (part of what is remembered); a changed cookie is a different
+text and is checked afresh.
 """
 
 import time
@@ -26,7 +27,7 @@ class RememberingCookieSessions(SecureCookieSessionInterface):
     """SecureCookieSessionInterface that verifies a given cookie text once per process."""
 
     def __init__(self) -> None:
-        self._verified: dict[str, tuple[dict, float]] = {}
+        self._verified: dict[tuple, tuple[dict, float]] = {}  # (key, cookie) → data, signed
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """The session in the request's cookie: remembered if verified before, else checked."""
@@ -34,7 +35,7 @@ class RememberingCookieSessions(SecureCookieSessionInterface):
         if not cookie or not app.secret_key:
             return super().open_session(app, request)
         max_age = app.permanent_session_lifetime.total_seconds()
-        remembered = self._verified.get(cookie)
+        remembered = self._verified.get((app.secret_key, cookie))
         if remembered is not None and time.time() - remembered[1] <= max_age:
             return self.session_class(remembered[0])
         serializer = self.get_signing_serializer(app)
@@ -45,7 +46,7 @@ class RememberingCookieSessions(SecureCookieSessionInterface):
         if all(isinstance(value, FLAT_TYPES) for value in data.values()):
             if len(self._verified) >= REMEMBERED_COOKIES:
                 self._verified.clear()
-            self._verified[cookie] = (dict(data), signed_at.timestamp())
+            self._verified[app.secret_key, cookie] = (dict(data), signed_at.timestamp())
         return self.session_class(data)
 
 
