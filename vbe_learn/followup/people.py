@@ -82,11 +82,25 @@ def last_completion(on: date, people=None):
 
 def status_without_valid_completion(on: date, user_id=User.id):
     """The status of a person (`user_id`, a column) known to have no valid completion on
-    `on`, as people_with_status derives it: Ska förnyas, Påbörjad or Ej påbörjad."""
-    completed_before = exists(
-        select(Completion.id).where(Completion.user_id == user_id, Completion.completed_on <= on)
+    `on`, as people_with_status derives it: Ska förnyas, Påbörjad or Ej påbörjad.
+
+    Each test is a scalar subquery with LIMIT 1, one index probe per person: written as
+    EXISTS, PostgreSQL hashed every completion and enrollment in the city to answer for
+    the 500 people the samordnare page lists (10 of its 33 ms)."""
+    completed_before = (
+        select(Completion.id)
+        .where(Completion.user_id == user_id, Completion.completed_on <= on)
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
     )
-    started = exists(select(Enrollment.id).where(Enrollment.user_id == user_id))
+    started = (
+        select(Enrollment.id)
+        .where(Enrollment.user_id == user_id)
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
+    )
     return case(
         (completed_before, literal(RENEWAL_DUE)),
         (started, literal(STARTED)),
