@@ -94,6 +94,17 @@ def course() -> Course:
     return db.session.scalar(select(Course).where(Course.slug == "grundutbildning"))
 
 
+def make_enrollment(user: User) -> Enrollment:
+    """The person enrolled on the grundutbildning's current version (flushed: it has an id)."""
+    version = course().current_version
+    enrollment = Enrollment(
+        user_id=user.id, course_id=version.course_id, course_version_id=version.id
+    )
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
 def correct_answers(attempt: Attempt) -> dict[str, list[str]]:
     """Form data answering every question of an attempt correctly."""
     data = {}

@@ -4,10 +4,18 @@ leaves it out."""
 
 from sqlalchemy import select
 
-from tests.factories import course, make_unit, make_user, read_all_pages, start_check, wrong_answers
+from tests.factories import (
+    course,
+    make_enrollment,
+    make_unit,
+    make_user,
+    read_all_pages,
+    start_check,
+    wrong_answers,
+)
 from vbe_learn.extensions import db
 from vbe_learn.followup.question_analysis import question_analysis
-from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer, Enrollment
+from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer
 
 
 def test_a_submit_stores_the_learner_on_answers_and_choices(client, auth):
@@ -37,11 +45,7 @@ def test_an_insert_without_user_id_takes_the_attempts_learner():
     learner = make_user(unit=make_unit("Förvaltning F", "Enhet F1"))
     version = course().current_version
     module = version.modules[0]
-    enrollment = Enrollment(
-        user_id=learner.id, course_id=version.course_id, course_version_id=version.id
-    )
-    db.session.add(enrollment)
-    db.session.flush()
+    enrollment = make_enrollment(learner)
     question = module.questions[0]
     attempt = Attempt(
         enrollment_id=enrollment.id, user_id=learner.id, module_id=module.id, number=1,

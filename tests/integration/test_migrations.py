@@ -13,11 +13,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from tests.factories import course, load_courses, make_unit, make_user
+from tests.factories import course, load_courses, make_enrollment, make_unit, make_user
 from vbe_learn import create_app
 from vbe_learn.config import TestConfig
 from vbe_learn.extensions import db
-from vbe_learn.models import Attempt, AttemptAnswer, Enrollment
+from vbe_learn.models import Attempt, AttemptAnswer
 from vbe_learn.models.types import utcnow
 
 FIRST_TRY_REVISION = "c137f8c343e5"
@@ -250,11 +250,7 @@ def test_first_try_is_backfilled_from_each_first_attempt(empty_database_url):
         learner = make_user(unit=make_unit())
         version = course().current_version
         module = version.modules[0]
-        enrollment = Enrollment(
-            user_id=learner.id, course_id=version.course_id, course_version_id=version.id
-        )
-        db.session.add(enrollment)
-        db.session.flush()
+        enrollment = make_enrollment(learner)
         for number in (1, 2, 3):
             attempt = Attempt(
                 enrollment_id=enrollment.id, user_id=learner.id, module_id=module.id,
