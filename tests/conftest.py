@@ -129,9 +129,12 @@ class AuthActions:
     def __init__(self, client):
         self._client = client
 
-    def login(self, email: str, password: str = "ratt-losenord-123"):
-        """Log in; return the response."""
-        return self._client.post("/logga-in", data={"email": email, "password": password})
+    def login(self, email: str, password: str = "ratt-losenord-123", csrf_token: str = ""):
+        """Log in (with the form's CSRF token, when CSRF is checked); return the response."""
+        data = {"email": email, "password": password}
+        if csrf_token:
+            data["csrf_token"] = csrf_token
+        return self._client.post("/logga-in", data=data)
 
     def logout(self):
         """Log out; return the response."""

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
 from . import navigation, ratelimit, security
-from .auth import cookie_sessions, sessions
+from .auth import cookie_sessions, csrf_tokens, sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
@@ -40,6 +40,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     navigation.init_app(app)
     sessions.init_app(app)
     cookie_sessions.init_app(app)
+    csrf_tokens.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
     from .accessibility import bp as accessibility_bp

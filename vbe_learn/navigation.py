@@ -47,17 +47,18 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def menu() -> dict:
         links = layout_links(app)
-        if not current_user.is_authenticated:
+        user = current_user._get_current_object()  # once, not through the proxy per entry
+        if not user.is_authenticated:
             return {"menu": {}, "role_labels": ROLE_LABELS, "links": links}
         return {
             "role_labels": ROLE_LABELS,
             "links": links,
             "menu": {
-                "follow_up": may_follow_up(current_user),
-                "roster": may_import_roster(current_user),
-                "roles": may_manage_roles(current_user),
-                "export_log": may_see_export_log(current_user),
-                "audit_log": may_see_audit_log(current_user),
-                "reminders": may_manage_deadlines(current_user),
+                "follow_up": may_follow_up(user),
+                "roster": may_import_roster(user),
+                "roles": may_manage_roles(user),
+                "export_log": may_see_export_log(user),
+                "audit_log": may_see_audit_log(user),
+                "reminders": may_manage_deadlines(user),
             },
         }

@@ -53,7 +53,7 @@ def test_unexpected_errors_render_a_plain_page(tmp_path):
     ("url", "pre_ping", "connect_args"),
     [
         ("sqlite:////tmp/vbe-options.db", False, None),
-        ("postgresql+psycopg://u@h/db", True, {"options": "-c jit=off"}),
+        ("postgresql+psycopg://u@h/db", False, {"options": "-c jit=off"}),
     ],
 )
 def test_engine_options_per_database(url, pre_ping, connect_args):
