@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration.test_exports import CSV_URL, XLSX_URL, build_city
-from vbe_learn.exports import low_priority, services, writers
+from vbe_learn.exports import giving_way, low_priority, services, writers
 from vbe_learn.exports.low_priority import ExportFailed
 from vbe_learn.extensions import db
 from vbe_learn.models import AuditEvent, ExportLog
@@ -187,3 +187,25 @@ def test_a_child_that_fails_while_streaming_logs_nothing(
     response.close()
     assert reaped(children[0])
     assert committed(app) == ([], 0)
+
+
+@pytest.mark.parametrize("url", [XLSX_URL, CSV_URL])
+def test_the_child_gives_way_to_other_processes(app, client, central, monkeypatch, tmp_path, url):
+    looks = tmp_path / "looks"  # the child appends a byte per look at the load
+
+    def recording_reader():
+        def others_running() -> bool:
+            with open(looks, "ab") as file:
+                file.write(b".")
+            return False
+
+        return others_running
+
+    monkeypatch.setattr(giving_way, "others_running_reader", recording_reader)
+    monkeypatch.setattr(giving_way, "CHECK_EVERY_ROWS", 1)
+    assert download(client, url).status_code == 200
+    assert looks.read_bytes() == b"." * 7  # the child looked after each of the 7 rows
+    app.config["EXPORTS_IN_CHILD"] = False
+    looks.unlink()
+    assert download(client, url).status_code == 200
+    assert not looks.exists()  # in the worker itself: never

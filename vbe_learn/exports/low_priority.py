@@ -32,6 +32,7 @@ from flask import current_app
 
 from ..db import read_only_process
 from ..extensions import db
+from .giving_way import give_way_from_now_on
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,7 @@ def _run_child(read_fd: int, write_fd: int, work: Work) -> NoReturn:
 
             try:
                 _lowest_priority()
+                give_way_from_now_on()
                 for signum in _DEFAULT_SIGNALS:
                     signal.signal(signum, signal.SIG_DFL)
                 _fresh_database()

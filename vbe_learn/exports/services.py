@@ -2,11 +2,12 @@
 
 Each export writes one ExportLog row in the caller's transaction (flushed, never
 committed here). A deltagarlista's query and writer run in a forked child at the lowest CPU
-priority (low_priority.py), so that an export does not take CPU from learners' requests;
-this process only relays the bytes and logs. An XLSX is logged once its file is written; a
-CSV streams (its rows counted as they are handed on, the query run once) and
-`StreamedCsv.record` logs it when the stream ends, with the rows sent (db.stream_then_commit
-commits that in a short transaction of its own). A failed child logs no export.
+priority (low_priority.py) that pauses while other processes run (giving_way.py), so that
+an export does not take CPU from learners' requests; this process only relays the bytes
+and logs. An XLSX is logged once its file is written; a CSV streams (its rows counted as
+they are handed on, the query run once) and `StreamedCsv.record` logs it when the stream
+ends, with the rows sent (db.stream_then_commit commits that in a short transaction of its
+own). A failed child logs no export.
 """
 
 import json
@@ -25,6 +26,7 @@ from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
 from . import low_priority
+from .giving_way import giving_way
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
@@ -90,7 +92,7 @@ def participants_xlsx(
 
 
 def _write_participants_xlsx(query: ParticipantQuery, target) -> int:
-    rows = participant_rows(query)
+    rows = giving_way(participant_rows(query))
     return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
 
 
@@ -100,7 +102,7 @@ def _participant_csv_pieces(query: ParticipantQuery) -> Iterator[tuple[bytes, in
 
     def counted() -> Iterator[tuple]:
         nonlocal count
-        for row in participant_rows(query):
+        for row in giving_way(participant_rows(query)):
             count += 1
             yield row
 
