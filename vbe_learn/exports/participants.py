@@ -25,7 +25,7 @@ from ..models import Administration, Department, Unit, User
 from ..permissions import team_ids
 from .writers import DATE, INTEGER, TEXT, Column
 
-CHUNK_PEOPLE = 500
+CHUNK_PEOPLE = 2000
 STATUS_SLUGS = {
     "genomförd": COMPLETED,
     "ska-förnyas": RENEWAL_DUE,
