@@ -2,8 +2,9 @@
 
 Flask-WTF signs the session's raw CSRF token with a timestamp on every request that renders
 a form (`generate_csrf`: JSON, HMAC and base64, about a fifteenth of a module page's CPU).
-A signed token stays valid for WTF_CSRF_TIME_LIMIT (an hour), so a token signed up to a
-minute ago is as good as a new one: each worker remembers, per secret key and raw token,
+A signed token stays valid for WTF_CSRF_TIME_LIMIT (here None: as long as the session;
+Flask-WTF's default is an hour), so a token signed up to a minute ago is as good as a new
+one: each worker remembers, per secret key and raw token,
 the signed token it last made and when, and hands it out again within REUSE_SECONDS by
 putting it where Flask-WTF looks first (`g.csrf_token`) before the request runs.
 
@@ -71,12 +72,12 @@ def init_app(app: Flask) -> None:
         signed = memory.recall(_secret_key(), raw_token, time.time())
         if signed is not None:
             g.csrf_token = signed
-            g.csrf_token_remembered = True
+            g._csrf_token_reused = True
 
     @app.after_request
     def remember_signed_token(response: Response) -> Response:
         signed = g.get(_FIELD)
-        if signed is not None and not g.get("csrf_token_remembered"):
+        if signed is not None and not g.get("_csrf_token_reused"):
             raw_token, secret_key = session.get(_FIELD), _secret_key()
             if raw_token is not None and signs_raw_token(signed, raw_token, secret_key):
                 memory.remember(secret_key, raw_token, signed, time.time())
