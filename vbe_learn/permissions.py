@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from .direct_reads import DirectRead, attached_entity
 from .extensions import db
 from .models import (
     Administration,
@@ -85,8 +86,12 @@ _ROLES_TEXT = (
     .scalar_subquery()
 )
 _MANAGES_SOMEONE = exists().where(_SUBORDINATE.manager_id == User.id, _SUBORDINATE.active.is_(True))
-USER_AND_REACH_BY_SESSION_TOKEN = select(User, _ROLES_TEXT, _MANAGES_SOMEONE).where(
-    User.session_token == bindparam("token"), User.active.is_(True)
+_USER_COLUMNS = tuple(User.__table__.columns)
+_USER_KEYS = tuple(User.__mapper__.get_property_by_column(c).key for c in _USER_COLUMNS)
+USER_AND_REACH_BY_SESSION_TOKEN = DirectRead(
+    select(*_USER_COLUMNS, _ROLES_TEXT, _MANAGES_SOMEONE).where(
+        User.session_token == bindparam("token"), User.active.is_(True)
+    )
 )
 
 
@@ -115,10 +120,11 @@ def reach_of(user: User) -> Reach:
 
 def signed_in_user(session_token: str) -> User | None:
     """The active person holding this session token, their reach cached for the request."""
-    row = db.session.execute(USER_AND_REACH_BY_SESSION_TOKEN, {"token": session_token}).first()
-    if row is None:
+    rows = USER_AND_REACH_BY_SESSION_TOKEN.rows(token=session_token)
+    if not rows:
         return None
-    user, roles_text, manages_someone = row
+    *columns, roles_text, manages_someone = rows[0]
+    user = attached_entity(User.__mapper__, dict(zip(_USER_KEYS, columns, strict=True)))
     roles = [_role_pair(item) for item in (roles_text or "").split(",") if item]
     if manages_someone:
         roles.append((MANAGER, None))

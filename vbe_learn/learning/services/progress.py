@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from ...direct_reads import DirectRead
 from ...extensions import db
 from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
@@ -104,7 +105,7 @@ _LEARNERS_LATEST_ENROLLMENT_IN_COURSE = (
     & (Enrollment.user_id == bindparam("user_id"))
     & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE)
 )
-VERSION_AND_PAGES_READ_BY_SLUG = (
+VERSION_AND_PAGES_READ_BY_SLUG = DirectRead(  # behind every module page
     select(Course.current_version_id, Enrollment.course_version_id, PageRead.page_id)
     .outerjoin(Enrollment, _LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
@@ -244,8 +245,7 @@ class PagePosition:
 def page_position(user: User, slug: str) -> PagePosition | None:
     """The learner's version (or the current one) and pages read, in one query; None when
     the course does not exist or has no version loaded."""
-    params = {"user_id": user.id, "slug": slug}
-    rows = db.session.execute(VERSION_AND_PAGES_READ_BY_SLUG, params).all()
+    rows = VERSION_AND_PAGES_READ_BY_SLUG.rows(user_id=user.id, slug=slug)
     if not rows:
         return None
     current_version_id, enrolled_version_id, _ = rows[0]
