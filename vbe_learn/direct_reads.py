@@ -108,7 +108,8 @@ def attached_entity(mapper: Mapper, values: dict[str, Any]) -> Any:
     existing = db.session.identity_map.get(key)
     if existing is not None:
         return existing
-    entity = mapper.class_(**values)
+    entity = mapper.class_manager.new_instance()  # as a query's loader does: no __init__,
+    entity.__dict__.update(values)  # and the values are loaded state, not changes
     make_transient_to_detached(entity)
     db.session.add(entity)
     return entity
