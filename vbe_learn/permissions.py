@@ -29,7 +29,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from .direct_reads import DirectRead, attached_entity
 from .extensions import db
 from .models import (
     Administration,
@@ -86,13 +85,8 @@ _ROLES_TEXT = (
     .scalar_subquery()
 )
 _MANAGES_SOMEONE = exists().where(_SUBORDINATE.manager_id == User.id, _SUBORDINATE.active.is_(True))
-_USER_COLUMNS = tuple(User.__table__.columns)
-_USER_KEYS = tuple(User.__mapper__.get_property_by_column(c).key for c in _USER_COLUMNS)
-USER_AND_REACH_BY_SESSION_TOKEN = DirectRead(
-    select(*_USER_COLUMNS, _ROLES_TEXT, _MANAGES_SOMEONE).where(
-        User.session_token == bindparam("token"), User.active.is_(True)
-    )
-)
+# Loaded with the signed-in person (auth/signed_in.py), then handed to remember_reach.
+REACH_COLUMNS = (_ROLES_TEXT, _MANAGES_SOMEONE)
 
 
 def _reach(user_id: int, roles: list[tuple[str, int | None]]) -> Reach:
@@ -118,18 +112,12 @@ def reach_of(user: User) -> Reach:
     return cache[user.id]
 
 
-def signed_in_user(session_token: str) -> User | None:
-    """The active person holding this session token, their reach cached for the request."""
-    rows = USER_AND_REACH_BY_SESSION_TOKEN.rows(token=session_token)
-    if not rows:
-        return None
-    *columns, roles_text, manages_someone = rows[0]
-    user = attached_entity(User.__mapper__, dict(zip(_USER_KEYS, columns, strict=True)))
+def remember_reach(user_id: int, roles_text: str | None, manages_someone: bool) -> None:
+    """Keep, for this request, what REACH_COLUMNS read for the person."""
     roles = [_role_pair(item) for item in (roles_text or "").split(",") if item]
     if manages_someone:
         roles.append((MANAGER, None))
-    _reach_cache()[user.id] = _reach(user.id, roles)
-    return user
+    _reach_cache()[user_id] = _reach(user_id, roles)
 
 
 def _role_pair(text: str) -> tuple[str, int | None]:

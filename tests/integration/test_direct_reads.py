@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from vbe_learn.auth.signed_in import signed_in_user
 from vbe_learn.direct_reads import DirectRead, attached_entity
 from vbe_learn.extensions import db
 from vbe_learn.models import User
-from vbe_learn.permissions import signed_in_user
 
 from ..factories import make_user
 

@@ -9,6 +9,7 @@ import pytest
 from flask import g
 
 from tests.factories import make_unit, make_user
+from vbe_learn.auth.signed_in import signed_in_user
 from vbe_learn.extensions import db
 from vbe_learn.models import RoleAssignment, User
 from vbe_learn.permissions import (
@@ -19,7 +20,6 @@ from vbe_learn.permissions import (
     may_see_team,
     may_see_whole_city,
     reach_of,
-    signed_in_user,
 )
 
 

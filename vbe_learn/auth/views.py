@@ -5,13 +5,13 @@ from flask_login import current_user, login_required
 
 from ..extensions import login_manager
 from ..models import User
-from ..permissions import signed_in_user
 from ..urls import is_same_site_path
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message
 from .services import authenticate, find_user_by_email, set_password, user_for_set_password_token
 from .sessions import end_every_session, start_session
+from .signed_in import signed_in_user
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."

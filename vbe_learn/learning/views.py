@@ -27,7 +27,8 @@ from .services.attempts import (
     submit_attempt,
 )
 from .services.outline import outline_for
-from .services.progress import NoSuchPage, learner_progress, page_position, record_page_read
+from .services.position import page_position
+from .services.progress import NoSuchPage, learner_progress, record_page_read
 
 
 @bp.get("/")

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from ...direct_reads import DirectRead
 from ...extensions import db
 from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
 from .outline import ModuleRef, Outline, outline_for
+from .position import LEARNERS_LATEST_ENROLLMENT_IN_COURSE, forget_positions
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
 RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
@@ -93,24 +93,6 @@ ENROLLMENT_AND_PAGES_READ = (
     .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
     .where(_LEARNER_IN_COURSE, Enrollment.cycle == _LATEST_CYCLE)
 )
-_LATEST_CYCLE_IN_COURSE = (
-    select(func.max(Enrollment.cycle))
-    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == Course.id)
-    .correlate(Course)
-    .scalar_subquery()
-)
-# Joins a course (by slug) to the learner's latest enrollment in it, if any.
-_LEARNERS_LATEST_ENROLLMENT_IN_COURSE = (
-    (Enrollment.course_id == Course.id)
-    & (Enrollment.user_id == bindparam("user_id"))
-    & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE)
-)
-VERSION_AND_PAGES_READ_BY_SLUG = DirectRead(  # behind every module page
-    select(Course.current_version_id, Enrollment.course_version_id, PageRead.page_id)
-    .outerjoin(Enrollment, _LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
-    .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
-    .where(Course.slug == bindparam("slug"))
-)
 # One statement for both databases (ON CONFLICT is the same in SQLite and PostgreSQL): a
 # text insert is compiled once and cached, where a dialect insert with on_conflict is not.
 MARK_PAGE_READ = text(
@@ -127,7 +109,7 @@ READING_ENROLLMENT_BY_SLUG = (
         Enrollment.course_version_id,
         Completion.id,
     )
-    .outerjoin(Enrollment, _LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
+    .outerjoin(Enrollment, LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
     .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
     .where(Course.slug == bindparam("slug"))
 )
@@ -171,6 +153,7 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
     a new cycle when the latest one was completed and no longer counts (a renewal)."""
     enrollment = current_enrollment(user, course)
     cycle = 1
+    forget_positions()
     if enrollment is not None:
         completed = db.session.scalar(ENROLLMENT_COMPLETED, {"enrollment_id": enrollment.id})
         if completed is None or not renewal_due(user, course):
@@ -220,6 +203,7 @@ def mark_page_read(enrollment_id: int, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
     values = {"enrollment_id": enrollment_id, "page_id": page_id, "read_at": utcnow()}
     db.session.execute(MARK_PAGE_READ, values)
+    forget_positions()
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
@@ -231,29 +215,6 @@ def reading_position(user: User, course: Course) -> LearnerProgress:
     progress = LearnerProgress(outline_for(version_id), enrollment, None)
     progress.read_page_ids = {page_id for _, page_id in rows if page_id is not None}
     return progress
-
-
-@dataclass(frozen=True)
-class PagePosition:
-    """What a module page needs: the learner's course version and the pages they have read."""
-
-    slug: str
-    outline: Outline
-    read_page_ids: frozenset[int]
-
-
-def page_position(user: User, slug: str) -> PagePosition | None:
-    """The learner's version (or the current one) and pages read, in one query; None when
-    the course does not exist or has no version loaded."""
-    rows = VERSION_AND_PAGES_READ_BY_SLUG.rows(user_id=user.id, slug=slug)
-    if not rows:
-        return None
-    current_version_id, enrolled_version_id, _ = rows[0]
-    version_id = enrolled_version_id or current_version_id
-    if version_id is None:
-        return None
-    read = frozenset(page_id for _, _, page_id in rows if page_id is not None)
-    return PagePosition(slug, outline_for(version_id), read)
 
 
 def learner_progress(user: User, course: Course) -> LearnerProgress:
