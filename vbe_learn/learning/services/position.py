@@ -1,10 +1,11 @@
-"""What a module page needs: the learner's course version and the pages they have read.
+"""Where a learner stands in a course: what a module page and "Nästa" need.
 
-Every module page needs it, so it comes with the signed-in person (auth/signed_in.py): the
-three columns of `POSITION_COLUMNS`, for the default course, ride on the query that loads
-the person, and `remember_position` keeps them for the rest of the request. A module page
-of that course thus costs one query in all, not two. `page_position` takes them once;
-for another course, or when nothing was remembered, it asks the database itself.
+Both run on nearly every learner request, so this comes with the signed-in person
+(auth/signed_in.py): the columns of `READING_COLUMNS`, for the default course, ride on the
+query that loads the person, and `remember_reading` keeps them for the rest of the
+request. A module page thus costs one query in all, and "Nästa" one read before its write.
+`reading_state` takes what was remembered once; for another course, or when nothing was
+remembered, it reads the same columns itself.
 """
 
 from dataclasses import dataclass
@@ -13,8 +14,26 @@ from flask import g, has_request_context
 from sqlalchemy import String, bindparam, cast, func, select
 
 from ...direct_reads import DirectRead
-from ...models import Course, Enrollment, PageRead, User
+from ...models import Completion, Course, Enrollment, PageRead, User
 from .outline import Outline, outline_for
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    """A person in a course (by slug): the course, its current version, their latest
+    enrollment (None before the first page), whether it is completed, the pages read."""
+
+    course_id: int | None
+    current_version_id: int | None
+    enrollment_id: int | None
+    enrolled_version_id: int | None
+    completed: bool
+    read_page_ids: frozenset[int]
+
+    @property
+    def version_id(self) -> int | None:
+        """The version the person reads: their enrollment's, else the current one."""
+        return self.enrolled_version_id or self.current_version_id
 
 
 @dataclass(frozen=True)
@@ -26,28 +45,11 @@ class PagePosition:
     read_page_ids: frozenset[int]
 
 
-_LATEST_CYCLE_IN_COURSE = (
-    select(func.max(Enrollment.cycle))
-    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == Course.id)
-    .correlate(Course)
-    .scalar_subquery()
-)
-# Joins a course (by slug) to the learner's latest enrollment in it, if any.
-LEARNERS_LATEST_ENROLLMENT_IN_COURSE = (
-    (Enrollment.course_id == Course.id)
-    & (Enrollment.user_id == bindparam("user_id"))
-    & (Enrollment.cycle == _LATEST_CYCLE_IN_COURSE)
-)
-VERSION_AND_PAGES_READ_BY_SLUG = DirectRead(
-    select(Course.current_version_id, Enrollment.course_version_id, PageRead.page_id)
-    .outerjoin(Enrollment, LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
-    .outerjoin(PageRead, PageRead.enrollment_id == Enrollment.id)
-    .where(Course.slug == bindparam("slug"))
-)
-
-# The same, as columns beside a users row (bind "slug"): the course's current version, the
-# version of the person's latest enrollment in it, and the pages read there ("12,13,...").
-_COURSE_ID = select(Course.id).where(Course.slug == bindparam("slug")).scalar_subquery()
+# Columns beside a users row (bind "slug"): the course, its current version, the person's
+# latest enrollment in it, that enrollment's version, its completion and the pages read
+# there ("12,13,...").
+_COURSE_BY_SLUG = Course.slug == bindparam("slug")
+_COURSE_ID = select(Course.id).where(_COURSE_BY_SLUG).scalar_subquery()
 _LATEST_ENROLLMENT = (
     select(Enrollment.id)
     .where(Enrollment.user_id == User.id, Enrollment.course_id == _COURSE_ID)
@@ -56,47 +58,60 @@ _LATEST_ENROLLMENT = (
     .correlate(User)
     .scalar_subquery()
 )
-POSITION_COLUMNS = (
-    select(Course.current_version_id).where(Course.slug == bindparam("slug")).scalar_subquery(),
-    select(Enrollment.course_version_id)
-    .where(Enrollment.id == _LATEST_ENROLLMENT)
-    .correlate(User)
-    .scalar_subquery(),
-    select(func.aggregate_strings(cast(PageRead.page_id, String), ","))
-    .where(PageRead.enrollment_id == _LATEST_ENROLLMENT)
-    .correlate(User)
-    .scalar_subquery(),
+
+
+def _about_latest_enrollment(column, where):
+    return select(column).where(where).correlate(User).scalar_subquery()
+
+
+READING_COLUMNS = (
+    _COURSE_ID,
+    select(Course.current_version_id).where(_COURSE_BY_SLUG).scalar_subquery(),
+    _LATEST_ENROLLMENT,
+    _about_latest_enrollment(Enrollment.course_version_id, Enrollment.id == _LATEST_ENROLLMENT),
+    _about_latest_enrollment(Completion.id, Completion.enrollment_id == _LATEST_ENROLLMENT),
+    _about_latest_enrollment(
+        func.aggregate_strings(cast(PageRead.page_id, String), ","),
+        PageRead.enrollment_id == _LATEST_ENROLLMENT,
+    ),
 )
+READING_BY_USER_ID = DirectRead(select(*READING_COLUMNS).where(User.id == bindparam("user_id")))
 
 
 def _remembered() -> dict:
-    return g.setdefault("_page_positions", {}) if has_request_context() else {}
+    return g.setdefault("_reading_states", {}) if has_request_context() else {}
 
 
-def remember_position(user_id: int, slug: str, values: tuple) -> None:
-    """Keep, for this request, what POSITION_COLUMNS read for the person in a course."""
-    current_version_id, enrolled_version_id, read_text = values
+def _state(values: tuple) -> ReadingState:
+    course_id, current_version_id, enrollment_id, version_id, completion_id, read_text = values
     read = frozenset(int(page_id) for page_id in (read_text or "").split(",") if page_id)
-    _remembered()[user_id, slug] = (enrolled_version_id or current_version_id, read)
+    return ReadingState(
+        course_id, current_version_id, enrollment_id, version_id, completion_id is not None, read
+    )
 
 
-def forget_positions() -> None:
+def remember_reading(user_id: int, slug: str, values: tuple) -> None:
+    """Keep, for this request, what READING_COLUMNS read for the person in a course."""
+    _remembered()[user_id, slug] = _state(values)
+
+
+def forget_reading() -> None:
     """Drop what was remembered: the person's reading changes in this request."""
     _remembered().clear()
+
+
+def reading_state(user: User, slug: str) -> ReadingState:
+    """The person's reading state in a course: remembered at sign-in (used once), else read."""
+    remembered = _remembered().pop((user.id, slug), None)
+    if remembered is not None:
+        return remembered
+    return _state(READING_BY_USER_ID.rows(user_id=user.id, slug=slug)[0])
 
 
 def page_position(user: User, slug: str) -> PagePosition | None:
     """The learner's version (or the current one) and pages read; None when the course
     does not exist or has no version loaded."""
-    remembered = _remembered().pop((user.id, slug), None)
-    if remembered is None:
-        rows = VERSION_AND_PAGES_READ_BY_SLUG.rows(user_id=user.id, slug=slug)
-        if not rows:
-            return None
-        current_version_id, enrolled_version_id, _ = rows[0]
-        read = frozenset(page_id for _, _, page_id in rows if page_id is not None)
-        remembered = (enrolled_version_id or current_version_id, read)
-    version_id, read = remembered
-    if version_id is None:
+    state = reading_state(user, slug)
+    if state.version_id is None:
         return None
-    return PagePosition(slug, outline_for(version_id), read)
+    return PagePosition(slug, outline_for(state.version_id), state.read_page_ids)

@@ -9,7 +9,7 @@ from ...extensions import db
 from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
 from .outline import ModuleRef, Outline, outline_for
-from .position import LEARNERS_LATEST_ENROLLMENT_IN_COURSE, forget_positions
+from .position import forget_reading, reading_state
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
 RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
@@ -100,19 +100,6 @@ MARK_PAGE_READ = text(
     "VALUES (:enrollment_id, :page_id, :read_at) "
     "ON CONFLICT (enrollment_id, page_id) DO NOTHING"
 ).bindparams(bindparam("read_at", type_=PageRead.__table__.c.read_at.type))
-# "Nästa" in one query: the course, the learner's latest enrollment and whether it is done.
-READING_ENROLLMENT_BY_SLUG = (
-    select(
-        Course.id,
-        Course.current_version_id,
-        Enrollment.id,
-        Enrollment.course_version_id,
-        Completion.id,
-    )
-    .outerjoin(Enrollment, LEARNERS_LATEST_ENROLLMENT_IN_COURSE)
-    .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
-    .where(Course.slug == bindparam("slug"))
-)
 
 
 def current_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -153,7 +140,7 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
     a new cycle when the latest one was completed and no longer counts (a renewal)."""
     enrollment = current_enrollment(user, course)
     cycle = 1
-    forget_positions()
+    forget_reading()
     if enrollment is not None:
         completed = db.session.scalar(ENROLLMENT_COMPLETED, {"enrollment_id": enrollment.id})
         if completed is None or not renewal_due(user, course):
@@ -180,12 +167,12 @@ class NoSuchPage(LookupError):
 def record_page_read(user: User, slug: str, module_no: int, page_no: int) -> tuple[int, int | None]:
     """ "Nästa": record a page as read; return where to go next: (module, page), or
     (module, None) for the module's knowledge check after its last page."""
-    row = db.session.execute(READING_ENROLLMENT_BY_SLUG, {"user_id": user.id, "slug": slug}).first()
-    if row is None or row[1] is None:
+    state = reading_state(user, slug)
+    if state.current_version_id is None:
         raise NoSuchPage(slug)
-    course_id, _, enrollment_id, version_id, completion_id = row
-    if enrollment_id is None or completion_id is not None:  # first page, or a renewal
-        enrollment = ensure_enrollment(user, db.session.get(Course, course_id))
+    enrollment_id, version_id = state.enrollment_id, state.enrolled_version_id
+    if enrollment_id is None or state.completed:  # first page, or a renewal
+        enrollment = ensure_enrollment(user, db.session.get(Course, state.course_id))
         enrollment_id, version_id = enrollment.id, enrollment.course_version_id
     outline = outline_for(version_id)
     module = outline.module(module_no)
@@ -203,7 +190,7 @@ def mark_page_read(enrollment_id: int, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
     values = {"enrollment_id": enrollment_id, "page_id": page_id, "read_at": utcnow()}
     db.session.execute(MARK_PAGE_READ, values)
-    forget_positions()
+    forget_reading()
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
