@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapper, make_transient_to_detached
 
 from .extensions import db
 
-Converter = Callable[[Any], Any] | None
+Converter = Callable[[Any], Any]
 
 
 class _CompiledRead:
@@ -37,21 +37,24 @@ class _CompiledRead:
         self.sql = str(compiled)
         self.compiled = compiled
         self.positions = tuple(compiled.positiontup or ())
-        self.bind_converters = {
+        binds = {
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
             for name, bind in compiled.binds.items()
         }
-        converters = [
+        self.bind_converters: dict[str, Converter] = {n: c for n, c in binds.items() if c}
+        columns = [
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in statement.selected_columns
         ]
-        self.row_converters = [(i, c) for i, c in enumerate(converters) if c is not None]
+        self.row_converters: list[tuple[int, Converter]] = [
+            (index, convert) for index, convert in enumerate(columns) if convert is not None
+        ]
 
     def parameters(self, values: dict[str, Any]) -> tuple | dict:
         """The driver's parameters: positional (SQLite) or by name (psycopg)."""
         bound = self.compiled.construct_params(values)
         for name, convert in self.bind_converters.items():
-            if convert is not None and name in bound:
+            if name in bound:
                 bound[name] = convert(bound[name])
         if self.positions:
             return tuple(bound[name] for name in self.positions)
