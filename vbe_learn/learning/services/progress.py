@@ -194,7 +194,7 @@ def mark_page_read(enrollment_id: int, page_id: int) -> None:
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
-    """The learner's version and pages read (one query): enough for a module page."""
+    """The learner's enrollment, version and pages read (one query): the start of Min utbildning."""
     params = {"user_id": user.id, "course_id": course.id}
     rows = db.session.execute(ENROLLMENT_AND_PAGES_READ, params).all()
     enrollment = rows[0][0] if rows else None
