@@ -70,3 +70,31 @@ def test_parallel_first_page_reads_make_one_enrollment(app):
     assert statuses == [302] * len(clients)
     with app.app_context():
         assert db.session.scalar(select(func.count(Enrollment.id))) == 1
+
+
+@pytest.mark.live
+def test_parallel_starts_of_a_check_open_one_attempt_for_all(app):
+    with app.app_context():
+        email = make_user().email
+    clients = [app.test_client() for _ in range(10)]
+    for client in clients:
+        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    with app.app_context():
+        read_all_pages(clients[0], 1)
+    barrier = threading.Barrier(len(clients))
+    locations = []
+
+    def start(client):
+        barrier.wait()
+        response = client.post("/kurs/grundutbildning/1/kunskapskontroll")
+        locations.append((response.status_code, response.headers.get("Location")))
+
+    threads = [threading.Thread(target=start, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        only = db.session.scalars(select(Attempt)).all()
+    assert len(only) == 1 and only[0].number == 1
+    assert locations == [(302, f"/kunskapskontroll/{only[0].id}")] * len(clients)

@@ -7,8 +7,7 @@ of any number of parallel or replayed submits exactly one wins, the others chang
 import logging
 import random
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
@@ -16,14 +15,14 @@ from ...models import (
     AnswerChoice,
     Attempt,
     AttemptAnswer,
-    Course,
     Enrollment,
     User,
 )
 from ...models.types import utcnow
 from .completion import complete_if_all_passed
 from .outline import ModuleRef, OptionRef, QuestionRef, outline_for
-from .progress import ModuleProgress, NoSuchPage, learner_progress
+from .position import reading_state
+from .progress import NoSuchPage
 from .scoring import ScoredAnswer, percent_correct, score_answer
 
 log = logging.getLogger(__name__)
@@ -50,53 +49,78 @@ def shown_questions(attempt: Attempt) -> list[tuple[QuestionRef, list[OptionRef]
     return result
 
 
-def start_attempt(enrollment: Enrollment, state: ModuleProgress) -> Attempt:
-    """Open a new attempt with shuffled questions, or return the one already open.
+# The learner's attempts at one module so far: how many, how many passed, the open one.
+MODULE_ATTEMPTS = select(
+    func.count(Attempt.id),
+    func.count(Attempt.id).filter(Attempt.passed.is_(True)),
+    func.max(Attempt.id).filter(Attempt.submitted_at.is_(None)),
+).where(
+    Attempt.enrollment_id == bindparam("enrollment_id"),
+    Attempt.module_id == bindparam("module_id"),
+)
+# A new attempt, unless a parallel start (a double-click) took its number first: then no
+# row comes back. ON CONFLICT is the same in SQLite and PostgreSQL (no savepoint needed).
+OPEN_ATTEMPT = text(
+    "INSERT INTO attempts (enrollment_id, user_id, module_id, number, questions_shown, "
+    "started_at) VALUES (:enrollment_id, :user_id, :module_id, :number, :questions_shown, "
+    ":started_at) ON CONFLICT (enrollment_id, module_id, number) DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("questions_shown", type_=Attempt.__table__.c.questions_shown.type),
+    bindparam("started_at", type_=Attempt.__table__.c.started_at.type),
+)
+READ_PAGES_FIRST = "Läs modulens alla sidor innan du gör kunskapskontrollen."
 
-    `state` is the module's progress as just read (attempts so far, passed, open attempt);
-    a parallel start of the same attempt number loses on the unique key and gets the
-    attempt that won."""
-    module = state.module
-    if state.open_attempt_id is not None:
-        return db.session.get(Attempt, state.open_attempt_id)
-    if not state.pages_done:
-        raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
-    if state.passed:
+
+def start_module_check(user: User, slug: str, module_no: int) -> int:
+    """Start the learner's attempt at a module's check, once its pages are read, or
+    continue the open one; return the attempt's id.
+
+    Where the learner stands comes with the signed-in person (position.py); one query counts
+    the module's attempts and one INSERT opens the next. A parallel start of the same number
+    (a double-click) loses on the unique key and continues the attempt that won."""
+    state = reading_state(user, slug)
+    if state.current_version_id is None:
+        raise NoSuchPage(slug)
+    outline = outline_for(state.version_id)
+    module = outline.module(module_no)
+    if module is None:
+        raise NoSuchPage(f"{module_no}")
+    if state.enrollment_id is None:
+        raise AttemptRefused(READ_PAGES_FIRST)
+    where = {"enrollment_id": state.enrollment_id, "module_id": module.id}
+    attempts, passes, open_id = db.session.execute(MODULE_ATTEMPTS, where).one()
+    if open_id is not None:
+        return open_id
+    if not all(page.id in state.read_page_ids for page in module.pages):
+        raise AttemptRefused(READ_PAGES_FIRST)
+    if passes:
         raise AttemptRefused("Du har redan klarat den här kunskapskontrollen.")
-    count = outline_for(enrollment.course_version_id).questions_per_check
+    values = {
+        **where,
+        "user_id": user.id,
+        "number": attempts + 1,  # numbered 1, 2, … per module and enrollment
+        "questions_shown": shuffled_questions(module, outline.questions_per_check),
+        "started_at": utcnow(),
+    }
+    attempt_id = db.session.scalar(OPEN_ATTEMPT, values)
+    if attempt_id is None:  # a double-click started the same attempt in parallel
+        attempt_id = db.session.execute(MODULE_ATTEMPTS, where).one()[2]
+    if attempt_id is None:  # …and it was submitted already, in another window
+        raise AttemptRefused("Kunskapskontrollen lämnades just in i ett annat fönster.")
+    log.info("attempt started user_id=%s module_id=%s", user.id, module.id)
+    return attempt_id
+
+
+def shuffled_questions(module: ModuleRef, count: int) -> list[dict]:
+    """An attempt's questions drawn from the module's bank, each with its options shuffled."""
     drawn = random.sample(module.questions, k=min(count, len(module.questions)))
-    shown = [
+    return [
         {
             "question_id": q.id,
             "option_ids": random.sample([o.id for o in q.options], len(q.options)),
         }
         for q in drawn
     ]
-    try:
-        with db.session.begin_nested():
-            attempt = Attempt(
-                enrollment_id=enrollment.id,
-                user_id=enrollment.user_id,
-                module_id=module.id,
-                number=state.attempts + 1,  # numbered 1, 2, … per module and enrollment
-                questions_shown=shown,
-            )
-            db.session.add(attempt)
-    except IntegrityError:  # a double-click started the same attempt in parallel
-        attempt = _open_attempt(enrollment.id, module.id)
-    log.info("attempt started user_id=%s module_id=%s", enrollment.user_id, module.id)
-    return attempt
-
-
-def start_module_check(user: User, course: Course, module_no: int) -> Attempt:
-    """Start (or continue) the learner's attempt at a module's check, once its pages are read."""
-    progress = learner_progress(user, course)
-    state = next((m for m in progress.modules if m.module.position == module_no), None)
-    if state is None:
-        raise NoSuchPage(f"{module_no}")
-    if progress.enrollment is None:
-        raise AttemptRefused("Läs modulens alla sidor innan du gör kunskapskontrollen.")
-    return start_attempt(progress.enrollment, state)
 
 
 def submit_attempt(
@@ -111,10 +135,6 @@ def submit_attempt(
     scored = [score_answer(question, chosen[question.id]) for question, _ in questions]
     score = percent_correct(scored)
     passed = score >= outline_for(attempt.module_version_id).pass_mark
-    # Serialise submits of one learner's enrollment (PostgreSQL; on SQLite writers take turns).
-    db.session.execute(
-        select(Enrollment.id).where(Enrollment.id == attempt.enrollment_id).with_for_update()
-    )
     now = utcnow()
     closed = db.session.execute(
         update(Attempt)
@@ -129,8 +149,17 @@ def submit_attempt(
     _store_answers(attempt, scored)
     log.info("attempt %s submitted: %s%%", attempt.id, attempt.score_percent)
     if attempt.passed:
-        complete_if_all_passed(db.session.get(Enrollment, attempt.enrollment_id))
+        # Passes of one enrollment decide its completion one at a time (PostgreSQL; on
+        # SQLite writers take turns): the later one sees the earlier one's pass committed.
+        # Only a pass can complete the course, so a failed attempt takes no lock.
+        enrollment = db.session.get(Enrollment, attempt.enrollment_id, with_for_update=True)
+        complete_if_all_passed(enrollment)
     return attempt
+
+
+INSERT_ANSWERS = insert(AttemptAnswer.__table__).returning(
+    AttemptAnswer.__table__.c.id, sort_by_parameter_order=True
+)
 
 
 def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
@@ -146,14 +175,16 @@ def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
         }
         for position, answer in enumerate(scored)
     ]
-    returning = insert(AttemptAnswer).returning(AttemptAnswer.id, sort_by_parameter_order=True)
-    answer_ids = db.session.scalars(returning, rows).all()
+    # Core statements on the session's connection: the ORM's bulk machinery would cost
+    # more than the INSERTs (nothing here is an ORM object the session must track).
+    connection = db.session.connection()
+    answer_ids = connection.execute(INSERT_ANSWERS, rows).scalars().all()
     choices = [
         {"answer_id": answer_id, "user_id": attempt.user_id, "option_id": option_id}
         for answer_id, answer in zip(answer_ids, scored, strict=True)
         for option_id in sorted(answer.chosen_option_ids)
     ]
-    db.session.execute(insert(AnswerChoice), choices)
+    connection.execute(insert(AnswerChoice.__table__).values(choices))
 
 
 def _refuse_foreign_answers(questions, chosen: dict[int, set[int]]) -> None:
@@ -163,13 +194,3 @@ def _refuse_foreign_answers(questions, chosen: dict[int, set[int]]) -> None:
     for question_id, option_ids in chosen.items():
         if not option_ids or not option_ids <= expected[question_id]:
             raise AttemptRefused("Svaren hör inte till den här kunskapskontrollen.")
-
-
-def _open_attempt(enrollment_id: int, module_id: int) -> Attempt | None:
-    return db.session.scalar(
-        select(Attempt).where(
-            Attempt.enrollment_id == enrollment_id,
-            Attempt.module_id == module_id,
-            Attempt.submitted_at.is_(None),
-        )
-    )

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import Attempt, Completion, Enrollment, Module
+from ...models import Attempt, Completion, Enrollment
 from ...models.types import city_date, utcnow
+from .outline import outline_for
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read aloud
@@ -29,9 +30,7 @@ def complete_if_all_passed(enrollment: Enrollment) -> Completion | None:
             .group_by(Attempt.module_id)
         ).all()
     )
-    module_ids = db.session.scalars(
-        select(Module.id).where(Module.version_id == enrollment.course_version_id)
-    ).all()
+    module_ids = [module.id for module in outline_for(enrollment.course_version_id).modules]
     if not module_ids or any(module_id not in best for module_id in module_ids):
         return None
     now = utcnow()

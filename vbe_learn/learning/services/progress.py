@@ -189,7 +189,7 @@ def record_page_read(user: User, slug: str, module_no: int, page_no: int) -> tup
 def mark_page_read(enrollment_id: int, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
     values = {"enrollment_id": enrollment_id, "page_id": page_id, "read_at": utcnow()}
-    db.session.execute(MARK_PAGE_READ, values)
+    db.session.connection().execute(MARK_PAGE_READ, values)  # Core: no ORM object involved
     forget_reading()
 
 
