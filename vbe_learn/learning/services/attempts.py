@@ -68,6 +68,10 @@ OPEN_ATTEMPT = text(
     bindparam("questions_shown", type_=Attempt.__table__.c.questions_shown.type),
     bindparam("started_at", type_=Attempt.__table__.c.started_at.type),
 )
+# A submit's answers, their ids back in the order given (for their chosen options).
+INSERT_ANSWERS = insert(AttemptAnswer.__table__).returning(
+    AttemptAnswer.__table__.c.id, sort_by_parameter_order=True
+)
 READ_PAGES_FIRST = "Läs modulens alla sidor innan du gör kunskapskontrollen."
 
 
@@ -155,11 +159,6 @@ def submit_attempt(
         enrollment = db.session.get(Enrollment, attempt.enrollment_id, with_for_update=True)
         complete_if_all_passed(enrollment)
     return attempt
-
-
-INSERT_ANSWERS = insert(AttemptAnswer.__table__).returning(
-    AttemptAnswer.__table__.c.id, sort_by_parameter_order=True
-)
 
 
 def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
