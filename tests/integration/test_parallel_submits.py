@@ -12,6 +12,23 @@ from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer, Enrollment
 PARALLEL = 20
 
 
+def all_at_once(clients, act) -> list:
+    """Run act(client) for every client in its own thread, released together; the results."""
+    barrier = threading.Barrier(len(clients))
+    results = []
+
+    def run(client):
+        barrier.wait()
+        results.append(act(client))
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
 @pytest.mark.live
 def test_twenty_parallel_submits_make_one_result(app):
     with app.app_context():
@@ -25,18 +42,7 @@ def test_twenty_parallel_submits_make_one_result(app):
         url, data = f"/kunskapskontroll/{attempt.id}", correct_answers(attempt)
         attempt_id = attempt.id
 
-    barrier = threading.Barrier(PARALLEL)
-    statuses = []
-
-    def submit(client):
-        barrier.wait()
-        statuses.append(client.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = all_at_once(clients, lambda client: client.post(url, data=data).status_code)
 
     assert sorted(statuses) == [302] * PARALLEL  # the losers are told it was already submitted
     with app.app_context():
@@ -55,18 +61,9 @@ def test_parallel_first_page_reads_make_one_enrollment(app):
     clients = [app.test_client() for _ in range(10)]
     for client in clients:
         client.post("/logga-in", data={"email": email, "password": PASSWORD})
-    barrier = threading.Barrier(len(clients))
-    statuses = []
-
-    def read(client):
-        barrier.wait()
-        statuses.append(client.post("/kurs/grundutbildning/1/1/last").status_code)
-
-    threads = [threading.Thread(target=read, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = all_at_once(
+        clients, lambda client: client.post("/kurs/grundutbildning/1/1/last").status_code
+    )
     assert statuses == [302] * len(clients)
     with app.app_context():
         assert db.session.scalar(select(func.count(Enrollment.id))) == 1
@@ -81,19 +78,12 @@ def test_parallel_starts_of_a_check_open_one_attempt_for_all(app):
         client.post("/logga-in", data={"email": email, "password": PASSWORD})
     with app.app_context():
         read_all_pages(clients[0], 1)
-    barrier = threading.Barrier(len(clients))
-    locations = []
 
     def start(client):
-        barrier.wait()
         response = client.post("/kurs/grundutbildning/1/kunskapskontroll")
-        locations.append((response.status_code, response.headers.get("Location")))
+        return response.status_code, response.headers.get("Location")
 
-    threads = [threading.Thread(target=start, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    locations = all_at_once(clients, start)
     with app.app_context():
         only = db.session.scalars(select(Attempt)).all()
     assert len(only) == 1 and only[0].number == 1
