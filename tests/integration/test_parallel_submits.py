@@ -12,6 +12,16 @@ from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer, Enrollment
 PARALLEL = 20
 
 
+def clients_of_one_learner(app, count: int) -> list:
+    """`count` test clients, each signed in as the same new learner."""
+    with app.app_context():
+        email = make_user().email
+    clients = [app.test_client() for _ in range(count)]
+    for client in clients:
+        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    return clients
+
+
 def all_at_once(clients, act) -> list:
     """Run act(client) for every client in its own thread, released together; the results."""
     barrier = threading.Barrier(len(clients))
@@ -31,11 +41,7 @@ def all_at_once(clients, act) -> list:
 
 @pytest.mark.live
 def test_twenty_parallel_submits_make_one_result(app):
-    with app.app_context():
-        email = make_user().email
-    clients = [app.test_client() for _ in range(PARALLEL)]
-    for client in clients:
-        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    clients = clients_of_one_learner(app, PARALLEL)
     with app.app_context():
         read_all_pages(clients[0], 1)
         attempt = start_check(clients[0], 1)
@@ -56,11 +62,7 @@ def test_twenty_parallel_submits_make_one_result(app):
 
 @pytest.mark.live
 def test_parallel_first_page_reads_make_one_enrollment(app):
-    with app.app_context():
-        email = make_user().email
-    clients = [app.test_client() for _ in range(10)]
-    for client in clients:
-        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    clients = clients_of_one_learner(app, 10)
     statuses = all_at_once(
         clients, lambda client: client.post("/kurs/grundutbildning/1/1/last").status_code
     )
@@ -71,11 +73,7 @@ def test_parallel_first_page_reads_make_one_enrollment(app):
 
 @pytest.mark.live
 def test_parallel_starts_of_a_check_open_one_attempt_for_all(app):
-    with app.app_context():
-        email = make_user().email
-    clients = [app.test_client() for _ in range(10)]
-    for client in clients:
-        client.post("/logga-in", data={"email": email, "password": PASSWORD})
+    clients = clients_of_one_learner(app, 10)
     with app.app_context():
         read_all_pages(clients[0], 1)
 
