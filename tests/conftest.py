@@ -13,6 +13,7 @@ from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
 from vbe_learn.config import TestConfig
 from vbe_learn.extensions import db
+from vbe_learn.kept_reads import close_kept_connections
 from vbe_learn.learning.services.outline import outline_for
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -62,6 +63,7 @@ def app(tmp_path_factory):
         load_courses()
         db.session.commit()
     yield app
+    close_kept_connections(app)
     with app.app_context():
         db.session.remove()
         if db.engine.dialect.name != "sqlite":  # the SQLite file goes with its temp dir

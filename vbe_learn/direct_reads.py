@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 
 from .extensions import db
+from .kept_reads import RequestSession
 
 Converter = Callable[[Any], Any]
 
@@ -82,7 +83,11 @@ class DirectRead:
 
     def rows(self, **values: Any) -> list[tuple]:
         """Every row for these parameter values, as plain tuples."""
-        connection = db.session.connection()
+        session = db.session()
+        if isinstance(session, RequestSession):
+            connection = session.connection_for_reads()
+        else:  # the test suite's rolled-back session
+            connection = session.connection()
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:

@@ -4,6 +4,8 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 MESSAGES = {
     400: ("Felaktig begäran", "Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),
     403: ("Åtkomst nekad", "Du har inte behörighet till den här sidan."),
@@ -37,4 +39,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error", exc_info=error)
+        db.session.rollback()  # the page below may read (the signed-in person) afresh
         return render_error(500)
