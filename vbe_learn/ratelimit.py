@@ -9,6 +9,7 @@ other's ordinary logins. Every request for a set-password link counts (it sends 
 
 import hashlib
 import logging
+from functools import partial, wraps
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter, RequestLimit
@@ -91,4 +92,27 @@ def init_app(app: Flask) -> Limiter:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # (not there when limits are switched off)
         hooks.remove(limiter._check_request_limit)
+    # Its after_request hook (which deducts) and teardown hook (which clears the request's
+    # limiter state) only act on what a limited view recorded, yet each builds that state
+    # for every request: they run for the limited endpoints only.
+    after = app.after_request_funcs.get(None, [])
+    for index, hook in enumerate(after):
+        if isinstance(hook, partial) and hook.args == (limiter,):
+            after[index] = _for_limited_endpoints(hook)
+    teardown = app.teardown_request_funcs.get(None, [])
+    for index, hook in enumerate(teardown):
+        if getattr(hook, "__self__", None) is limiter:
+            teardown[index] = _for_limited_endpoints(hook)
     return limiter
+
+
+def _for_limited_endpoints(hook):
+    """The limiter's request hook, run for the limited endpoints only."""
+
+    @wraps(hook)
+    def limited_endpoints_only(response_or_error):
+        if request.endpoint in LIMITED_ENDPOINTS:
+            return hook(response_or_error)
+        return response_or_error
+
+    return limited_endpoints_only
