@@ -4,8 +4,9 @@ For a read of one row or a handful, SQLAlchemy's execution path (the session's e
 the compiled-statement cache, the execution context, result and ORM loading) costs many
 times the query: on SQLite, loading the signed-in person took 114 µs of which the SELECT
 was 7 µs; on PostgreSQL 280 µs against 80 µs. A `DirectRead` compiles its statement once
-per dialect, then runs it on the DBAPI cursor of the session's own connection (the same
-transaction, and in tests the same rolled-back savepoint) and converts only the columns
+per dialect, then runs it on a DBAPI cursor of the session's own connection (the same
+transaction, and in tests the same rolled-back savepoint; one cursor per connection, kept
+for its direct reads) and converts only the columns
 whose type needs it (dates and booleans on SQLite, UTCDateTime everywhere). Only plain
 SELECTs with scalar parameters qualify: no IN lists, nothing rendered after compiling.
 A driver error is raised as SQLAlchemy's own (`DBAPIError`), and a lost connection is
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 
@@ -24,6 +25,7 @@ from .extensions import db
 from .kept_reads import RequestSession
 
 Converter = Callable[[Any], Any]
+_CURSOR = "direct_read_cursor"  # connection info: the cursor of _cursor_of
 
 
 class _CompiledRead:
@@ -93,19 +95,31 @@ class DirectRead:
         if compiled is None:
             compiled = self._compiled[dialect.name] = _CompiledRead(self.statement, dialect)
         parameters = compiled.parameters(values)
-        cursor = connection.connection.cursor()
+        cursor = _cursor_of(connection)
         try:
             cursor.execute(compiled.sql, parameters)
             rows = cursor.fetchall()
         except dialect.loaded_dbapi.Error as error:
+            connection.info.pop(_CURSOR, None)
+            cursor.close()
             if dialect.is_disconnect(error, connection.connection, cursor):
                 connection.invalidate(error)
             raise DBAPIError.instance(
                 compiled.sql, parameters, error, dialect.loaded_dbapi.Error
             ) from error
-        finally:
-            cursor.close()
         return compiled.converted(rows)
+
+
+def _cursor_of(connection: Connection) -> Any:
+    """The cursor direct reads use on this DBAPI connection, made at its first read: a new
+    cursor per read would make psycopg look up its type adapters afresh each time. The
+    pool clears `info` when it replaces a lost connection, and the cursor is checked to be
+    the current connection's anyway."""
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = connection.info.get(_CURSOR)
+    if cursor is None or cursor.connection is not dbapi_connection:
+        cursor = connection.info[_CURSOR] = dbapi_connection.cursor()
+    return cursor
 
 
 def attached_entity(mapper: Mapper, values: dict[str, Any]) -> Any:

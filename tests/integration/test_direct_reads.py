@@ -76,6 +76,19 @@ def test_a_driver_error_is_sqlalchemys(person):
         read.rows()
 
 
+def test_reads_share_one_cursor_per_connection_until_a_read_fails(person):
+    by_id = DirectRead(select(User.id).where(User.id == bindparam("id")))
+    info = db.session.connection().info
+    by_id.rows(id=person.id)
+    cursor = info["direct_read_cursor"]
+    assert by_id.rows(id=person.id) == [(person.id,)]
+    assert info["direct_read_cursor"] is cursor
+    broken = DirectRead(select(text("no_such_column")).select_from(User.__table__))
+    with pytest.raises(DBAPIError):
+        broken.rows()
+    assert "direct_read_cursor" not in info  # the next read starts on a fresh cursor
+
+
 def test_attached_entity_is_the_sessions_instance(person):
     values = {c.key: getattr(person, c.key) for c in User.__mapper__.column_attrs}
     assert attached_entity(User.__mapper__, values) is person
