@@ -7,6 +7,14 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# Set on every response unless the view set its own (an SVG image has a stricter policy).
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
 
 def init_app(app: Flask) -> None:
     """Register the header hook."""
@@ -14,10 +22,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        present = set(headers.keys(lower=True))  # one pass, not one per header
+        headers.extend(pair for pair in SECURITY_HEADERS if pair[0].lower() not in present)
         if request.endpoint != "static" and not request.path.endswith(".svg"):
-            headers["Cache-Control"] = "no-store"
+            if "cache-control" in present:
+                headers["Cache-Control"] = "no-store"
+            else:
+                headers.add("Cache-Control", "no-store")
         return response

@@ -161,6 +161,11 @@ def test_course_images_are_served_as_svg_and_only_from_bilder(client, auth):
     image = client.get(f"/kurs/grundutbildning/3/bilder/{src}")
     assert image.status_code == 200 and image.mimetype == "image/svg+xml"
     assert b"<svg" in image.data
+    # its own, stricter policy, once; the other security headers as on every response
+    assert image.headers.getlist("Content-Security-Policy") == [
+        "default-src 'none'; style-src 'unsafe-inline'"
+    ]
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
     image.close()
     assert client.get("/kurs/grundutbildning/3/bilder/..%2Fquestions.yaml").status_code == 404
     assert client.get("/kurs/grundutbildning/3/bilder/finns-inte.svg").status_code == 404
