@@ -1,6 +1,6 @@
 """The main menu: which links a person sees (the decisions come from permissions.py)."""
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
@@ -41,8 +41,27 @@ def layout_links(app: Flask) -> dict[str, str]:
     return links
 
 
+STABLE_URLS_KEPT = 10_000  # per app; when full, it starts over
+
+
+def stable_url(endpoint: str, **values) -> str:
+    """`url_for` for a link whose URL never changes while the app runs (a course page's
+    "Föregående" and "Nästa": a bounded set), built once per app and arguments."""
+    urls = current_app.extensions["stable_urls"]
+    key = (endpoint, *values.items())
+    url = urls.get(key)
+    if url is None:
+        if len(urls) >= STABLE_URLS_KEPT:
+            urls.clear()
+        url = urls[key] = url_for(endpoint, **values)
+    return url
+
+
 def init_app(app: Flask) -> None:
-    """Give templates the layout's links and the menu entries the current person may use."""
+    """Give templates the layout's links and the menu entries the current person may use,
+    and `stable_url`."""
+    app.extensions["stable_urls"] = {}
+    app.add_template_global(stable_url)
 
     @app.context_processor
     def menu() -> dict:
