@@ -4,14 +4,7 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from .models.org import ROLE_LABELS
-from .permissions import (
-    may_follow_up,
-    may_import_roster,
-    may_manage_deadlines,
-    may_manage_roles,
-    may_see_audit_log,
-    may_see_export_log,
-)
+from .permissions import main_menu
 
 # Endpoints the page layout links to on every page; their URLs never change while the app
 # runs, so they are built once per app instead of once per page view.
@@ -69,15 +62,4 @@ def init_app(app: Flask) -> None:
         user = current_user._get_current_object()  # once, not through the proxy per entry
         if not user.is_authenticated:
             return {"menu": {}, "role_labels": ROLE_LABELS, "links": links}
-        return {
-            "role_labels": ROLE_LABELS,
-            "links": links,
-            "menu": {
-                "follow_up": may_follow_up(user),
-                "roster": may_import_roster(user),
-                "roles": may_manage_roles(user),
-                "export_log": may_see_export_log(user),
-                "audit_log": may_see_audit_log(user),
-                "reminders": may_manage_deadlines(user),
-            },
-        }
+        return {"role_labels": ROLE_LABELS, "links": links, "menu": main_menu(user)}

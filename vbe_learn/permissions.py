@@ -55,6 +55,21 @@ class Reach:
     administration_ids: frozenset[int]
     is_manager: bool
 
+    @property
+    def imports_roster(self) -> bool:
+        """Admins and central samordnare import rosters and completions."""
+        return self.is_admin or self.is_central
+
+    @property
+    def follows_up(self) -> bool:
+        """Chefer, samordnare and the central samordnare have follow-up pages."""
+        return self.is_central or bool(self.administration_ids) or self.is_manager
+
+    @property
+    def coordinates(self) -> bool:
+        """Samordnare and the central samordnare (their förvaltningar, or the city)."""
+        return self.is_central or bool(self.administration_ids)
+
 
 # Hot-path statements are built once at import; each request only binds its values.
 ROLES_AND_MANAGER = (
@@ -161,8 +176,7 @@ def may_download_own_data(user: User) -> bool:
 
 def may_import_roster(user: User) -> bool:
     """Admins and central samordnare import rosters and completions."""
-    reach = reach_of(user)
-    return reach.is_admin or reach.is_central
+    return reach_of(user).imports_roster
 
 
 def may_manage_roles(user: User) -> bool:
@@ -182,20 +196,17 @@ def may_see_export_log(user: User) -> bool:
 
 def may_follow_up(user: User) -> bool:
     """Chefer, samordnare and the central samordnare have follow-up pages."""
-    reach = reach_of(user)
-    return reach.is_central or bool(reach.administration_ids) or reach.is_manager
+    return reach_of(user).follows_up
 
 
 def may_see_question_analysis(user: User) -> bool:
     """Samordnare and the central samordnare (a chef alone has no förvaltning to compare)."""
-    reach = reach_of(user)
-    return reach.is_central or bool(reach.administration_ids)
+    return reach_of(user).coordinates
 
 
 def may_see_administration_overview(user: User) -> bool:
     """Samordnare and the central samordnare compare förvaltningar (a chef alone: the team)."""
-    reach = reach_of(user)
-    return reach.is_central or bool(reach.administration_ids)
+    return reach_of(user).coordinates
 
 
 def may_see_whole_city(user: User) -> bool:
@@ -229,8 +240,21 @@ def may_see_administration(user: User, administration_id: int) -> bool:
 
 def may_manage_deadlines(user: User) -> bool:
     """Samordnare (their förvaltningar) and the central samordnare (the city and all)."""
+    return reach_of(user).coordinates
+
+
+def main_menu(user: User) -> dict[str, bool]:
+    """The main menu's entries the person may use: what the may_* helpers named beside
+    each answer, from one look-up of their reach (the menu is on every page)."""
     reach = reach_of(user)
-    return reach.is_central or bool(reach.administration_ids)
+    return {
+        "follow_up": reach.follows_up,  # may_follow_up
+        "roster": reach.imports_roster,  # may_import_roster
+        "roles": reach.is_admin,  # may_manage_roles
+        "export_log": reach.is_admin,  # may_see_export_log
+        "audit_log": reach.is_admin,  # may_see_audit_log
+        "reminders": reach.coordinates,  # may_manage_deadlines
+    }
 
 
 def may_set_deadline(user: User, administration_id: int | None) -> bool:

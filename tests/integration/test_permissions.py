@@ -14,9 +14,16 @@ from vbe_learn.extensions import db
 from vbe_learn.models import RoleAssignment, User
 from vbe_learn.permissions import (
     administrations_in_reach,
+    main_menu,
     may_export_summary,
+    may_follow_up,
+    may_import_roster,
+    may_manage_deadlines,
+    may_manage_roles,
     may_see_administration_overview,
+    may_see_audit_log,
     may_see_export_log,
+    may_see_question_analysis,
     may_see_team,
     may_see_whole_city,
     reach_of,
@@ -283,7 +290,21 @@ HELPERS = {
     may_see_whole_city: {"central"},
     may_export_summary: {"central"},
     may_see_export_log: {"admin"},
+    may_see_audit_log: {"admin"},
+    may_manage_roles: {"admin"},
+    may_import_roster: {"central", "admin"},
+    may_follow_up: {"chef_a", "samordnare_a", "central"},
+    may_manage_deadlines: {"samordnare_a", "central"},
+    may_see_question_analysis: {"samordnare_a", "central"},
     may_see_administration_overview: {"samordnare_a", "central"},
+}
+MENU_ENTRIES = {
+    "follow_up": may_follow_up,
+    "roster": may_import_roster,
+    "roles": may_manage_roles,
+    "export_log": may_see_export_log,
+    "audit_log": may_see_audit_log,
+    "reminders": may_manage_deadlines,
 }
 
 
@@ -292,6 +313,14 @@ HELPERS = {
 def test_each_role_against_each_yes_no_helper(app, city, helper, person):
     with app.test_request_context("/"):
         assert helper(city.people[person]) is (person in HELPERS[helper])
+
+
+@pytest.mark.parametrize("person", ROLES)
+def test_the_main_menu_answers_as_the_helpers(app, city, person):
+    with app.test_request_context("/"):
+        user = city.people[person]
+        expected = {entry: helper(user) for entry, helper in MENU_ENTRIES.items()}
+        assert main_menu(user) == expected
 
 
 @pytest.mark.parametrize("person", ROLES)
