@@ -4,8 +4,8 @@ A GET never changes state, so on PostgreSQL it reads in autocommit mode (AUTOCOM
 db.py): each statement sees the latest committed data, with no BEGIN and no ROLLBACK round
 trip. Taking a connection from SQLAlchemy's pool for that and handing it back on every
 request (the checkout, the switch to autocommit and back, the reset at checkin) cost more
-CPU than the module page's one query does: a module page took 0.78 ms of the app's CPU
-that way and 0.68 ms on a kept connection (direct WSGI calls).
+CPU than the module page's one query does: a module page took 0.78–0.80 ms of the app's CPU
+that way and 0.66–0.69 ms on a kept connection (direct WSGI calls, same machine and hour).
 
 So each process keeps a few connections in autocommit mode. A GET request's session is
 told to read on one (`RequestSession.read_on_kept_connection`), takes it when it first
