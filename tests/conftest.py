@@ -71,6 +71,15 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+class RolledBackSession(orm.Session):
+    """The test's session: every statement on the test's connection, direct reads too
+    (the app's RequestSession may read on a kept connection instead)."""
+
+    def connection_for_reads(self):
+        """The session's own connection (the test's savepoint)."""
+        return self.connection()
+
+
 @pytest.fixture(autouse=True)
 def database(request, app):
     """Each test runs inside a transaction that is rolled back at the end.
@@ -90,7 +99,10 @@ def database(request, app):
     original = db.session
     # A plain SQLAlchemy session bound to the test's connection (no app context needed).
     factory = orm.sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        class_=RolledBackSession,
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
     )
     db.session = orm.scoped_session(factory, scopefunc=lambda: "test")
     try:

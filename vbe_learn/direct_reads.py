@@ -22,7 +22,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 
 from .extensions import db
-from .kept_reads import RequestSession
 
 Converter = Callable[[Any], Any]
 _CURSOR = "direct_read_cursor"  # connection info: the cursor of _cursor_of
@@ -85,11 +84,7 @@ class DirectRead:
 
     def rows(self, **values: Any) -> list[tuple]:
         """Every row for these parameter values, as plain tuples."""
-        session = db.session()
-        if isinstance(session, RequestSession):
-            connection = session.connection_for_reads()
-        else:  # the test suite's rolled-back session
-            connection = session.connection()
+        connection = db.session().connection_for_reads()
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:

@@ -25,8 +25,5 @@ def init_app(app: Flask) -> None:
         present = set(headers.keys(lower=True))  # one pass, not one per header
         headers.extend(pair for pair in SECURITY_HEADERS if pair[0].lower() not in present)
         if request.endpoint != "static" and not request.path.endswith(".svg"):
-            if "cache-control" in present:
-                headers["Cache-Control"] = "no-store"
-            else:
-                headers.add("Cache-Control", "no-store")
+            headers["Cache-Control"] = "no-store"
         return response
