@@ -13,7 +13,6 @@ from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
 from vbe_learn.config import TestConfig
 from vbe_learn.extensions import db
-from vbe_learn.kept_reads import close_kept_connections
 from vbe_learn.learning.services.outline import outline_for
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -63,21 +62,11 @@ def app(tmp_path_factory):
         load_courses()
         db.session.commit()
     yield app
-    close_kept_connections(app)
     with app.app_context():
         db.session.remove()
         if db.engine.dialect.name != "sqlite":  # the SQLite file goes with its temp dir
             db.drop_all()
         db.engine.dispose()
-
-
-class RolledBackSession(orm.Session):
-    """The test's session: every statement on the test's connection, direct reads too
-    (the app's RequestSession may read on a kept connection instead)."""
-
-    def connection_for_reads(self):
-        """The session's own connection (the test's savepoint)."""
-        return self.connection()
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +88,6 @@ def database(request, app):
     original = db.session
     # A plain SQLAlchemy session bound to the test's connection (no app context needed).
     factory = orm.sessionmaker(
-        class_=RolledBackSession,
         bind=connection,
         join_transaction_mode="create_savepoint",
         expire_on_commit=False,

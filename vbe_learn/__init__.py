@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
 from . import navigation, ratelimit, security
-from .auth import cookie_sessions, csrf_tokens, sessions
+from .auth import sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
@@ -30,7 +30,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if app.config["BEHIND_PROXY"]:  # the reverse proxy's X-Forwarded-For/-Proto/-Host (one hop)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    database.tune_engine_options(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     login_manager.init_app(app)
@@ -39,8 +39,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     security.init_app(app)
     navigation.init_app(app)
     sessions.init_app(app)
-    cookie_sessions.init_app(app)
-    csrf_tokens.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
     from .accessibility import bp as accessibility_bp

@@ -31,7 +31,7 @@ class Config:
     COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
     DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # db.engine_options adds the per-database ones
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
@@ -55,8 +55,6 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    # PostgreSQL: GET requests read in autocommit mode (see db.py init_app).
-    AUTOCOMMIT_READS = True
     # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
@@ -93,9 +91,6 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
-    # The rolled-back test session holds one transaction for the whole test; the live test
-    # in tests/integration/test_autocommit_reads.py turns this on.
-    AUTOCOMMIT_READS = False
     PUBLIC_BASE_URL = "http://localhost"
     # The rolled-back test session's rows are invisible to a child's own connection; the live
     # tests in tests/integration/test_export_child.py turn this on.

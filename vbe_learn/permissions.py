@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from flask import abort, g, has_request_context
 from sqlalchemy import (
     ColumnElement,
-    String,
     bindparam,
-    cast,
     exists,
-    func,
     literal,
     null,
     select,
@@ -84,26 +81,6 @@ ROLES_AND_MANAGER = (
 COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
 
 
-# The same roles as text ("role:administration_id,..."), as columns beside a User row, so
-# that loading the signed-in person also loads what they reach: one query, not two.
-_SUBORDINATE = aliased(User)
-_ROLES_TEXT = (
-    select(
-        func.aggregate_strings(
-            RoleAssignment.role
-            + ":"
-            + func.coalesce(cast(RoleAssignment.administration_id, String), ""),
-            ",",
-        )
-    )
-    .where(RoleAssignment.user_id == User.id)
-    .scalar_subquery()
-)
-_MANAGES_SOMEONE = exists().where(_SUBORDINATE.manager_id == User.id, _SUBORDINATE.active.is_(True))
-# Loaded with the signed-in person (auth/signed_in.py), then handed to remember_reach.
-REACH_COLUMNS = (_ROLES_TEXT, _MANAGES_SOMEONE)
-
-
 def _reach(user_id: int, roles: list[tuple[str, int | None]]) -> Reach:
     return Reach(
         user_id=user_id,
@@ -114,30 +91,13 @@ def _reach(user_id: int, roles: list[tuple[str, int | None]]) -> Reach:
     )
 
 
-def _reach_cache() -> dict[int, Reach]:
-    return g.setdefault("_reach", {}) if has_request_context() else {}
-
-
 def reach_of(user: User) -> Reach:
     """The person's roles, cached for the request (one query)."""
-    cache = _reach_cache()
+    cache = g.setdefault("reach", {}) if has_request_context() else {}
     if user.id not in cache:
         roles = db.session.execute(ROLES_AND_MANAGER, {"user_id": user.id}).all()
         cache[user.id] = _reach(user.id, [(role, a) for role, a in roles])
     return cache[user.id]
-
-
-def remember_reach(user_id: int, roles_text: str | None, manages_someone: bool) -> None:
-    """Keep, for this request, what REACH_COLUMNS read for the person."""
-    roles = [_role_pair(item) for item in (roles_text or "").split(",") if item]
-    if manages_someone:
-        roles.append((MANAGER, None))
-    _reach_cache()[user_id] = _reach(user_id, roles)
-
-
-def _role_pair(text: str) -> tuple[str, int | None]:
-    role, _, administration_id = text.rpartition(":")
-    return role, int(administration_id) if administration_id else None
 
 
 def team_ids(manager_id: int, name: str = "team"):

@@ -1,12 +1,9 @@
-"""A learner's reading state comes with the signed-in person (learning/services/position.py):
-what the person's query remembers equals what the state's own query reads, in every state
-of a learner, and a page or "Nästa" uses it once without asking the database again."""
+"""A learner's reading state (learning/services/position.py), read in one query, in every
+state of a learner; a page sees what "Nästa" recorded."""
 
 import pytest
-from flask import g
 
 from tests.factories import course, make_enrollment, make_user
-from vbe_learn.auth.signed_in import signed_in_user
 from vbe_learn.extensions import db
 from vbe_learn.learning.services import position
 from vbe_learn.learning.services.position import page_position, reading_state
@@ -15,18 +12,6 @@ from vbe_learn.models import Completion, Enrollment, PageRead
 from vbe_learn.models.types import utcnow
 
 SLUG = "grundutbildning"
-
-
-def asked_of_the_database(user) -> position.ReadingState:
-    """The state's own query, with nothing remembered."""
-    position.forget_reading()
-    return reading_state(user, SLUG)
-
-
-def remembered_at_sign_in(user) -> position.ReadingState:
-    """What loading the signed-in person remembered for the default course."""
-    assert signed_in_user(user.session_token).id == user.id
-    return g._reading_states[user.id, SLUG]
 
 
 def read_pages(enrollment: Enrollment, count: int) -> list[int]:
@@ -56,7 +41,7 @@ def complete(user, enrollment: Enrollment) -> None:
 
 
 @pytest.mark.parametrize("state", ["new", "enrolled", "reading", "completed", "second cycle"])
-def test_remembered_state_equals_its_own_query(app, state):
+def test_the_reading_state_in_every_state_of_a_learner(app, state):
     user = make_user()
     expected_read: list[int] = []
     latest = None
@@ -77,10 +62,8 @@ def test_remembered_state_equals_its_own_query(app, state):
         if state == "completed":
             complete(user, enrollment)
     with app.test_request_context("/"):
-        remembered = remembered_at_sign_in(user)
-        assert remembered == asked_of_the_database(user)
         current = course()
-        assert remembered == position.ReadingState(
+        assert reading_state(user, SLUG) == position.ReadingState(
             current.id,
             current.current_version_id,
             latest.id if latest else None,
@@ -90,38 +73,25 @@ def test_remembered_state_equals_its_own_query(app, state):
         )
 
 
-def test_a_page_takes_the_remembered_position_once(app):
+def test_a_page_sees_the_pages_read_before_it(app):
     user = make_user()
     enrollment = make_enrollment(user)
     with app.test_request_context("/"):
-        signed_in_user(user.session_token)
-        read = read_pages(enrollment, 2)  # after the person was loaded: not remembered
         assert page_position(user, SLUG).read_page_ids == frozenset()
+        read = read_pages(enrollment, 2)
         assert page_position(user, SLUG).read_page_ids == frozenset(read)
 
 
-def test_recording_a_page_forgets_the_remembered_position(client, auth):
-    user = make_user()
-    auth.login(user.email)
-    with client:
-        client.get("/kurs/grundutbildning/1/1")
-        assert g._reading_states == {}  # the page took it
-        client.post("/kurs/grundutbildning/1/1/last")
-        assert g._reading_states == {}  # "Nästa" took it too
-
-
-def test_recording_a_page_forgets_what_was_remembered(app):
+def test_recording_a_page_shows_on_the_next_read(app):
     user = make_user()
     enrollment = make_enrollment(user)
+    page_id = course().current_version.modules[0].pages[0].id
     with app.test_request_context("/"):
-        signed_in_user(user.session_token)
-        mark_page_read(enrollment.id, course().current_version.modules[0].pages[0].id)
-        assert g._reading_states == {}
+        mark_page_read(enrollment.id, page_id)
+        assert reading_state(user, SLUG).read_page_ids == frozenset({page_id})
 
 
-def test_another_course_is_asked_of_the_database(app):
+def test_an_unknown_course_has_no_position(app):
     user = make_user()
     with app.test_request_context("/"):
-        signed_in_user(user.session_token)
         assert page_position(user, "ingen-sadan-kurs") is None
-        assert (user.id, SLUG) in g._reading_states

@@ -52,15 +52,18 @@ def test_unexpected_errors_render_a_plain_page(tmp_path):
 @pytest.mark.parametrize(
     ("url", "pre_ping", "connect_args"),
     [
-        ("sqlite:////tmp/vbe-options.db", False, None),
-        ("postgresql+psycopg://u@h/db", False, {"options": "-c jit=off"}),
+        ("sqlite:////tmp/vbe-options.db", None, None),
+        ("postgresql+psycopg://u@h/db", True, {"options": "-c jit=off"}),
     ],
 )
 def test_engine_options_per_database(url, pre_ping, connect_args):
+    """PostgreSQL: the pool's pre-ping and recycling, no JIT; SQLite: a file needs neither.
+    Database errors never carry their parameters on either."""
     app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_pre_ping"] is pre_ping
+    assert options.get("pool_pre_ping") is pre_ping
     assert options.get("connect_args") == connect_args
+    assert options["hide_parameters"] is True
 
 
 def test_the_server_entry_point_freezes_what_start_up_made(tmp_path):

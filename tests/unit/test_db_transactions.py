@@ -1,99 +1,150 @@
-"""Transactions: reads defer, writes take the lock at once, streams after the commit read,
-and a GET never commits."""
+"""The transaction rule (db.py): a request that changes state commits once, after a
+successful response; a GET, a refused request and an error change nothing; on SQLite a
+writer holds the write lock from its first statement and a reader never takes it."""
 
+import itertools
+import sqlite3
 import threading
 
 import pytest
-from flask import g
 from sqlalchemy import delete, select
 
-from vbe_learn.db import _is_read_only_request, read_apart, stream_then_commit
+from vbe_learn.db import read_snapshot
 from vbe_learn.extensions import db
 from vbe_learn.models import Administration
 
-
-def test_get_is_read_only_and_post_is_not(app):
-    with app.test_request_context("/", method="GET"):
-        assert _is_read_only_request() is True
-    with app.test_request_context("/", method="POST"):
-        assert _is_read_only_request() is False
+NAME = "Förvaltning skriven av ett test"
+WRITES = itertools.count()
 
 
-def test_after_the_requests_commit_a_post_only_reads(app):
-    with app.test_request_context("/", method="POST"):
-        g._request_committed = True
-        assert _is_read_only_request() is True
-
-
-def test_outside_a_request_transactions_write(app):
-    with app.app_context():
-        assert _is_read_only_request() is False
-
-
-@pytest.mark.live
-def test_a_get_request_never_commits(app, monkeypatch):
-    """Whatever a GET view adds is discarded: only POST requests change state."""
-    name = "Förvaltning skapad av en GET"
-
-    def view_that_writes():
-        db.session.add(Administration(name=name))
+def _writes_an_administration(status: int = 200):
+    def view():
+        db.session.add(Administration(name=NAME))
         db.session.flush()
-        return "ok"
+        return "ok", status
 
-    monkeypatch.setitem(app.view_functions, "learning.index", view_that_writes)
-    assert app.test_client().get("/").status_code == 200
+    return view
+
+
+def _stored() -> bool:
+    return db.session.scalar(select(Administration).where(Administration.name == NAME)) is not None
+
+
+@pytest.fixture
+def cleanup(app):
+    yield
     with app.app_context():
-        assert db.session.scalar(select(Administration).where(Administration.name == name)) is None
-
-
-def test_a_read_apart_reads_without_the_write_lock_and_the_request_writes_after(app):
-    with app.test_request_context("/", method="POST"):
-        with read_apart():
-            assert _is_read_only_request() is True
-        assert _is_read_only_request() is False
-
-
-def test_a_read_apart_refuses_to_drop_unsaved_changes(app):
-    with app.test_request_context("/", method="POST"):
-        db.session.add(Administration(name="Osparad förvaltning"))
-        with pytest.raises(RuntimeError), read_apart():
-            pass
-        db.session.rollback()
-
-
-def test_a_stream_that_writes_at_its_end_does_so_in_a_write_transaction(app):
-    seen = []
-    with app.test_request_context("/", method="POST"):
-        g._request_committed = True
-        body = stream_then_commit([b"a", b"b"], lambda: seen.append(_is_read_only_request()))
-        assert list(body) == [b"a", b"b"]
-        assert seen == [False] and _is_read_only_request() is True
-
-
-@pytest.mark.live
-def test_a_writing_request_reads_without_the_lock_and_writes_on_fresh_data(app):
-    """A POST holds SQLite's write lock from its first write only: while it has only read,
-    another writer commits at once, and the request's writes then see that commit."""
-    names = ("Skriven medan en POST läste", "Skriven av POST-förfrågan")
-
-    def other_writer():
-        with app.app_context():
-            db.session.add(Administration(name=names[0]))
-            db.session.commit()
-
-    with app.test_request_context("/", method="POST"):
-        assert (
-            db.session.scalar(select(Administration).where(Administration.name == names[0])) is None
-        )
-        writer = threading.Thread(target=other_writer)
-        writer.start()
-        writer.join(timeout=5)
-        assert not writer.is_alive()  # it did not wait for the request's transaction
-        db.session.add(Administration(name=names[1]))
-        db.session.flush()
-        seen = db.session.scalars(select(Administration.name).where(Administration.name.in_(names)))
-        assert sorted(seen) == sorted(names)
-        db.session.rollback()
-    with app.app_context():
-        db.session.execute(delete(Administration).where(Administration.name.in_(names)))
+        db.session.execute(delete(Administration).where(Administration.name.startswith(NAME)))
         db.session.commit()
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(
+    ("method", "status", "kept"),
+    [("GET", 200, False), ("POST", 200, True), ("POST", 302, True), ("POST", 400, False)],
+)
+def test_only_a_successful_request_that_changes_state_commits(
+    app, monkeypatch, cleanup, method, status, kept
+):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "auth.forgot_password")
+    monkeypatch.setitem(app.view_functions, rule.endpoint, _writes_an_administration(status))
+    response = app.test_client().open(rule.rule, method=method)
+    assert response.status_code == status
+    with app.app_context():
+        assert _stored() is kept
+
+
+@pytest.mark.live
+def test_an_error_in_a_view_rolls_its_changes_back(app, monkeypatch, cleanup):
+    def view():
+        db.session.add(Administration(name=NAME))
+        db.session.flush()
+        raise RuntimeError("the view fails after writing")
+
+    monkeypatch.setitem(app.view_functions, "auth.forgot_password", view)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert app.test_client().post("/glomt-losenord").status_code == 500
+    with app.app_context():
+        assert not _stored()
+
+
+def _another_writer_commits(app) -> bool:
+    """Whether another connection can write and commit within half a second."""
+    done = threading.Event()
+    name = f"{NAME} {next(WRITES)}"
+
+    def write():
+        with app.app_context():
+            if db.engine.dialect.name == "sqlite":
+                raw = sqlite3.connect(db.engine.url.database, timeout=0.5, isolation_level=None)
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    raw.execute("INSERT INTO administrations (name) VALUES (?)", (name,))
+                    raw.execute("COMMIT")
+                    done.set()
+                except sqlite3.OperationalError:  # "database is locked"
+                    pass
+                finally:
+                    raw.close()
+                return
+            with db.engine.begin() as connection:
+                connection.execute(Administration.__table__.insert().values(name=name))
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(timeout=5)
+    return done.is_set()
+
+
+@pytest.mark.live
+def test_a_post_holds_sqlites_write_lock_and_a_get_does_not(app, cleanup):
+    with app.test_request_context("/", method="GET"):
+        db.session.scalar(select(Administration.id).limit(1))
+        assert _another_writer_commits(app)
+        db.session.rollback()
+    with app.test_request_context("/", method="POST"):
+        db.session.scalar(select(Administration.id).limit(1))
+        # SQLite: BEGIN IMMEDIATE at the first statement; PostgreSQL locks rows only.
+        assert _another_writer_commits(app) is (db.engine.dialect.name != "sqlite")
+        db.session.rollback()
+
+
+@pytest.mark.live
+def test_a_read_snapshot_sees_one_moment_and_blocks_no_writer(app, cleanup):
+    with app.app_context():
+        with read_snapshot() as connection:
+            names = select(Administration.id).where(Administration.name.startswith(NAME))
+            assert connection.execute(names).first() is None
+            assert _another_writer_commits(app)
+            assert connection.execute(names).first() is None  # still the same moment
+        assert db.session.execute(names).first() is not None
+
+
+@pytest.mark.live
+def test_a_read_snapshot_refuses_to_write(app):
+    with app.app_context(), read_snapshot() as connection:
+        insert = Administration.__table__.insert().values(name=NAME)
+        if db.engine.dialect.name == "sqlite":
+            # BEGIN (deferred) takes no lock; a write would upgrade it, which we never do.
+            assert connection.get_execution_options()["read_only"] is True
+        else:
+            with pytest.raises(Exception, match="read-only"):
+                connection.execute(insert)
+
+
+def test_sqlite_connections_are_configured(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return  # (SQLite's settings)
+        with db.engine.connect().execution_options(read_only=True) as connection:
+            raw = connection.connection.dbapi_connection
+            assert isinstance(raw, sqlite3.Connection)
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15_000
+
+
+def test_database_errors_hide_their_parameters(app):
+    with app.app_context():
+        assert db.engine.hide_parameters is True

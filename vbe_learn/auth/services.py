@@ -13,6 +13,13 @@ log = logging.getLogger("vbe_learn.auth")
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 - a salt name, not a secret
 
 
+def find_signed_in_user(session_token: str) -> User | None:
+    """The active person holding this session token (None if nobody does)."""
+    return db.session.scalar(
+        select(User).where(User.session_token == session_token, User.active.is_(True))
+    )
+
+
 def find_user_by_email(email: str) -> User | None:
     """The account with this e-post (compared case-insensitively)."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))

@@ -9,9 +9,14 @@ from ..urls import is_same_site_path
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message
-from .services import authenticate, find_user_by_email, set_password, user_for_set_password_token
+from .services import (
+    authenticate,
+    find_signed_in_user,
+    find_user_by_email,
+    set_password,
+    user_for_set_password_token,
+)
 from .sessions import end_every_session, start_session
-from .signed_in import signed_in_user
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
@@ -20,7 +25,7 @@ login_manager.login_message = "Logga in för att fortsätta."
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """The active person whose current session token is in the session (or remember) cookie."""
-    return signed_in_user(session_token)
+    return find_signed_in_user(session_token)
 
 
 def safe_next_url(target: str | None) -> str:
@@ -49,7 +54,7 @@ def login():
 @login_required
 def logout():
     """End the session, and every other session and remember-me cookie of the person."""
-    end_every_session(current_user._get_current_object())
+    end_every_session(current_user)
     flash("Du är utloggad.", "info")
     return redirect(url_for("auth.login"))
 

@@ -1,19 +1,15 @@
-"""Where a learner stands in a course: what a module page and "Nästa" need.
+"""Where a learner stands in a course: what a module page, "Nästa" and a check's start need.
 
-Both run on nearly every learner request, so this comes with the signed-in person
-(auth/signed_in.py): the columns of `READING_COLUMNS`, for the default course, ride on the
-query that loads the person, and `remember_reading` keeps them for the rest of the
-request. A module page thus costs one query in all, and "Nästa" one read before its write.
-`reading_state` takes what was remembered once; for another course, or when nothing was
-remembered, it reads the same columns itself.
+One query reads it (`READING_BY_USER_ID`, built once): the course, its current version,
+the person's latest enrollment, that enrollment's version, its completion and the pages
+read there.
 """
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
 from sqlalchemy import String, bindparam, cast, func, select
 
-from ...direct_reads import DirectRead
+from ...extensions import db
 from ...models import Completion, Course, Enrollment, PageRead, User
 from .outline import Outline, outline_for
 
@@ -75,11 +71,7 @@ READING_COLUMNS = (
         PageRead.enrollment_id == _LATEST_ENROLLMENT,
     ),
 )
-READING_BY_USER_ID = DirectRead(select(*READING_COLUMNS).where(User.id == bindparam("user_id")))
-
-
-def _remembered() -> dict:
-    return g.setdefault("_reading_states", {}) if has_request_context() else {}
+READING_BY_USER_ID = select(*READING_COLUMNS).where(User.id == bindparam("user_id"))
 
 
 def _state(values: tuple) -> ReadingState:
@@ -90,22 +82,10 @@ def _state(values: tuple) -> ReadingState:
     )
 
 
-def remember_reading(user_id: int, slug: str, values: tuple) -> None:
-    """Keep, for this request, what READING_COLUMNS read for the person in a course."""
-    _remembered()[user_id, slug] = _state(values)
-
-
-def forget_reading() -> None:
-    """Drop what was remembered: the person's reading changes in this request."""
-    _remembered().clear()
-
-
 def reading_state(user: User, slug: str) -> ReadingState:
-    """The person's reading state in a course: remembered at sign-in (used once), else read."""
-    remembered = _remembered().pop((user.id, slug), None)
-    if remembered is not None:
-        return remembered
-    return _state(READING_BY_USER_ID.rows(user_id=user.id, slug=slug)[0])
+    """The person's reading state in a course (by slug), in one query."""
+    values = db.session.execute(READING_BY_USER_ID, {"user_id": user.id, "slug": slug}).one()
+    return _state(tuple(values))
 
 
 def page_position(user: User, slug: str) -> PagePosition | None:

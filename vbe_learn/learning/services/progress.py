@@ -9,7 +9,7 @@ from ...extensions import db
 from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
 from .outline import ModuleRef, Outline, outline_for
-from .position import forget_reading, reading_state
+from .position import reading_state
 
 NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
 RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
@@ -140,7 +140,6 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
     a new cycle when the latest one was completed and no longer counts (a renewal)."""
     enrollment = current_enrollment(user, course)
     cycle = 1
-    forget_reading()
     if enrollment is not None:
         completed = db.session.scalar(ENROLLMENT_COMPLETED, {"enrollment_id": enrollment.id})
         if completed is None or not renewal_due(user, course):
@@ -190,7 +189,6 @@ def mark_page_read(enrollment_id: int, page_id: int) -> None:
     """Record that a page was read (once; repeating it, or racing it, changes nothing)."""
     values = {"enrollment_id": enrollment_id, "page_id": page_id, "read_at": utcnow()}
     db.session.connection().execute(MARK_PAGE_READ, values)  # Core: no ORM object involved
-    forget_reading()
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
