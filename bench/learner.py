@@ -41,14 +41,16 @@ skips SQLite):
    without think time, in
    --ceiling-rounds alternating rounds (hello, page, hello, page, ...; --ceiling-seconds in
    all per app) so that both see the same background load → hello-world req/s, module
-   page req/s, the ratio (median of the per-round ratios; target >= 0.3) and gunicorn CPU
+   page req/s, the ratio (median of the per-round ratios; for information) and gunicorn CPU
    ms per request;
 6. a summary table per database on stdout, and JSON in bench/results/learner-<db>.json (the
    latest run of this checkout) plus a copy named after the scenario, e.g.
    learner-sqlite-1000x2s.json (bench/results/ is git-ignored).
 
-Targets on the 2-core machine: 1,000 learners at think 2 s with p95 < 50 ms and no errors on
-both databases; module page >= 0.3 x hello world; 3,000 learners at think 1 s may queue but
+Targets (4 sync workers, both databases): a realistic peak of 5,000 learners at think 30 s
+(about 170 req/s) and a stress run of 1,000 learners at think 2 s (about 500 req/s), each
+with p95 < 100 ms and no errors; the module page / hello world ratio is printed for
+information; 3,000 learners at think 1 s may queue but
 must not error. The exit status is 1 when any request failed.
 
 Reading the output: "ramp" covers the logins (until every login has finished, at most
@@ -1090,12 +1092,11 @@ def judge(result: dict) -> dict:
     errors = sum(sum(kinds.values()) for kinds in learners["errors_whole_run"].values())
     return {
         "steady_p95_ms": steady["p95_ms"],
-        "steady_p95_under_50ms": steady["p95_ms"] is not None and steady["p95_ms"] < 50,
+        "steady_p95_under_100ms": steady["p95_ms"] is not None and steady["p95_ms"] < 100,
         "errors": errors + learners["client_bugs"],
         "no_errors": errors + learners["client_bugs"] == 0,
         "all_logged_in": learners["logged_in"] == result["config"]["learners"],
         "ceiling_ratio": result["ceiling"]["ratio"],
-        "ceiling_ratio_at_least_0_3": (result["ceiling"]["ratio"] or 0) >= 0.3,
     }
 
 
@@ -1210,7 +1211,7 @@ def print_summary(result: dict) -> None:
         f"  ceiling ({ceiling['clients']} clients, no think, median of "
         f"{len(ceiling['rounds'])} rounds): hello world {hello['rps_median']} req/s "
         f"(p50 {hello['p50_ms_median']} ms), module page {page['rps_median']} req/s "
-        f"(p50 {page['p50_ms_median']} ms) → ratio {ceiling['ratio']} (target ≥ 0.3)"
+        f"(p50 {page['p50_ms_median']} ms) → ratio {ceiling['ratio']} (for information)"
     )
     print(
         f"    server CPU per request: hello {hello['server_cpu_ms_per_request']} ms, page "
@@ -1223,11 +1224,9 @@ def print_summary(result: dict) -> None:
         return "PASS" if ok else "FAIL"
 
     print(
-        f"  targets: steady p95 {targets['steady_p95_ms']} ms < 50 ms: "
-        f"{mark(targets['steady_p95_under_50ms'])}; errors {targets['errors']}: "
-        f"{mark(targets['no_errors'])}; all logged in: {mark(targets['all_logged_in'])}; "
-        f"ratio {targets['ceiling_ratio']} ≥ 0.3: "
-        f"{mark(targets['ceiling_ratio_at_least_0_3'])}"
+        f"  targets: steady p95 {targets['steady_p95_ms']} ms < 100 ms: "
+        f"{mark(targets['steady_p95_under_100ms'])}; errors {targets['errors']}: "
+        f"{mark(targets['no_errors'])}; all logged in: {mark(targets['all_logged_in'])}"
     )
 
 

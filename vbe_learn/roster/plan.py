@@ -101,8 +101,8 @@ def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> Roster
     roster["user_id"] = pd.Series(matches, index=roster.index, dtype=object)  # int or None
     _check_email_owners(roster, people, problems)
     roster["changes"] = [
-        _changes(row, people[row.user_id], paths) if row.user_id else []
-        for row in roster.itertuples(index=False)
+        _changes(row, people[row["user_id"]], paths) if row["user_id"] else []
+        for row in roster.to_dict("records")
     ]
     in_file = {user_id for user_id in roster["user_id"] if user_id}
     deactivated = current[
@@ -121,7 +121,7 @@ def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> Roster
     )
 
 
-def _changes(row, person, paths: dict) -> list[str]:
+def _changes(row: dict, person, paths: dict) -> list[str]:
     """The Swedish names of the fields where the roster row differs from the person."""
     before = {
         "first_name": person.first_name,
@@ -134,7 +134,7 @@ def _changes(row, person, paths: dict) -> list[str]:
         "employee_number": None if _missing(person.employee_number) else person.employee_number,
         "reactivated": not person.active,
     }
-    after = row._asdict() | {"reactivated": False}
+    after = row | {"reactivated": False}
     return [label for key, label in COMPARED.items() if after[key] != before[key]]
 
 
