@@ -308,6 +308,14 @@ def person_status(user_id: int, course: Course, on: date) -> PersonStatus:
     return status_of(rule, completions, has_started)
 
 
+def status_in_course(user_id: int, course_slug: str, on: date) -> PersonStatus | None:
+    """A person's status in the course named `course_slug` on a day (None: no such course)."""
+    course = db.session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None or course.current_version_id is None:
+        return None
+    return person_status(user_id, course, on)
+
+
 def status_of(rule: StatusRule, completions: list, has_started: bool) -> PersonStatus:
     """PersonStatus from a person's completions and whether they have started."""
     before = [c for c in completions if c.completed_on <= rule.on]
