@@ -36,9 +36,7 @@ from sqlalchemy import (
 from ..extensions import db
 from ..learning.status import StatusRule, validity_start, versions_requiring_renewal
 from ..models import Administration, Completion, Department, Placement, Unit
-from . import day_ranges
 
-SWEEP_FROM_DAYS = 4  # from this many days on, one sweep is faster than one count per day
 GROUPINGS = {
     "administration": (Administration.id, Administration.name),
     "department": (Department.id, Department.name),
@@ -88,13 +86,10 @@ def rates_by(
     by_close = "close_to_residents" in wanted
     units = None if administration_ids is None else _units_of(administration_ids)
     marked = versions_requiring_renewal()
-    if len(days) < SWEEP_FROM_DAYS:  # one count per day
-        completions = _completions_within(days, validity_years, units)
-        per_unit = union_all(*(
-            _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days
-        ))  # fmt: skip
-    else:  # one sweep over the days
-        per_unit = _per_unit_swept(days, validity_years, by_close, units, marked)
+    completions = _completions_within(days, validity_years, units)
+    per_unit = union_all(*(
+        _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days
+    ))  # fmt: skip
     per_unit = per_unit.cte("per_unit").prefix_with("MATERIALIZED") if len(wanted) > 1 else (
         per_unit.subquery("per_unit"))  # fmt: skip
     names = list(wanted)
@@ -137,19 +132,6 @@ def _grouped(per_unit, kind: int, group_by: str, days: list[date]) -> Select:
         .where(per_unit.c.day.in_(days))
         .group_by(per_unit.c.day, *groups)
     )
-
-
-def _per_unit_swept(days: list[date], validity_years: int, by_close: bool, units, marked):
-    """Headcount and completed per day and enhet from one sweep (followup/day_ranges.py)."""
-    placed = day_ranges.placed_ranges(days, by_close, units)
-    completed = day_ranges.completed_ranges(
-        days,
-        [validity_start(day, validity_years) for day in days],
-        marked,
-        None if units is None else select(placed.c.user_id),
-    )
-    done = day_ranges.placed_ranges(days, by_close, units, completed)
-    return day_ranges.per_unit_on_days(days, placed, done, by_close)
 
 
 def _units_of(administration_ids: Iterable[int]) -> Select:
