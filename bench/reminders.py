@@ -145,7 +145,7 @@ def run_step(args) -> None:
     result: dict = {}
     with app.app_context():
         from vbe_learn.extensions import db
-        from vbe_learn.followup.services import validity_years
+        from vbe_learn.learning.status import validity_years
         from vbe_learn.mail import SmtpTransport
         from vbe_learn.reminders.planning import Schedule, plan_messages
         from vbe_learn.reminders.sending import Journal, send_planned

@@ -20,10 +20,10 @@ from sqlalchemy.engine import Engine
 from tests.factories import course, make_unit, make_user
 from vbe_learn.exports import participants, writers
 from vbe_learn.extensions import db
-from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
+from vbe_learn.followup.people import PARTICIPANT_COLUMNS
 from vbe_learn.followup.rates import rates
-from vbe_learn.followup.services import validity_years
 from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.learning.status import valid_until, validity_years
 from vbe_learn.models import Completion, Enrollment, ExportLog, RoleAssignment, User, types
 from vbe_learn.models.types import city_today
 

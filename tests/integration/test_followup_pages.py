@@ -10,7 +10,7 @@ from vbe_learn.extensions import db
 from vbe_learn.followup import services
 from vbe_learn.followup.people import people_with_status
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.learning.services.progress import NOT_STARTED, RENEWAL_DUE, STARTED
+from vbe_learn.learning.status import NOT_STARTED, RENEWAL_DUE, STARTED
 from vbe_learn.models import Completion, Enrollment, RoleAssignment, User
 from vbe_learn.models.types import city_today
 

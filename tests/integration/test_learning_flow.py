@@ -193,4 +193,6 @@ def test_a_completion_that_no_longer_counts_lets_the_learner_start_a_new_cycle(c
     ).all()
     assert cycles == [1, 2]
     html = client.get("/min-utbildning").get_data(as_text=True)
-    assert "Påbörjad" in html and "Förnya" not in html
+    # Renewing: still Ska förnyas (no valid completion), as the chef sees it; the page
+    # now offers to continue the new cycle instead of starting one.
+    assert "Ska förnyas" in html and "Förnya: starta" not in html and "Fortsätt" in html

@@ -19,8 +19,9 @@ import pytest
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
-from vbe_learn.followup.rates import rates, validity_start
+from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.learning.status import validity_start
 from vbe_learn.models import Completion, Placement
 
 MARCH, JULY = date(2024, 3, 31), date(2024, 7, 31)
@@ -150,7 +151,8 @@ def test_validity_start_handles_leap_days():
 def test_people_with_status_on_a_date(city):
     from sqlalchemy import true
 
-    from vbe_learn.followup.people import people_with_status, valid_until
+    from vbe_learn.followup.people import people_with_status
+    from vbe_learn.learning.status import valid_until
 
     rows = {r.first_name: r for r in db.session.execute(people_with_status(true(), MARCH, 3))}
     assert "C" not in rows  # left: not active

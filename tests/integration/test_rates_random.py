@@ -12,9 +12,10 @@ import pytest
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
-from vbe_learn.followup.rates import rates, rates_by, validity_start
+from vbe_learn.followup.rates import rates, rates_by
 from vbe_learn.followup.services import administration_rates
 from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.learning.status import validity_start
 from vbe_learn.models import Completion, CourseVersion, Placement
 
 YEARS = 3

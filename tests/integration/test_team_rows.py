@@ -5,7 +5,7 @@ from tests.factories import course, make_unit, make_user
 from vbe_learn.extensions import db
 from vbe_learn.followup import services
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.learning.services.progress import COMPLETED, NOT_STARTED, STARTED
+from vbe_learn.learning.status import COMPLETED, NOT_STARTED, STARTED
 from vbe_learn.models import Completion, Enrollment
 from vbe_learn.models.types import city_today
 

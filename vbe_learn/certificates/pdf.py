@@ -48,7 +48,11 @@ def certificate_pdf(facts: CertificateFacts, verify_url: str) -> bytes:
     pdf.multi_cell(0, 9, facts.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 12)
-    lines = [f"Datum: {swedish_date(facts.completed_on)}", f"Kursversion: {facts.version_label}"]
+    lines = [
+        f"Datum: {swedish_date(facts.completed_on)}",
+        f"Giltigt till och med: {swedish_date(facts.valid_until)}",
+        f"Kursversion: {facts.version_label}",
+    ]
     if facts.score_percent is not None:
         lines.append(f"Resultat på kunskapskontrollerna: {facts.score_percent} %")
     for line in lines:

@@ -6,7 +6,9 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Administration, Completion, CourseVersion, Department, Unit, User
+from ..learning.status import StatusRule, valid_until
+from ..models import Administration, Completion, Course, CourseVersion, Department, Unit, User
+from ..models.types import city_date, utcnow
 
 EARLIER_COURSE_TITLE = "Grundutbildning om våldsbejakande extremism"
 
@@ -23,6 +25,8 @@ class CertificateFacts:
     completed_on: date
     score_percent: int | None
     source: str
+    valid_until: date  # the last day it counts by age (the status rule)
+    counts_today: bool  # whether it counts today (by age and course version)
 
 
 def _facts_query():
@@ -36,8 +40,12 @@ def _facts_query():
     )
 
 
-def _facts(row) -> CertificateFacts:
+def _facts(row, rules: dict[int, StatusRule]) -> CertificateFacts:
     completion, first, last, administration, version = row
+    rule = rules.get(completion.course_id)
+    if rule is None:
+        course = db.session.get(Course, completion.course_id)
+        rule = rules[completion.course_id] = StatusRule.for_course(course, city_date(utcnow()))
     return CertificateFacts(
         code=completion.certificate_code,
         name=f"{first} {last}",
@@ -47,12 +55,15 @@ def _facts(row) -> CertificateFacts:
         completed_on=completion.completed_on,
         score_percent=completion.score_percent,
         source=completion.source,
+        valid_until=valid_until(completion.completed_on, rule.validity_years),
+        counts_today=rule.counts(completion),
     )
 
 
 def certificate_facts(completion: Completion) -> CertificateFacts:
     """An intyg's facts for one completion."""
-    return _facts(db.session.execute(_facts_query().where(Completion.id == completion.id)).one())
+    row = db.session.execute(_facts_query().where(Completion.id == completion.id)).one()
+    return _facts(row, {})
 
 
 def my_certificates(user: User) -> list[CertificateFacts]:
@@ -60,4 +71,5 @@ def my_certificates(user: User) -> list[CertificateFacts]:
     rows = db.session.execute(
         _facts_query().where(Completion.user_id == user.id).order_by(Completion.completed_at.desc())
     )
-    return [_facts(row) for row in rows]
+    rules: dict[int, StatusRule] = {}
+    return [_facts(row, rules) for row in rows]

@@ -1,8 +1,10 @@
 """Intyg pages: mine, the PDF, and the public verification page."""
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 from flask_login import current_user, login_required
 
+from ..learning.status import status_in_course
+from ..models.types import city_today
 from ..permissions import access_certificate_verification, access_own_certificate
 from ..urls import absolute_url
 from . import bp
@@ -20,8 +22,12 @@ def verify_url(code: str) -> str:
 def mine():
     """The learner's intyg, with download links."""
     certificates = my_certificates(current_user)
+    standing = status_in_course(current_user.id, current_app.config["DEFAULT_COURSE"], city_today())
     return render_template(
-        "certificates/mine.html", certificates=certificates, verify_url=verify_url
+        "certificates/mine.html",
+        certificates=certificates,
+        verify_url=verify_url,
+        status=standing.status if standing else None,
     )
 
 

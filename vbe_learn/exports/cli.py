@@ -8,11 +8,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select, true
 
 from ..extensions import db
-from ..followup.services import validity_years
+from ..learning.status import STATUS_SLUGS, validity_years
 from ..models import Administration, Unit
 from ..models.types import city_today
 from .low_priority import ExportFailed
-from .participants import STATUS_SLUGS, ParticipantFilters
+from .participants import ParticipantFilters
 from .services import CSV, XLSX, participants_csv, participants_xlsx, summary_file
 
 export_cli = AppGroup("export", help="Deltagarlistor som XLSX eller CSV.")

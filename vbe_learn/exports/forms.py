@@ -5,14 +5,12 @@ from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import SwedishForm
+from ..learning.status import STATUS_SLUGS
 from ..models.types import city_today
 
 STATUS_CHOICES = [
     SelectChoice("", "Alla"),
-    SelectChoice("genomförd", "Genomförd"),
-    SelectChoice("ska-förnyas", "Ska förnyas"),
-    SelectChoice("påbörjad", "Påbörjad"),
-    SelectChoice("ej-påbörjad", "Ej påbörjad"),
+    *(SelectChoice(slug, label) for slug, label in STATUS_SLUGS.items()),
 ]
 
 

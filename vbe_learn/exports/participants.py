@@ -19,19 +19,13 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, select
 
 from ..extensions import db
-from ..followup.people import PARTICIPANT_COLUMNS, people_with_status, valid_until
-from ..learning.services.progress import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
+from ..followup.people import PARTICIPANT_COLUMNS, people_with_status
+from ..learning.status import STATUS_SLUGS, valid_until
 from ..models import Administration, Department, Unit, User
 from ..permissions import team_ids
 from .writers import DATE, INTEGER, TEXT, Column
 
 CHUNK_PEOPLE = 2000
-STATUS_SLUGS = {
-    "genomförd": COMPLETED,
-    "ska-förnyas": RENEWAL_DUE,
-    "påbörjad": STARTED,
-    "ej-påbörjad": NOT_STARTED,
-}
 _KINDS_AND_WIDTHS = (
     (TEXT, 18), (TEXT, 16), (TEXT, 20), (TEXT, 34), (TEXT, 34), (TEXT, 28), (TEXT, 28),
     (TEXT, 24), (TEXT, 13), (DATE, 16), (INTEGER, 13), (TEXT, 12), (DATE, 12),

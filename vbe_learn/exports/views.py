@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..db import stream_then_commit
-from ..followup.services import validity_years
+from ..learning.status import validity_years
 from ..models.types import city_today
 from ..permissions import (
     access_administration,

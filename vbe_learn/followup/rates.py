@@ -11,8 +11,8 @@ A person counts once (one placement covers any date); a completion follows the p
 one earned before a move counts in the new enhet. The same functions feed the pages and
 the exports.
 
-A course version marked as requiring renewal (`renewal_required_on`) makes completions of
-older versions stop counting from that day (see `renewal_condition`).
+Whether a completion counts on a day is the one status rule (learning/status.py,
+StatusRule.counting), so a version requiring renewal counts here as everywhere else.
 """
 
 from collections.abc import Iterable
@@ -23,7 +23,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    and_,
     case,
     func,
     literal,
@@ -31,15 +30,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
     union_all,
 )
 
 from ..extensions import db
-from ..models import Administration, Completion, CourseVersion, Department, Placement, Unit
-from . import day_ranges
+from ..learning.status import StatusRule, validity_start, versions_requiring_renewal
+from ..models import Administration, Completion, Department, Placement, Unit
 
-SWEEP_FROM_DAYS = 4  # from this many days on, one sweep is faster than one count per day
 GROUPINGS = {
     "administration": (Administration.id, Administration.name),
     "department": (Department.id, Department.name),
@@ -62,43 +59,6 @@ class Rate:
     def share(self) -> float | None:
         """Andel genomförda; None for an empty group (no division by zero)."""
         return self.completed / self.headcount if self.headcount else None
-
-
-def validity_start(day: date, validity_years: int) -> date:
-    """The earliest completion date still valid on `day` (completions last N years)."""
-    try:
-        return day.replace(year=day.year - validity_years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - validity_years, day=28)
-
-
-def versions_requiring_renewal() -> list[tuple[int, int, date]]:
-    """(version id, course id, from which day) of every version marked as requiring renewal."""
-    return db.session.execute(
-        select(CourseVersion.id, CourseVersion.course_id, CourseVersion.renewal_required_on)
-        .where(CourseVersion.renewal_required_on.is_not(None))
-        .order_by(CourseVersion.id)
-    ).all()
-
-
-def renewal_condition(day, marked=None, completions=Completion.__table__.c):
-    """A condition on completions: not superseded on `day` (a date or a date column) by a
-    newer course version that requires renewal. `marked` is versions_requiring_renewal()
-    (read here when not given); `completions` the columns to test (the table's, or a CTE's)."""
-    marked = versions_requiring_renewal() if marked is None else marked
-    conditions = []
-    for version_id, course_id, required_on in marked:
-        if isinstance(day, date) and day < required_on:
-            continue
-        in_force = literal(True) if isinstance(day, date) else day >= literal(required_on, Date)
-        conditions.append(
-            or_(
-                completions.course_id != course_id,
-                ~in_force,
-                func.coalesce(completions.course_version_id, 0) >= version_id,
-            )
-        )
-    return and_(*conditions) if conditions else true()
 
 
 def rates(
@@ -126,13 +86,10 @@ def rates_by(
     by_close = "close_to_residents" in wanted
     units = None if administration_ids is None else _units_of(administration_ids)
     marked = versions_requiring_renewal()
-    if len(days) < SWEEP_FROM_DAYS:  # one count per day
-        completions = _completions_within(days, validity_years, units)
-        per_unit = union_all(*(
-            _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days
-        ))  # fmt: skip
-    else:  # one sweep over the days
-        per_unit = _per_unit_swept(days, validity_years, by_close, units, marked)
+    completions = _completions_within(days, validity_years, units)
+    per_unit = union_all(*(
+        _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days
+    ))  # fmt: skip
     per_unit = per_unit.cte("per_unit").prefix_with("MATERIALIZED") if len(wanted) > 1 else (
         per_unit.subquery("per_unit"))  # fmt: skip
     names = list(wanted)
@@ -177,19 +134,6 @@ def _grouped(per_unit, kind: int, group_by: str, days: list[date]) -> Select:
     )
 
 
-def _per_unit_swept(days: list[date], validity_years: int, by_close: bool, units, marked):
-    """Headcount and completed per day and enhet from one sweep (followup/day_ranges.py)."""
-    placed = day_ranges.placed_ranges(days, by_close, units)
-    completed = day_ranges.completed_ranges(
-        days,
-        [validity_start(day, validity_years) for day in days],
-        marked,
-        None if units is None else select(placed.c.user_id),
-    )
-    done = day_ranges.placed_ranges(days, by_close, units, completed)
-    return day_ranges.per_unit_on_days(days, placed, done, by_close)
-
-
 def _units_of(administration_ids: Iterable[int]) -> Select:
     """The ids of the enheter of some förvaltningar."""
     return (
@@ -229,12 +173,9 @@ def _per_unit_on(
     Who has a valid completion on the day is an uncorrelated set (a semi-join the database
     builds once: a hashed subplan / an ephemeral index), not a lookup per placement.
     """
+    rule = StatusRule.on_day(day, validity_years, marked)
     completed_then = Placement.user_id.in_(
-        select(completions.c.user_id).where(
-            completions.c.completed_on <= day,
-            completions.c.completed_on > validity_start(day, validity_years),
-            renewal_condition(day, marked, completions.c),
-        )
+        select(completions.c.user_id).where(rule.counting(completions.c))
     )
     groups = [Placement.unit_id, *([Placement.close_to_residents] if by_close else [])]
     query = (

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, select
 
 from ..extensions import db
-from ..models import Completion, Course, CourseVersion, Department, Placement, Unit, User
+from ..learning.status import COMPLETED, VALID, StatusRule
+from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
-from .people import has_valid_completion, people_with_status, status_without_valid_completion
+from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
 from .rates import Rate, rates, rates_by
 
@@ -21,16 +22,6 @@ SORTS = {
     "status": lambda r: (r.status, r.last_name.lower()),
     "datum": lambda r: (r.completed_on or date.min, r.last_name.lower()),
 }
-
-
-def validity_years(course_slug: str) -> int:
-    """How many years a completion of the course's current version is valid (3 if unknown)."""
-    years = db.session.scalar(
-        select(CourseVersion.validity_years)
-        .join(Course, Course.current_version_id == CourseVersion.id)
-        .where(Course.slug == course_slug)
-    )
-    return years or 3
 
 
 @dataclass(frozen=True)
@@ -153,8 +144,9 @@ def overdue_people(administration_id: int, today: date, years: int) -> tuple[int
     employed_long = employed_since <= today - timedelta(days=NEW_EMPLOYEE_DAYS)
     # An anti-join, not "no latest completion" after an outer join: the planner estimates it
     # well (PostgreSQL otherwise expected one row and chose nested loops over everyone).
+    rule = StatusRule.on_day(today, years)
     overdue = and_(
-        User.active.is_(True), in_administration, employed_long, ~has_valid_completion(today, years)
+        User.active.is_(True), in_administration, employed_long, ~rule.has_valid_completion(User.id)
     )
     listed = (  # the first ones by name, each with the number of them all
         select(
@@ -171,7 +163,10 @@ def overdue_people(administration_id: int, today: date, years: int) -> tuple[int
         .limit(OVERDUE_SHOWN)
         .subquery()
     )
-    status = status_without_valid_completion(today, listed.c.id).label("status")
+    # Each remaining fact is a scalar subquery with LIMIT 1, one index probe per person:
+    # written as EXISTS, PostgreSQL hashed every completion and enrollment in the city to
+    # answer for the 500 people the page lists.
+    status = rule.status_sql(listed.c.id, **{VALID: false()}).label("status")
     rows = db.session.execute(
         select(listed, status).order_by(listed.c.last_name, listed.c.first_name, listed.c.id)
     ).all()
@@ -214,7 +209,7 @@ def team_report(
 ) -> TeamReport:
     """The chef's whole team (every level below) with status, sorted and filtered."""
     everyone = team_rows(manager.id, today, years)
-    completed = sum(1 for row in everyone if row.completed_on is not None)
+    completed = sum(1 for row in everyone if row.status == COMPLETED)
     text = text.strip().lower()
     shown = [
         row

@@ -3,7 +3,7 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..learning.services.progress import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
+from ..learning.status import STATUSES, valid_until, validity_years
 from ..models import Administration
 from ..models.types import city_today
 from ..permissions import (
@@ -19,17 +19,13 @@ from ..permissions import (
 )
 from . import bp
 from . import question_analysis as analysis
-from .people import valid_until
 from .question_page import question_analysis_page
 from .services import (
     administration_report,
     city_overview,
     person_completions,
     team_report,
-    validity_years,
 )
-
-STATUSES = (COMPLETED, RENEWAL_DUE, STARTED, NOT_STARTED)
 
 
 def _years() -> int:

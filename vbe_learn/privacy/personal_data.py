@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from ..audit import ACTION_LABELS
 from ..extensions import db
+from ..learning.status import person_status
 from ..models import (
     Administration,
     AnswerChoice,
@@ -43,6 +44,7 @@ from ..models import (
     User,
 )
 from ..models.org import ROLE_LABELS
+from ..models.types import city_today
 
 Rows = list[dict]
 
@@ -217,6 +219,27 @@ def completions(user: User) -> Rows:
     ]
 
 
+def training_status(user: User) -> Rows:
+    """The person's status today in each course, by the one status rule."""
+    courses = db.session.scalars(
+        select(Course).where(Course.current_version_id.is_not(None)).order_by(Course.slug)
+    )
+    today = city_today()
+    rows = []
+    for course in courses:
+        standing = person_status(user.id, course, today)
+        valid = standing.valid_completion
+        rows.append(
+            {
+                "kurs": course.slug,
+                "status": standing.status,
+                "giltigt_genomförande": valid.completed_on if valid else None,
+                "giltig_till": standing.valid_until,
+            }
+        )
+    return rows
+
+
 def exports_made(user: User) -> Rows:
     """Deltagarlistor and samlad bild the person has exported."""
     rows = db.session.scalars(
@@ -321,6 +344,7 @@ SOURCES = (
     Source("lästa_sidor", "Lästa sidor", pages_read),
     Source("kunskapskontroller", "Kunskapskontroller med svar", attempts),
     Source("genomförda_kurser", "Genomförda kurser och intygskoder", completions),
+    Source("utbildningsstatus", "Status i utbildningen i dag", training_status),
     Source("exporter", "Exporter du har gjort", exports_made),
     Source("personallistor", "Personallistor du har läst in", roster_imports_made),
     Source("e_post", "E-post till dig (inbjudningar och påminnelser)", messages_received),

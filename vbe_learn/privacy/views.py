@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..models.types import utcnow
 from ..permissions import may_download_own_data, require
 from . import bp
-from .personal_data import personal_data_counts, personal_data_json
+from .personal_data import personal_data_counts, personal_data_json, training_status
 
 
 @bp.get("/mina-uppgifter")
@@ -14,7 +14,11 @@ from .personal_data import personal_data_counts, personal_data_json
 def mine():
     """The kinds of data held about the person, with counts, and the download button."""
     require(may_download_own_data(current_user))
-    return render_template("privacy/mine.html", counts=personal_data_counts(current_user))
+    return render_template(
+        "privacy/mine.html",
+        counts=personal_data_counts(current_user),
+        statuses=training_status(current_user),
+    )
 
 
 @bp.get("/mina-uppgifter/hamta")

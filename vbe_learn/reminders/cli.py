@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..followup.services import validity_years
+from ..learning.status import validity_years
 from ..mail import transport_for
 from ..models import Administration
 from ..models.types import city_today

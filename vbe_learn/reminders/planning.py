@@ -25,8 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..followup.people import people_with_status
-from ..followup.rates import validity_start
-from ..learning.services.progress import COMPLETED, RENEWAL_DUE
+from ..learning.status import COMPLETED, RENEWAL_DUE, expires_on
 from ..models import Administration, Course, CourseVersion, ReminderMessage, RoleAssignment, User
 from ..models.org import CENTRAL_COORDINATOR, COORDINATOR
 from ..models.reminders import PLANNED
@@ -112,7 +111,7 @@ def people_not_done(
 def _start(row, schedule: Schedule, required_on: date | None) -> date | None:
     if row.status != RENEWAL_DUE:
         return row.employed_from
-    expired_on = validity_start(row.last_completed_on, -schedule.validity_years)
+    expired_on = expires_on(row.last_completed_on, schedule.validity_years)
     if expired_on <= schedule.today or required_on is None:
         return expired_on
     return required_on

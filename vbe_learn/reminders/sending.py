@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, or_, select, update
 
 from ..extensions import db
-from ..followup.people import latest_valid_completion
+from ..learning.status import StatusRule
 from ..mail import DeliveryFailed, MailServerUnavailable
 from ..models import ReminderMessage, User
 from ..models.reminders import CANCELLED, FAILED, PLANNED, SENDING, SENT, UNKNOWN
@@ -146,7 +146,9 @@ def _set_status(ids: set[int], status: str, error: str | None = None) -> None:
 
 def cancel_no_longer_due(today: date, validity_years: int) -> int:
     """Planned rows for people who left, or (personal reminders) who have completed since."""
-    completed = select(latest_valid_completion(today, validity_years).c.user_id)
+    completed = StatusRule.on_day(today, validity_years).has_valid_completion(
+        ReminderMessage.user_id
+    )
     left = select(User.id).where(User.active.is_(False))
     result = db.session.execute(
         update(ReminderMessage)
@@ -154,7 +156,7 @@ def cancel_no_longer_due(today: date, validity_years: int) -> int:
             ReminderMessage.status == PLANNED,
             or_(
                 ReminderMessage.user_id.in_(left),
-                ReminderMessage.kind.in_(PERSONAL_KINDS) & ReminderMessage.user_id.in_(completed),
+                ReminderMessage.kind.in_(PERSONAL_KINDS) & completed,
             ),
         )
         .values(status=CANCELLED)

@@ -6,13 +6,11 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import Attempt, Completion, Course, CourseVersion, Enrollment, PageRead, User
+from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
+from ..status import RENEWAL_DUE, PersonStatus, StatusRule, status_of
 from .outline import ModuleRef, Outline, outline_for
 from .position import reading_state
-
-NOT_STARTED, STARTED, COMPLETED = "Ej påbörjad", "Påbörjad", "Genomförd"
-RENEWAL_DUE = "Ska förnyas"  # an earlier completion expired or was superseded
 
 
 @dataclass
@@ -38,19 +36,32 @@ class LearnerProgress:
 
     outline: Outline
     enrollment: Enrollment | None
-    completion: Completion | None
+    completion: Completion | None  # the latest enrollment's own completion, if any
     read_page_ids: set[int] = field(default_factory=set)
     modules: list[ModuleProgress] = field(default_factory=list)
-    renewal_due: bool = False  # the completion no longer counts: the next page starts anew
+    standing: PersonStatus | None = None  # the status rule's answer (learning/status.py)
 
     @property
     def status(self) -> str:
-        """Genomförd, Ska förnyas, Påbörjad or Ej påbörjad (derived, never stored)."""
-        if self.renewal_due:
-            return RENEWAL_DUE
-        if self.completion is not None:
-            return COMPLETED
-        return STARTED if self.enrollment is not None else NOT_STARTED
+        """Genomförd, Ska förnyas, Påbörjad or Ej påbörjad: the one status rule's answer."""
+        return self.standing.status
+
+    @property
+    def valid_completion(self) -> Completion | None:
+        """The completion that counts today (earned here or imported), if any."""
+        return self.standing.valid_completion
+
+    @property
+    def renewal_due(self) -> bool:
+        """Ska förnyas and the renewal not begun: the next page starts a new cycle."""
+        return self.status == RENEWAL_DUE and (
+            self.enrollment is None or self.completion is not None
+        )
+
+    @property
+    def last_completion(self) -> Completion | None:
+        """The newest completion up to today, valid or not (what Ska förnyas refers to)."""
+        return self.standing.last_completion
 
     @property
     def percent_done(self) -> int:
@@ -112,27 +123,19 @@ ENROLLMENT_COMPLETED = select(Completion.id).where(
 )
 
 
-def renewal_due(user: User, course: Course) -> bool:
-    """Whether the learner has completed before but holds no completion valid today
-    (expired, or superseded by a version that requires renewal): "Ska förnyas"."""
-    from ...followup.rates import renewal_condition, validity_start  # (followup imports us)
-
-    today = city_date(utcnow())
-    years = db.session.scalar(
-        select(CourseVersion.validity_years).where(CourseVersion.id == course.current_version_id)
-    )
-    valid = db.session.scalar(
-        select(Completion.id)
-        .where(
-            Completion.user_id == user.id,
-            Completion.course_id == course.id,
-            Completion.completed_on <= today,
-            Completion.completed_on > validity_start(today, 3 if years is None else years),
-            renewal_condition(today),
+def holds_valid_completion(user: User, course: Course) -> bool:
+    """Whether a completion of the learner's counts today (the one status rule)."""
+    rule = StatusRule.for_course(course, city_date(utcnow()))
+    return (
+        db.session.scalar(
+            select(Completion.id)
+            .where(
+                Completion.user_id == user.id, Completion.course_id == course.id, rule.counting()
+            )
+            .limit(1)
         )
-        .limit(1)
+        is not None
     )
-    return valid is None
 
 
 def ensure_enrollment(user: User, course: Course) -> Enrollment:
@@ -142,7 +145,7 @@ def ensure_enrollment(user: User, course: Course) -> Enrollment:
     cycle = 1
     if enrollment is not None:
         completed = db.session.scalar(ENROLLMENT_COMPLETED, {"enrollment_id": enrollment.id})
-        if completed is None or not renewal_due(user, course):
+        if completed is None or holds_valid_completion(user, course):
             return enrollment
         cycle = enrollment.cycle + 1
     try:
@@ -203,15 +206,22 @@ def reading_position(user: User, course: Course) -> LearnerProgress:
 
 
 def learner_progress(user: User, course: Course) -> LearnerProgress:
-    """Everything Min utbildning shows, in four queries."""
+    """Everything Min utbildning shows, in a few queries; the status by the one rule."""
     progress = reading_position(user, course)
     enrollment = progress.enrollment
-    if enrollment is not None:
-        progress.completion = db.session.scalar(
-            select(Completion).where(Completion.enrollment_id == enrollment.id)
+    completions = list(
+        db.session.scalars(
+            select(Completion).where(
+                Completion.user_id == user.id, Completion.course_id == course.id
+            )
         )
-        if progress.completion is not None:
-            progress.renewal_due = renewal_due(user, course)
+    )
+    if enrollment is not None:
+        progress.completion = next(
+            (c for c in completions if c.enrollment_id == enrollment.id), None
+        )
+    rule = StatusRule.for_course(course, city_date(utcnow()))
+    progress.standing = status_of(rule, completions, enrollment is not None)
     attempts = _attempt_summary(enrollment.id) if enrollment else {}
     for module in progress.outline.modules:
         read = sum(1 for page in module.pages if page.id in progress.read_page_ids)
