@@ -55,6 +55,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A roster or completions file, checked before it is parsed (zip bombs): its unpacked
+    # size (XLSX) and its rows.
+    IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "100")) << 20
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     # PostgreSQL: GET requests read in autocommit mode (see db.py init_app).
     AUTOCOMMIT_READS = True
     # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
