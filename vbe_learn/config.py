@@ -31,7 +31,8 @@ class Config:
     COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
     DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error never logs its values (e.g. a session token).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
