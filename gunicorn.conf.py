@@ -6,10 +6,6 @@ proxy"); command-line options override this file.
 
 import os
 
-from gunicorn.glogging import Logger
-
-from vbe_learn.logs import JsonFormatter  # the app's own format (modules only: no app, no DB)
-
 # Workers: sync workers, one request at a time each; 2 × cores + 1 is gunicorn's advice.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 worker_class = "sync"
@@ -26,27 +22,40 @@ max_requests = 2000
 max_requests_jitter = 200
 # X-Forwarded-* headers are trusted from these addresses only (the reverse proxy).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Access log: one JSON object per line on stdout (as the app's own logs in production).
+# Logs on stdout. The access log is one JSON object per request, written by a logging
+# formatter (vbe_learn.logs.AccessJsonFormatter: a %0A in a path cannot split a line); the
+# error log is JSON in production and text in development, as the app's own logs.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = (
-    '{"time": "%(t)s", "type": "access", "remote_addr": "%(h)s", '
-    '"forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
-)
-
-
-class JsonErrorLogger(Logger):
-    """gunicorn's logger with JSON error-log lines (the access log is JSON by its format)."""
-
-    def setup(self, cfg) -> None:
-        """Configure as usual, then format the error log as JSON."""
-        super().setup(cfg)
-        for handler in self.error_log.handlers:
-            handler.setFormatter(JsonFormatter())
-
-
 production = os.environ.get("VBE_ENV") == "production"
-if os.environ.get("LOG_FORMAT", "json" if production else "text") == "json":
-    logger_class = JsonErrorLogger
+json_errors = os.environ.get("LOG_FORMAT", "json" if production else "text") == "json"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "INFO", "handlers": []},  # the app adds its own (vbe_learn/logs.py)
+    "formatters": {
+        "access": {"()": "vbe_learn.logs.AccessJsonFormatter"},
+        "error": (
+            {"()": "vbe_learn.logs.JsonFormatter"}
+            if json_errors
+            else {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}
+        ),
+    },
+    "handlers": {
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+        },
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "error",
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "loggers": {
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+    },
+}

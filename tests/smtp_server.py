@@ -74,12 +74,17 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """Start and stop an aiosmtpd server on 127.0.0.1 with a Recorder."""
+    """Start and stop an aiosmtpd server on 127.0.0.1 with a Recorder.
 
-    def __init__(self):
+    `smtputf8=False` makes it one that does not offer SMTPUTF8 (RFC 6531: addresses such as
+    åsa.öberg@…; aiosmtpd's Controller offers it by default)."""
+
+    def __init__(self, smtputf8: bool = True):
         self.recorder = Recorder()
         self.port = free_port()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     def __enter__(self) -> "SmtpServer":
         self.controller.start()

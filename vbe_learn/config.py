@@ -31,7 +31,9 @@ class Config:
     COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
     DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # db.engine_options adds the per-database ones
+    # db.engine_options adds the per-database ones and hide_parameters (a database error
+    # never logs its values, e.g. a session token).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
@@ -55,6 +57,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A roster or completions file, checked before it is parsed (zip bombs): its unpacked
+    # size (XLSX) and its rows.
+    IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "100")) << 20
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

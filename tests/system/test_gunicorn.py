@@ -130,6 +130,9 @@ def json_lines(log: str) -> list[dict]:
 
 def test_logs_are_one_json_object_per_line(server):
     srv, _ = server
+    # A line feed and a quote in a path (%0A, %22) stay inside their one JSON line.
+    assert request(srv.port, "GET", "/finns-inte%0A%7B%22type%22:%22fejk%22%7D")[0] == 404
+    time.sleep(0.2)  # the access line is written after the response
     lines = [line for line in srv.log().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # every line: gunicorn's and the app's
     assert any(e.get("logger") == "gunicorn.error" and "Booting worker" in e["message"]
@@ -139,6 +142,8 @@ def test_logs_are_one_json_object_per_line(server):
     assert access and {"time", "remote_addr", "method", "path", "status"} <= set(access[0])
     assert any("event=login_succeeded" in e["message"] for e in app_logs)
     assert all(isinstance(e["duration_us"], int) for e in access)
+    assert '/finns-inte\n{"type":"fejk"}' in [e["path"] for e in access]
+    assert not any(e.get("type") == "fejk" for e in entries)
 
 
 def whole(row) -> bool:

@@ -49,7 +49,9 @@ def message_id(reminder_id: int, domain: str) -> str:
     return f"<paminnelse-{reminder_id}@{domain}>"
 
 
-def render_message(reminder, first_name: str, links: Links, domain: str) -> Outgoing:
+def render_message(
+    reminder, first_name: str, links: Links, domain: str, last_name: str = ""
+) -> Outgoing:
     """The e-mail for one planned reminder row (kind, payload, recipient)."""
     payload = json.loads(reminder.payload or "{}")
     name = TEMPLATES.get(reminder.kind, "person")
@@ -68,6 +70,7 @@ def render_message(reminder, first_name: str, links: Links, domain: str) -> Outg
         text=_render(f"reminders/email/{name}.txt", context),
         html=_render(f"reminders/email/{name}.html", context),
         message_id=message_id(reminder.id, domain),
+        to_name=f"{first_name} {last_name}".strip(),
     )
 
 

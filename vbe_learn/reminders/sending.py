@@ -180,6 +180,7 @@ def send_planned(
                 ReminderMessage.payload,
                 ReminderMessage.recipient,
                 User.first_name,
+                User.last_name,
             )
             .join(User, User.id == ReminderMessage.user_id)
             .where(ReminderMessage.status == PLANNED, ReminderMessage.id > last_id)
@@ -204,7 +205,8 @@ def _send_batch(batch, transport, links, domain, journal, report, commit) -> Non
                 unsent.add(row.id)
                 continue
             journal.write("T", row.id)
-            status, error = _deliver(transport, render_message(row, row.first_name, links, domain))
+            outgoing = render_message(row, row.first_name, links, domain, row.last_name)
+            status, error = _deliver(transport, outgoing)
             if status == SENT:
                 journal.write("S", row.id)
                 accepted.add(row.id)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course
 from ..models.types import city_today
+from .files import ImportLimits
 from .services import import_completions_file, import_roster_file, plan_roster_file
 from .validation import Problems
 
@@ -32,13 +33,14 @@ def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
     day = as_of.date() if as_of else city_today()
     data = path.read_bytes()
+    limits = ImportLimits.from_config(current_app.config)
     if dry_run:
-        plan = plan_roster_file(data, path.name, day)
+        plan = plan_roster_file(data, path.name, day, limits)
         if isinstance(plan, Problems):
             _refuse(plan)
         _echo_summary("Provkörning, inget har ändrats", plan.summary)
         return
-    result = import_roster_file(data, path.name, day, actor=None)
+    result = import_roster_file(data, path.name, day, actor=None, limits=limits)
     if isinstance(result, Problems):
         _refuse(result)
     db.session.commit()
@@ -61,7 +63,8 @@ def import_completions_command(path: Path) -> None:
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         raise click.ClickException(f"Kursen {slug} finns inte; kör först `flask courses sync`.")
-    result = import_completions_file(path.read_bytes(), path.name, course, actor=None)
+    limits = ImportLimits.from_config(current_app.config)
+    result = import_completions_file(path.read_bytes(), path.name, course, None, limits)
     if isinstance(result, Problems):
         _refuse(result)
     db.session.commit()

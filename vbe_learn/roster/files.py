@@ -2,16 +2,95 @@
 
 CSV: separated by `;`, `,` or tab; UTF-8 with or without BOM, or Windows-1252.
 Headers are matched ignoring case, spaces and the BOM.
+
+Before anything is parsed, a file's size is checked against ImportLimits: an XLSX's
+uncompressed size (the sizes its zip directory declares, which zipfile never reads past)
+and its rows (<row> elements, counted while streaming the sheets), a CSV's lines. A zip
+bomb is refused in milliseconds, and nothing has been written.
 """
 
 import csv
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 
 import pandas as pd
 
+from ..config import Config
+
 XLSX_MAGIC = b"PK\x03\x04"
 SEPARATORS = ";,\t"
+MAX_ZIP_MEMBERS = 1000  # an XLSX roster has about ten
+ROW_TAG = re.compile(rb"<(?:\w{1,16}:)?row[\s/>]")  # <row …>, also as <x:row …>
+CHUNK = 1024 * 1024
+OVERLAP = 32  # longer than any ROW_TAG match
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """How large an uploaded file may be once unpacked, and how many rows it may have."""
+
+    max_uncompressed_bytes: int = Config.IMPORT_MAX_UNCOMPRESSED_BYTES
+    max_rows: int = Config.IMPORT_MAX_ROWS
+
+    @classmethod
+    def from_config(cls, config) -> "ImportLimits":
+        """The limits an app is configured with (IMPORT_MAX_UNCOMPRESSED_BYTES, IMPORT_MAX_ROWS)."""
+        return cls(config["IMPORT_MAX_UNCOMPRESSED_BYTES"], config["IMPORT_MAX_ROWS"])
+
+
+DEFAULT_LIMITS = ImportLimits()
+
+
+def check_size(data: bytes, limits: ImportLimits, xlsx: bool) -> None:
+    """Refuse (UnreadableFile) a file beyond the limits, before it is parsed."""
+    if xlsx:
+        rows = _xlsx_rows(data, limits)
+    else:
+        rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if rows > limits.max_rows + 1:  # + the header row
+        most = f"{limits.max_rows:,}".replace(",", " ")
+        raise UnreadableFile(
+            f"Filen har fler än {most} rader. Dela upp den, eller kontrollera att den inte "
+            "har tomma rader längst ned."
+        )
+
+
+def _xlsx_rows(data: bytes, limits: ImportLimits) -> int:
+    """The rows of every worksheet, once the unpacked size is known to be within limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > MAX_ZIP_MEMBERS or unpacked > limits.max_uncompressed_bytes:
+            raise UnreadableFile(
+                f"Filen är för stor uppackad ({unpacked // 2**20} MB; högst "
+                f"{limits.max_uncompressed_bytes // 2**20} MB). Spara den på nytt som XLSX "
+                "med bara personallistans blad, eller som CSV."
+            )
+        sheets = [m for m in members if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)]
+        try:
+            return sum(_count_rows(archive, sheet, limits.max_rows + 1) for sheet in sheets)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:  # e.g. a bad CRC
+            raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
+
+
+def _count_rows(archive: zipfile.ZipFile, sheet: zipfile.ZipInfo, enough: int) -> int:
+    """<row> elements in one sheet's XML, streamed; stops counting past `enough`."""
+    count, tail = 0, b""
+    with archive.open(sheet) as stream:
+        while chunk := stream.read(CHUNK):
+            buffer = tail + chunk
+            cut = max(len(buffer) - OVERLAP, 0)
+            count += sum(1 for match in ROW_TAG.finditer(buffer) if match.start() < cut)
+            tail = buffer[cut:]
+            if count > enough:
+                return count
+    return count + len(ROW_TAG.findall(tail))
 
 
 class UnreadableFile(Exception):
@@ -23,12 +102,16 @@ def normalise_header(header: object) -> str:
     return "".join(str(header).replace("\ufeff", "").lower().split())
 
 
-def read_table(data: bytes, filename: str = "") -> pd.DataFrame:
+def read_table(
+    data: bytes, filename: str = "", limits: ImportLimits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     """Every cell as a trimmed string ('' when empty), headers normalised."""
     if not data.replace(b"\xef\xbb\xbf", b"").strip():
         raise UnreadableFile("Filen är tom.")
+    xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
+    check_size(data, limits, xlsx)
     try:
-        if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        if xlsx:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
         else:
             text = decode_text(data)

@@ -12,26 +12,28 @@ from ..extensions import db
 from ..learning.services.completion import new_certificate_code
 from ..models import Completion, Course, RosterImport, User
 from .apply import apply_roster
-from .files import UnreadableFile, read_table
+from .files import DEFAULT_LIMITS, ImportLimits, UnreadableFile, read_table
 from .plan import RosterPlan, plan_roster
 from .validation import Problems, validate_completions, validate_roster
 
 log = logging.getLogger(__name__)
 
 
-def _read(data: bytes, filename: str) -> pd.DataFrame | Problems:
-    """The file as a table, or the reason it cannot be read."""
+def _read(data: bytes, filename: str, limits: ImportLimits) -> pd.DataFrame | Problems:
+    """The file as a table, or the reason it cannot be read (too large: before parsing)."""
     try:
-        return read_table(data, filename)
+        return read_table(data, filename, limits)
     except UnreadableFile as error:
         problems = Problems()
         problems.add(None, str(error))
         return problems
 
 
-def plan_roster_file(data: bytes, filename: str, as_of: date) -> RosterPlan | Problems:
+def plan_roster_file(
+    data: bytes, filename: str, as_of: date, limits: ImportLimits = DEFAULT_LIMITS
+) -> RosterPlan | Problems:
     """Read, validate and plan a roster file; Problems when it must be refused."""
-    frame = _read(data, filename)
+    frame = _read(data, filename, limits)
     if isinstance(frame, Problems):
         return frame
     roster, problems = validate_roster(frame)
@@ -42,10 +44,14 @@ def plan_roster_file(data: bytes, filename: str, as_of: date) -> RosterPlan | Pr
 
 
 def import_roster_file(
-    data: bytes, filename: str, as_of: date, actor: User | None
+    data: bytes,
+    filename: str,
+    as_of: date,
+    actor: User | None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> RosterImport | Problems:
     """Plan and apply a roster file in the current transaction; Problems when refused."""
-    plan = plan_roster_file(data, filename, as_of)
+    plan = plan_roster_file(data, filename, as_of, limits)
     if isinstance(plan, Problems):
         return plan
     return apply_roster(plan, actor, filename)
@@ -62,10 +68,14 @@ class CompletionImportResult:
 
 
 def import_completions_file(
-    data: bytes, filename: str, course: Course, actor: User | None
+    data: bytes,
+    filename: str,
+    course: Course,
+    actor: User | None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> CompletionImportResult | Problems:
     """Bring in completions from the earlier platform, marked as imported; idempotent."""
-    frame = _read(data, filename)
+    frame = _read(data, filename, limits)
     if isinstance(frame, Problems):
         return frame
     table, problems = validate_completions(frame)

@@ -3,15 +3,14 @@
 Problems carry the spreadsheet row number (the header is row 1) and a Swedish message.
 """
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..mail import ADDRESS_PATTERN
 from ..models.types import city_today
 from .files import normalise_header
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_PROBLEMS_SHOWN = 50
 YES, NO = {"ja", "j", "yes", "1"}, {"nej", "n", "no", "0", ""}
 # The platform never holds personnummer: a file carrying them is refused, not trimmed.
@@ -131,7 +130,8 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     problems.add_rows(roster, duplicated, "Anställningsnumret finns på flera rader.")
     roster["email"] = roster["email"].str.lower()
     emails = roster["email"]
-    bad_email = (emails != "") & ~emails.str.fullmatch(EMAIL.pattern)
+    # The mail module's rule: what it can send (å, ä, ö allowed; see vbe_learn/mail.py).
+    bad_email = (emails != "") & ~emails.str.fullmatch(ADDRESS_PATTERN)
     problems.add_rows(roster, bad_email, "E-postadressen är inte giltig.")
     problems.add_rows(
         roster,

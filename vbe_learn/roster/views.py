@@ -11,6 +11,7 @@ from ..forms import ActionForm
 from ..models import RosterImport
 from ..permissions import may_import_roster, require
 from . import bp
+from .files import ImportLimits
 from .forms import RosterUploadForm
 from .services import import_roster_file, plan_roster_file
 from .uploads import discard_upload, load_upload, stash_upload
@@ -34,7 +35,8 @@ def upload():
     if not form.validate_on_submit():
         return render_template("roster/upload.html", form=form, imports=_recent_imports())
     data, filename = form.file.data.read(), form.file.data.filename or "personallista"
-    plan = plan_roster_file(data, filename, form.as_of.data)
+    limits = ImportLimits.from_config(current_app.config)
+    plan = plan_roster_file(data, filename, form.as_of.data, limits)
     if isinstance(plan, Problems):
         return render_template(
             "roster/upload.html", form=form, problems=plan, imports=_recent_imports()
@@ -54,7 +56,8 @@ def confirm(token: str):
     if stashed is None or not ActionForm().validate_on_submit():
         abort(404)
     data, filename, as_of = stashed
-    result = import_roster_file(data, filename, as_of, current_user)
+    limits = ImportLimits.from_config(current_app.config)
+    result = import_roster_file(data, filename, as_of, current_user, limits)
     if isinstance(result, Problems):
         form = RosterUploadForm()
         return render_template(
