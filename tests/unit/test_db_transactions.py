@@ -143,8 +143,3 @@ def test_sqlite_connections_are_configured(app):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15_000
-
-
-def test_database_errors_hide_their_parameters(app):
-    with app.app_context():
-        assert db.engine.hide_parameters is True
