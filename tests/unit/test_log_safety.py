@@ -15,7 +15,6 @@ from gunicorn.glogging import Logger
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from vbe_learn.config import Config
 from vbe_learn.extensions import db
 from vbe_learn.logs import AccessJsonFormatter
 
@@ -74,9 +73,11 @@ def test_gunicorn_conf_writes_the_access_log_through_the_formatter(monkeypatch):
 
 
 @pytest.fixture
-def engine():
+def engine(app):
     """An engine with the app's engine options, on a table with a unique token column."""
-    engine = create_engine("sqlite://", **Config.SQLALCHEMY_ENGINE_OPTIONS)
+    engine = create_engine(
+        "sqlite://", hide_parameters=app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"]
+    )
     table = Table("tokens", MetaData(), Column("id", Integer, primary_key=True),
                   Column("token", String(64), unique=True))  # fmt: skip
     table.metadata.create_all(engine)
