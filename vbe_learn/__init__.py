@@ -12,11 +12,13 @@ from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 from .logs import configure_logging
+from .urls import IdConverter
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints and CLI commands."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["id"] = IdConverter  # <id:...>: 404 beyond a database integer
     app.config.from_object(Config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.instance_path)
     if isinstance(config, dict):

@@ -36,7 +36,7 @@ def roles():
     )
 
 
-@bp.post("/roller/<int:assignment_id>/ta-bort")
+@bp.post("/roller/<id:assignment_id>/ta-bort")
 @login_required
 def remove_role(assignment_id: int):
     """Take a role away."""
