@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
-from . import navigation, ratelimit, security
+from . import navigation, ratelimit, refusals, security
 from .auth import cookie_sessions, csrf_tokens, sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
@@ -72,6 +72,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.extensions["vbe_limiter"] = ratelimit.init_app(app)
     app.register_blueprint(reminders_bp)
     register_error_handlers(app)
+    refusals.init_app(app)
     register_commands(app)
     return app
 
