@@ -6,17 +6,19 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
-from . import navigation, ratelimit, security
+from . import navigation, ratelimit, refusals, security
 from .auth import sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .extensions import csrf, db, login_manager, migrate
 from .logs import configure_logging
+from .urls import IdConverter
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints and CLI commands."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["id"] = IdConverter  # <id:...>: 404 beyond a database integer
     app.config.from_object(Config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.instance_path)
     if isinstance(config, dict):
@@ -68,6 +70,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.extensions["vbe_limiter"] = ratelimit.init_app(app)
     app.register_blueprint(reminders_bp)
     register_error_handlers(app)
+    refusals.init_app(app)
     register_commands(app)
     return app
 

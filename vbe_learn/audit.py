@@ -1,7 +1,8 @@
 """The audit log service: `record(actor, action, target=None, **details)`.
 
 Call it from a service in the same transaction as the change it describes: it only adds
-the row and flushes, so the event is committed with the change or not at all. `details`
+the row and flushes, so the event is committed with the change or not at all. (A refused
+request is rolled back, so its event is written apart: refusals.py, with `new_event`.) `details`
 become JSON (dates and other values that JSON lacks are stored as text).
 """
 
@@ -22,23 +23,31 @@ ACTION_LABELS = {
     "export.participants": "Deltagarlista exporterad",
     "export.summary": "Samlad bild exporterad",
     "deadline.changed": "Sista datum ändrat",
+    "access.refused": "Nekad förfrågan",
 }
 
 
 def record(actor: User | None, action: str, target: str | None = None, **details) -> AuditEvent:
     """Add one audit event (flushed, never committed); actor None means the command line."""
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
+    event = new_event(actor.id if actor is not None else None, action, target, **details)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def new_event(
+    actor_id: int | None, action: str, target: str | None = None, **details
+) -> AuditEvent:
+    """One audit event, not yet added to any session (logged as it is made)."""
+    log.info(
+        "event=audit action=%s actor_id=%s target=%s",
+        action,
+        actor_id if actor_id is not None else "cli",
+        target,
+    )
+    return AuditEvent(
+        actor_id=actor_id,
         action=action,
         target=target,
         details=json.loads(json.dumps(details, default=str, ensure_ascii=False)),
     )
-    db.session.add(event)
-    db.session.flush()
-    log.info(
-        "event=audit action=%s actor_id=%s target=%s",
-        action,
-        event.actor_id if event.actor_id is not None else "cli",
-        target,
-    )
-    return event

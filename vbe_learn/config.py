@@ -49,8 +49,14 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_KEY_PREFIX = "vbe_learn"
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through (not a 500)
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    # Failed attempts per account and IP (the owner's own address is never stopped by others),
+    # a softer account-wide backoff (short window), and per IP across accounts (ratelimit.py).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "10 per 15 minutes"
+    )
+    LOGIN_BACKOFF_PER_ACCOUNT = os.environ.get("LOGIN_BACKOFF_PER_ACCOUNT", "30 per 5 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
+    VERIFY_LIMIT_PER_IP = os.environ.get("VERIFY_LIMIT_PER_IP", "30 per minute; 300 per hour")
     BEHIND_PROXY = os.environ.get("VBE_BEHIND_PROXY") == "1"  # trust X-Forwarded-* (one hop)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text")
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 3600

@@ -1,10 +1,20 @@
-"""Plain Swedish error pages; no stack traces reach the browser."""
+"""Plain Swedish error pages; no stack traces reach the browser.
 
-from flask import Flask, render_template
+The full page shows the signed-in person's menu, which reads the database. When that fails
+too (the database connection died during the request), the same Swedish page is drawn from
+a template that reads nothing: no person, no menu, no context processors.
+"""
+
+import logging
+
+from flask import Flask, current_app, render_template, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+
+log = logging.getLogger("vbe_learn.errors")
 
 MESSAGES = {
     400: ("Felaktig begäran", "Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),
@@ -18,9 +28,25 @@ MESSAGES = {
 
 
 def render_error(status: int):
-    """Render the error page for a status code."""
+    """Render the error page for a status code (without the database if it must)."""
     title, message = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", title=title, message=message, status=status), status
+    try:
+        page = render_template("errors/error.html", title=title, message=message, status=status)
+    except Exception:  # noqa: BLE001 - any failure here still gets the Swedish page
+        log.exception("event=error_page_fallback status=%s", status)
+        page = render_plain_error(title, message)
+    return page, status
+
+
+def render_plain_error(title: str, message: str) -> str:
+    """The error page from errors/plain.html alone: it reads neither database nor person."""
+    template = current_app.jinja_env.get_template("errors/plain.html")
+    return template.render(
+        title=title,
+        message=message,
+        stylesheet=url_for("static", filename="css/app.css"),
+        home=url_for("learning.dashboard"),
+    )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -39,5 +65,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error", exc_info=error)
-        db.session.rollback()  # the page below may read (the signed-in person) afresh
+        try:
+            db.session.rollback()  # the page below may read (the signed-in person) afresh
+        except SQLAlchemyError:
+            log.exception("event=rollback_failed")  # the connection is gone: no menu then
         return render_error(500)

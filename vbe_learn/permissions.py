@@ -13,6 +13,7 @@ Who sees whom:
 """
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from flask import abort, g, has_request_context
 from sqlalchemy import (
@@ -38,6 +39,7 @@ from .models import (
     User,
 )
 from .models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+from .refusals import note_refusal
 
 MANAGER = "chef"  # derived from the roster, never assigned
 
@@ -250,13 +252,17 @@ def require(allowed: bool) -> None:
         abort(404)
 
 
+def refuse(user: User, kind: str, object_id: int | str) -> NoReturn:
+    """Answer 404 for something out of reach (or missing), and log the refusal."""
+    note_refusal(user, kind, object_id)
+    abort(404)
+
+
 def access_administration(user: User, administration_id: int) -> Administration:
     """A förvaltning the person coordinates (or any, for the central samordnare)."""
     administration = db.session.get(Administration, administration_id)
-    if administration is None:
-        abort(404)
-    if not may_see_administration(user, administration.id):
-        abort(404)
+    if administration is None or not may_see_administration(user, administration.id):
+        refuse(user, "administration", administration_id)
     return administration
 
 
@@ -266,7 +272,7 @@ def access_employee(user: User, employee_id: int) -> User:
         select(User).where(User.id == employee_id).where(visible_people(user))
     )
     if employee is None:
-        abort(404)
+        refuse(user, "user", employee_id)
     return employee
 
 
@@ -274,7 +280,7 @@ def access_unit(user: User, unit_id: int) -> Unit:
     """An enhet within reach: in your förvaltning, or where someone in your team works."""
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        abort(404)
+        refuse(user, "unit", unit_id)
     if may_see_administration(user, unit.department.administration_id):
         return unit
     has_team_member = db.session.scalar(
@@ -283,7 +289,7 @@ def access_unit(user: User, unit_id: int) -> Unit:
         .limit(1)
     )
     if not has_team_member:
-        abort(404)
+        refuse(user, "unit", unit_id)
     return unit
 
 
@@ -300,20 +306,16 @@ def access_course(slug: str) -> Course:
 def access_attempt(user: User, attempt_id: int) -> Attempt:
     """A knowledge-check attempt: only its own learner may see or submit it."""
     attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    if attempt.user_id != user.id:
-        abort(404)
+    if attempt is None or attempt.user_id != user.id:
+        refuse(user, "attempt", attempt_id)
     return attempt
 
 
 def access_own_certificate(user: User, code: str) -> Completion:
     """The full intyg (PDF with förvaltning and score): only its holder."""
     completion = db.session.scalar(select(Completion).where(Completion.certificate_code == code))
-    if completion is None:
-        abort(404)
-    if completion.user_id != user.id:
-        abort(404)
+    if completion is None or completion.user_id != user.id:
+        refuse(user, "certificate", code[:20])
     return completion
 
 

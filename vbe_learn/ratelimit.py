@@ -1,17 +1,25 @@
-"""Rate limits on logging in and on set-password links, per account and per IP address.
+"""Rate limits (Flask-Limiter) on logging in, on set-password links and on the public intyg
+verification page.
 
-Counted by Flask-Limiter in Redis (REDIS_URL) so that every worker shares the counts; in
-memory (one worker's own counts) only when REDIS_URL is unset, with a warning in the log.
-On logging in and choosing a password only failed attempts count: a success (a redirect)
-costs nothing, so people at one office behind one address are not locked out by each
-other's ordinary logins. Every request for a set-password link counts (it sends e-mail).
+Counted in Redis (REDIS_URL) so that every worker shares the counts. Without REDIS_URL they
+are counted in memory, one worker's own counts: allowed in development (a warning is logged
+when the first request is served, so plain CLI calls stay quiet), refused in production.
+
+Failed logins cannot lock the owner out (OWASP Authentication Cheat Sheet, "account
+lockout"): they are counted per account *and* IP address, so guesses from elsewhere do not
+stop the owner's own address. Account-wide there is only a softer backoff: a higher
+threshold in a short fixed window, so that guesses from many addresses are slowed down and
+the owner waits at most until the window ends. A third limit counts each address's failures
+across accounts. On logging in and choosing a password only failed attempts count: a success
+(a redirect) costs nothing, so colleagues behind one office address do not stop each other.
+Every request for a set-password link counts (it sends e-mail).
 """
 
 import hashlib
 import logging
-from functools import partial, wraps
+from collections.abc import Callable
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
@@ -27,22 +35,42 @@ def account_key() -> str:
     return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]  # never the link in logs
 
 
+def account_and_ip_key() -> str:
+    """The account and the address the attempt comes from."""
+    return f"{account_key()}|ip:{get_remote_address()}"
+
+
+def ip_key() -> str:
+    """The address the attempt comes from."""
+    return get_remote_address()
+
+
 def failed(response: Response) -> bool:
     """A POST that did not succeed (success always redirects)."""
     return response.status_code != 302
 
 
+# The limits on each attempt: (setting, key). The account-wide one is the soft backoff.
+ATTEMPT_LIMITS = (
+    ("LOGIN_LIMIT_PER_ACCOUNT_AND_IP", account_and_ip_key),
+    ("LOGIN_BACKOFF_PER_ACCOUNT", account_key),
+    ("LOGIN_LIMIT_PER_IP", ip_key),
+)
 # endpoint → which responses count (None: every POST)
-LIMITED_ENDPOINTS = {
+LIMITED_ENDPOINTS: dict[str, Callable[[Response], bool] | None] = {
     "auth.login": failed,
     "auth.set_password": failed,
     "auth.forgot_password": None,
 }
+VERIFY_ENDPOINT = "certificates.verify"
 
 
-def _log_lockout(limit: RequestLimit) -> None:
+def log_breach(limit: RequestLimit) -> None:
+    """Log a refused attempt: which limit, which key (never a link itself) and the address."""
+    event = "login_locked_out" if request.endpoint in LIMITED_ENDPOINTS else "rate_limited"
     log.warning(
-        "event=login_locked_out endpoint=%s key=%s limit=%s ip=%s",
+        "event=%s endpoint=%s key=%s limit=%s ip=%s",
+        event,
         request.endpoint,
         limit.key,
         limit.limit,
@@ -51,68 +79,49 @@ def _log_lockout(limit: RequestLimit) -> None:
 
 
 def storage_uri(app: Flask) -> str:
-    """Redis when REDIS_URL is set; memory otherwise (logged as a warning)."""
+    """Redis when REDIS_URL is set; memory otherwise, which production refuses."""
     if app.config["REDIS_URL"]:
         return app.config["REDIS_URL"]
-    if app.config["RATELIMIT_ENABLED"]:
-        log.warning(
-            "REDIS_URL is not set: login limits are counted in memory, per worker process "
-            "(acceptable in development only)"
+    if app.config["RATELIMIT_ENABLED"] and app.config["ENVIRONMENT"] == "production":
+        raise RuntimeError(
+            "REDIS_URL måste sättas i produktion (VBE_ENV=production): gränserna för "
+            "inloggningsförsök räknas i Redis, delat av alla arbetsprocesser. "
+            "(REDIS_URL must be set in production: the login limits are counted in Redis.)"
         )
     return "memory://"
 
 
+def warn_once_about_memory_counts() -> None:
+    """Log, once per process and app, that the limits count in memory (development)."""
+    if current_app.extensions.get("vbe_limits_in_memory_warned"):
+        return
+    current_app.extensions["vbe_limits_in_memory_warned"] = True
+    log.warning(
+        "REDIS_URL is not set: login limits are counted in memory, per worker process "
+        "(acceptable in development only)"
+    )
+
+
 def init_app(app: Flask) -> Limiter:
-    """A limiter for this app, with the limits on the auth endpoints' POSTs."""
+    """A limiter for this app (no default limits), with the limits on the auth endpoints'
+    POSTs and on the public verification page; call it after the blueprints."""
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app)
-    limiter = Limiter(get_remote_address, app=app)
+    if app.config["RATELIMIT_STORAGE_URI"] == "memory://" and app.config["RATELIMIT_ENABLED"]:
+        app.before_request(warn_once_about_memory_counts)
+    limiter = Limiter(get_remote_address, app=app, default_limits=[], on_breach=log_breach)
     config = app.config
     for endpoint, deduct_when in LIMITED_ENDPOINTS.items():
         view = app.view_functions[endpoint]
-        for limit, key in (
-            (config["LOGIN_LIMIT_PER_ACCOUNT"], account_key),
-            (config["LOGIN_LIMIT_PER_IP"], get_remote_address),
-        ):
-            # The wrapper checks every limit of the view (decorated limits are checked there,
-            # not in the limiter's before_request hook); this app's views only.
+        for setting, key in ATTEMPT_LIMITS:
             view = limiter.limit(
-                limit,
+                config[setting],
                 key_func=key,
                 methods=["POST"],
                 deduct_when=deduct_when,
-                on_breach=_log_lockout,
                 scope=f"{endpoint}:{key.__name__}",
             )(view)
         app.view_functions[endpoint] = view
-    # The limiter's app-wide before_request hook checks default and application limits,
-    # which this app has none of; the limits above are checked by their view wrappers. The
-    # hook would still look every request up in the limiter's tables (a measurable share
-    # of a module page), so it is taken out. Its after_request hook stays: it deducts the
-    # failed attempts (deduct_when).
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # (not there when limits are switched off)
-        hooks.remove(limiter._check_request_limit)
-    # Its after_request hook (which deducts) and teardown hook (which clears the request's
-    # limiter state) only act on what a limited view recorded, yet each builds that state
-    # for every request: they run for the limited endpoints only.
-    after = app.after_request_funcs.get(None, [])
-    for index, hook in enumerate(after):
-        if isinstance(hook, partial) and hook.args == (limiter,):
-            after[index] = _for_limited_endpoints(hook)
-    teardown = app.teardown_request_funcs.get(None, [])
-    for index, hook in enumerate(teardown):
-        if getattr(hook, "__self__", None) is limiter:
-            teardown[index] = _for_limited_endpoints(hook)
+    app.view_functions[VERIFY_ENDPOINT] = limiter.limit(
+        config["VERIFY_LIMIT_PER_IP"], key_func=ip_key, scope=f"{VERIFY_ENDPOINT}:ip_key"
+    )(app.view_functions[VERIFY_ENDPOINT])
     return limiter
-
-
-def _for_limited_endpoints(hook):
-    """The limiter's request hook, run for the limited endpoints only."""
-
-    @wraps(hook)
-    def limited_endpoints_only(response_or_error):
-        if request.endpoint in LIMITED_ENDPOINTS:
-            return hook(response_or_error)
-        return response_or_error
-
-    return limited_endpoints_only

@@ -4,6 +4,7 @@ for a same-site path that may be followed after login."""
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter, Map
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -27,3 +28,24 @@ def is_same_site_path(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+# The largest id a database integer column holds (PostgreSQL's integer; SQLite's is wider).
+MAX_DATABASE_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a positive whole number a database id can be; a larger one is no match,
+    so the URL answers 404 before any query (a query with it would fail on PostgreSQL)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
+
+
+def database_id(text: str) -> int:
+    """A query-string id (`request.args.get(name, type=database_id)`): ValueError unless
+    it is a whole number a database id can be."""
+    number = int(text)
+    if not 1 <= number <= MAX_DATABASE_ID:
+        raise ValueError(f"not a database id: {text!r}")
+    return number

@@ -16,8 +16,13 @@ def test_production_refuses_the_default_secret_key():
         create_app(type("Prod", (Config,), {"ENVIRONMENT": "production"}))
 
 
-def test_production_with_a_secret_key_starts():
-    config = type("Prod", (Config,), {"ENVIRONMENT": "production", "SECRET_KEY": "x" * 32})
+def test_production_with_a_secret_key_and_redis_starts():
+    settings = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": "x" * 32,
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # required in production (ratelimit.py)
+    }
+    config = type("Prod", (Config,), settings)
     app = create_app(config)
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 

@@ -1,7 +1,7 @@
 """Giving and taking roles; every change is logged with its actor."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -9,9 +9,13 @@ from ..audit import ACTION_LABELS, record
 from ..extensions import db
 from ..models import Administration, AuditEvent, RoleAssignment, User
 from ..models.org import ADMIN, COORDINATOR
-from ..models.types import CITY_TIMEZONE
+from ..models.types import CITY_TIMEZONE, utcnow
+from ..refusals import REFUSED
 
 AUDIT_PAGE_SIZE = 50
+# "Många nekade förfrågningar": more refusals than this in the window, per person.
+MANY_REFUSALS = 10
+REFUSAL_WINDOW = timedelta(hours=24)
 
 
 class RoleRefused(Exception):
@@ -127,3 +131,39 @@ def audit_page(page: int, page_size: int = AUDIT_PAGE_SIZE) -> AuditPage:
         pages=pages,
         total=total,
     )
+
+
+@dataclass(frozen=True)
+class RefusedPerson:
+    """Someone refused many times lately: who, how many times, and when last."""
+
+    user_id: int
+    who: str
+    refusals: int
+    last_at: datetime
+
+
+def refused_often(
+    now: datetime | None = None, more_than: int = MANY_REFUSALS, window: timedelta = REFUSAL_WINDOW
+) -> list[RefusedPerson]:
+    """People with more than `more_than` refused requests in the window, most first (one
+    grouped query)."""
+    since = (now or utcnow()) - window
+    refusals = func.count(AuditEvent.id)
+    rows = db.session.execute(
+        select(User, refusals, func.max(AuditEvent.at))
+        .join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.action == REFUSED, AuditEvent.at >= since)
+        .group_by(User.id)
+        .having(refusals > more_than)
+        .order_by(refusals.desc(), User.id)
+    )
+    return [
+        RefusedPerson(
+            user_id=user.id,
+            who=f"{user.full_name} ({user.email})",
+            refusals=count,
+            last_at=last_at.astimezone(CITY_TIMEZONE),
+        )
+        for user, count, last_at in rows
+    ]

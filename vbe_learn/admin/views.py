@@ -11,10 +11,12 @@ from ..permissions import may_manage_roles, may_see_audit_log, require
 from . import bp
 from .forms import GrantRoleForm
 from .services import (
+    MANY_REFUSALS,
     RoleRefused,
     administration_choices,
     audit_page,
     grant_role,
+    refused_often,
     revoke_role,
     role_holders,
 )
@@ -36,7 +38,7 @@ def roles():
     )
 
 
-@bp.post("/roller/<int:assignment_id>/ta-bort")
+@bp.post("/roller/<id:assignment_id>/ta-bort")
 @login_required
 def remove_role(assignment_id: int):
     """Take a role away."""
@@ -59,4 +61,9 @@ def audit_log():
     """The audit log, newest first, a page at a time (admins)."""
     require(may_see_audit_log(current_user))
     page = request.args.get("sida", 1, type=int)
-    return render_template("admin/log.html", log=audit_page(page))
+    return render_template(
+        "admin/log.html",
+        log=audit_page(page),
+        refused=refused_often(),
+        many_refusals=MANY_REFUSALS,
+    )

@@ -1,6 +1,6 @@
 """Intyg pages: mine, the PDF, and the public verification page."""
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, make_response, render_template
 from flask_login import current_user, login_required
 
 from ..learning.status import status_in_course
@@ -33,9 +33,12 @@ def mine():
 
 @bp.get("/intyg/<code>")
 def verify(code: str):
-    """Public verification: only name, course and date."""
+    """Public verification: only name, course and date; never indexed by search engines,
+    and limited per IP address (ratelimit.py) so that codes cannot be tried in bulk."""
     facts = certificate_facts(access_certificate_verification(code))
-    return render_template("certificates/verify.html", facts=facts)
+    response = make_response(render_template("certificates/verify.html", facts=facts))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.get("/intyg/<code>/intyg.pdf")

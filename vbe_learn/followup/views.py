@@ -17,6 +17,7 @@ from ..permissions import (
     may_see_whole_city,
     require,
 )
+from ..urls import database_id
 from . import bp
 from . import question_analysis as analysis
 from .question_page import question_analysis_page
@@ -52,7 +53,7 @@ def overview():
     )
 
 
-@bp.get("/forvaltning/<int:administration_id>")
+@bp.get("/forvaltning/<id:administration_id>")
 @login_required
 def administration(administration_id: int):
     """One förvaltning: breakdowns, trends, people without completion after 30 days."""
@@ -85,7 +86,7 @@ def team():
     )
 
 
-@bp.get("/person/<int:person_id>")
+@bp.get("/person/<id:person_id>")
 @login_required
 def person(person_id: int):
     """One person within reach: place in the organisation and completions."""
@@ -98,7 +99,10 @@ def _chosen_administration() -> Administration | None:
     """The förvaltning in ?forvaltning= (within reach or 404), or None for all in reach."""
     if not request.args.get("forvaltning"):
         return None
-    return access_administration(current_user, request.args.get("forvaltning", type=int) or 0)
+    chosen = request.args.get("forvaltning", type=database_id)
+    if chosen is None:
+        abort(404)
+    return access_administration(current_user, chosen)
 
 
 @bp.get("/fragor")
@@ -106,7 +110,7 @@ def _chosen_administration() -> Administration | None:
 def questions():
     """Frågeanalys: per question, the share right the first time and the usual wrong answer."""
     require(may_see_question_analysis(current_user))
-    version_id = request.args.get("version", type=int)
+    version_id = request.args.get("version", type=database_id)
     if request.args.get("version") and version_id is None:
         abort(404)
     page = question_analysis_page(

@@ -46,7 +46,7 @@ def dashboard():
     return render_template("learning/dashboard.html", course=course, progress=progress)
 
 
-@bp.get("/kurs/<slug>/<int:module_no>/<int:page_no>")
+@bp.get("/kurs/<slug>/<id:module_no>/<id:page_no>")
 @login_required
 def page(slug: str, module_no: int, page_no: int):
     """A module page with previous/next."""
@@ -64,7 +64,7 @@ def page(slug: str, module_no: int, page_no: int):
     )
 
 
-@bp.post("/kurs/<slug>/<int:module_no>/<int:page_no>/last")
+@bp.post("/kurs/<slug>/<id:module_no>/<id:page_no>/last")
 @login_required
 def mark_read(slug: str, module_no: int, page_no: int):
     """ "Nästa": record the page as read and go on to the next page or the check (its CSRF
@@ -78,7 +78,7 @@ def mark_read(slug: str, module_no: int, page_no: int):
     return redirect(url_for(".page", slug=slug, module_no=next_module, page_no=next_page))
 
 
-@bp.get("/kurs/<slug>/<int:module_no>/kunskapskontroll")
+@bp.get("/kurs/<slug>/<id:module_no>/kunskapskontroll")
 @login_required
 def check(slug: str, module_no: int):
     """A module's knowledge check: rules, earlier attempts, start button."""
@@ -91,7 +91,7 @@ def check(slug: str, module_no: int):
     )
 
 
-@bp.post("/kurs/<slug>/<int:module_no>/kunskapskontroll")
+@bp.post("/kurs/<slug>/<id:module_no>/kunskapskontroll")
 @login_required
 def start_check(slug: str, module_no: int):
     """Start (or continue) an attempt at a module's knowledge check."""
@@ -107,7 +107,7 @@ def start_check(slug: str, module_no: int):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
-@bp.route("/kunskapskontroll/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/kunskapskontroll/<id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
     """An open attempt's questions, or a submitted attempt's result with feedback."""
@@ -135,7 +135,7 @@ def attempt(attempt_id: int):
     )
 
 
-@bp.get("/kurs/<slug>/<int:module_no>/bilder/<name>")
+@bp.get("/kurs/<slug>/<id:module_no>/bilder/<name>")
 @login_required
 def course_image(slug: str, module_no: int, name: str):
     """An SVG image of a course page (drawn in-house, served from courses/)."""

@@ -70,7 +70,7 @@ def log():
     )  # fmt: skip
 
 
-@bp.post("/paminn/<int:person_id>")
+@bp.post("/paminn/<id:person_id>")
 @login_required
 def remind_one(person_id: int):
     """Remind one team member (at most once a day)."""

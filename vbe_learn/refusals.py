@@ -1,0 +1,57 @@
+"""Refused requests: someone asked for a thing out of their reach (permissions.py answers
+404). Each refusal is logged at once (actor, path, kind and id) and kept as an audit event
+("access.refused"), so that the Händelselogg can show who is refused many times.
+
+The request that was refused is rolled back (it answers 404), so the audit events cannot
+ride on its transaction: they are written when the request ends (teardown), by a session of
+their own in a short transaction of their own. A failure to write them is logged and never
+changes the answer.
+"""
+
+import logging
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from .audit import new_event
+from .extensions import db
+from .models import User
+
+log = logging.getLogger("vbe_learn.access")
+
+REFUSED = "access.refused"
+
+
+def note_refusal(actor: User, kind: str, object_id: int | str) -> None:
+    """Log that `actor` was refused the `kind` numbered `object_id`; keep it for the log."""
+    path = request.path if has_request_context() else None
+    log.warning(
+        "event=access_refused actor_id=%s path=%s kind=%s id=%s", actor.id, path, kind, object_id
+    )
+    if has_request_context():
+        g.setdefault("vbe_refusals", []).append((actor.id, kind, str(object_id), path))
+
+
+def write_refusals(_error: BaseException | None = None) -> None:
+    """Write the request's refusals as audit events, in a transaction of their own."""
+    refusals = g.pop("vbe_refusals", None)
+    if not refusals:
+        return
+    try:
+        # A session of its own on the request session's bind: its own connection from the
+        # pool and its own transaction, committed whatever the request's transaction does.
+        # (In the test suite's rolled-back session the bind is the test's connection, so
+        # the events go with the test's transaction; tests marked `live` see them commit.)
+        with Session(bind=db.session.get_bind()) as session, session.begin():
+            session.add_all(
+                new_event(actor_id, REFUSED, f"{kind}:{object_id}", path=path)
+                for actor_id, kind, object_id, path in refusals
+            )
+    except SQLAlchemyError:
+        log.exception("event=access_refused_not_recorded refusals=%s", len(refusals))
+
+
+def init_app(app: Flask) -> None:
+    """Write each request's refusals when it ends."""
+    app.teardown_request(write_refusals)
