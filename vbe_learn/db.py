@@ -10,7 +10,8 @@
   writer begins with BEGIN IMMEDIATE: it takes the write lock at once and waits for it in
   the busy timeout, so it never fails with "database is locked" half-way through. A GET
   request, and a connection opened with the execution option `read_only=True` (an export's
-  snapshot), begin with a plain BEGIN and never take the write lock.
+  snapshot), begin with a plain BEGIN and never take the write lock; `read_only=False`
+  marks a connection that writes even during a GET (the audit row of a refused request).
 * PostgreSQL: the pool's own health checks (`pool_pre_ping`, `pool_recycle`) and no JIT.
 * Database errors never carry their parameters into logs (`hide_parameters`).
 """
@@ -54,9 +55,11 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
 
 
 def _only_reads(connection: Connection) -> bool:
-    """A read-only connection (execution option), or a request that changes nothing."""
-    if connection.get_execution_options().get("read_only"):
-        return True
+    """The connection's `read_only` execution option when it has one, else whether it
+    serves a request that changes nothing (a GET)."""
+    read_only = connection.get_execution_options().get("read_only")
+    if read_only is not None:
+        return read_only
     return has_request_context() and request.method in READ_ONLY_METHODS
 
 

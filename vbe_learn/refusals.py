@@ -38,12 +38,16 @@ def write_refusals(_error: BaseException | None = None) -> None:
     refusals = g.pop("vbe_refusals", None)
     if not refusals:
         return
+    # The request is over: what it did not commit is rolled back now rather than when its
+    # session is removed, so that it holds no lock the events' transaction would wait for.
+    db.session.rollback()
     try:
         # A session of its own on the request session's bind: its own connection from the
         # pool and its own transaction, committed whatever the request's transaction does.
         # (In the test suite's rolled-back session the bind is the test's connection, so
         # the events go with the test's transaction; tests marked `live` see them commit.)
-        with Session(bind=db.session.get_bind()) as session, session.begin():
+        bind = db.session.get_bind().execution_options(read_only=False)  # it writes
+        with Session(bind=bind) as session, session.begin():
             session.add_all(
                 new_event(actor_id, REFUSED, f"{kind}:{object_id}", path=path)
                 for actor_id, kind, object_id, path in refusals
