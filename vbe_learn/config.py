@@ -30,7 +30,9 @@ class Config:
     ENVIRONMENT = os.environ.get("VBE_ENV", "development")
     COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
     DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+        f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"  # `make run PORT=…` passes PORT
+    )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
