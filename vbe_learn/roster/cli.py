@@ -1,6 +1,7 @@
 """`flask roster import` and `flask completions import`."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -10,14 +11,15 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course
 from ..models.types import city_today
-from .services import import_completions_file, import_roster_file, plan_roster_file
-from .validation import Problems
+
+if TYPE_CHECKING:
+    from .validation import Problems
 
 roster_cli = AppGroup("roster", help="Personallistan från HR.")
 completions_cli = AppGroup("completions", help="Genomföranden från den tidigare plattformen.")
 
 
-def _refuse(problems: Problems) -> None:
+def _refuse(problems: "Problems") -> None:
     click.echo("Filen avvisades; inget har ändrats:", err=True)
     for line in problems.lines():
         click.echo(f"  {line}", err=True)
@@ -30,6 +32,9 @@ def _refuse(problems: Problems) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
 def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
+    from .services import import_roster_file, plan_roster_file  # pandas: only when importing
+    from .validation import Problems
+
     day = as_of.date() if as_of else city_today()
     data = path.read_bytes()
     if dry_run:
@@ -57,6 +62,9 @@ def _echo_summary(title: str, summary: dict) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_completions_command(path: Path) -> None:
     """Import completions from the earlier web course (marked as imported)."""
+    from .services import import_completions_file  # pandas: only when importing
+    from .validation import Problems
+
     slug = current_app.config["DEFAULT_COURSE"]
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
