@@ -1,8 +1,11 @@
-# vbe_learn: `make run` sets up everything and serves on http://127.0.0.1:5000; `make test` runs the suite.
+# vbe_learn: `make run` sets up everything and serves on http://127.0.0.1:$(PORT) (default 5000;
+# `make run PORT=5050`); `make test` runs the suite (npm not needed).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
+# The port `make run` serves on; config.py's PUBLIC_BASE_URL follows it unless set.
+PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-sqlite test-postgres lint format setup node_modules bench clean
@@ -25,12 +28,13 @@ node_modules/.installed: package.json package-lock.json
 
 node_modules: node_modules/.installed
 
+run: export PORT := $(PORT)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask courses sync
 	$(BIN)/flask demo seed --if-empty
 	$(BIN)/flask demo logins
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -40,15 +44,16 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The whole suite, on SQLite and then on PostgreSQL. Without a reachable PostgreSQL (or
-# Chromium) those tests are skipped locally; with VBE_REQUIRE_ALL=1 (as in .ci/run) a skip fails.
+# The whole suite, on SQLite and then on PostgreSQL. Without a reachable PostgreSQL, Redis,
+# Chromium or node_modules/axe-core (`make node_modules`, needs npm) those tests are skipped
+# locally with the reason; with VBE_REQUIRE_ALL=1 (as in .ci/run) a skip fails.
 test: lint test-sqlite test-postgres
 
-test-sqlite: setup node_modules
+test-sqlite: setup
 	$(BIN)/flask courses check
 	$(BIN)/pytest
 
-test-postgres: setup node_modules
+test-postgres: setup
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 bench: setup

@@ -30,7 +30,9 @@ class Config:
     ENVIRONMENT = os.environ.get("VBE_ENV", "development")
     COURSES_DIR = os.environ.get("COURSES_DIR", str(REPO_ROOT / "courses"))
     DEFAULT_COURSE = os.environ.get("DEFAULT_COURSE", "grundutbildning")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+        f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"  # `make run PORT=…` passes PORT
+    )
     # db.engine_options adds the per-database ones and hide_parameters (a database error
     # never logs its values, e.g. a session token).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

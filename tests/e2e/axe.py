@@ -46,11 +46,20 @@ def pinned_axe_version() -> str:
     return lock["packages"]["node_modules/axe-core"]["version"]
 
 
+def require_axe() -> None:
+    """Skip (locally) or fail (CI, VBE_REQUIRE_ALL=1) when axe-core is not installed."""
+    if not AXE_JS.exists():
+        skip_or_fail(
+            "axe-core is not installed (node_modules/axe-core/axe.min.js is missing): the "
+            "accessibility scans are skipped locally; `make node_modules` (npm ci) installs it, "
+            "and CI requires it"
+        )
+
+
 @cache
 def axe_source() -> str:
-    """axe.min.js from node_modules (make installs it with npm ci)."""
-    if not AXE_JS.exists():
-        skip_or_fail(f"{AXE_JS} is missing: run `make node_modules` (npm ci)")
+    """axe.min.js from node_modules (`make node_modules` installs it with npm ci)."""
+    require_axe()
     return AXE_JS.read_text(encoding="utf-8")
 
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.axe import AxeReport, contrast, describe, svg_text_contrast_problems, violations
+from tests.e2e.axe import (
+    AxeReport,
+    contrast,
+    describe,
+    require_axe,
+    svg_text_contrast_problems,
+    violations,
+)
 from tests.e2e.playwright_api import expect
 from tests.e2e.test_browser import label_ids, read_module
 from tests.factories import PASSWORD, correct_answers, make_user, wrong_answers
@@ -39,6 +46,12 @@ ATTEMPT_URL = re.compile(r"/kunskapskontroll/(\d+)$")
 QUESTION_ANALYSIS_LEARNERS = 6  # more than MIN_GROUP, so the frågeanalys shows its figures
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": PHONE_VIEWPORT[0], "height": PHONE_VIEWPORT[1]}
+
+
+@pytest.fixture
+def axe_installed():
+    """The axe scans need node_modules/axe-core: say so before building anything."""
+    require_axe()
 
 
 @dataclass
@@ -306,6 +319,7 @@ def public_pages(new_context, live_app, city: City, report: AxeReport) -> None:
     visit(owner, report, "/min-utbildning", "Min utbildning, genomförd", "Min utbildning")
 
 
+@pytest.mark.usefixtures("axe_installed")
 def test_every_page_type_and_state_has_no_axe_violations(
     app, live_app, new_context, tmp_path, monkeypatch
 ):
@@ -321,6 +335,7 @@ def test_every_page_type_and_state_has_no_axe_violations(
     report.assert_clean()
 
 
+@pytest.mark.usefixtures("axe_installed")
 def test_the_scan_finds_and_describes_violations(page):
     page.set_content('<html><body><img src="/favicon.svg"><a href="/"></a></body></html>')
     found = violations(page)

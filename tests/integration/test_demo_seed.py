@@ -1,5 +1,6 @@
 """The demo city: city.py's generated files, and `flask demo seed|logins` through the imports."""
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from vbe_learn.demo import city
-from vbe_learn.demo.seed import DEMO_EMAILS, DEMO_PASSWORD
+from vbe_learn.demo.seed import DEMO_EMAILS, DEMO_PASSWORD, seed_demo_city
 from vbe_learn.extensions import db
 from vbe_learn.models import (
     Administration,
@@ -24,6 +25,11 @@ from vbe_learn.roster.validation import validate_completions, validate_roster
 
 AS_OF = date(2026, 6, 1)
 EMAIL = re.compile(r"[a-z0-9-]+\.[a-z0-9-]+(\.[0-9]+)?@stockholm\.se")
+# What city.py made before its literal data moved to data/*.yaml (the same bytes since).
+ROSTER_SHA256 = "9d5862c0043d880d0a2e1c8e90d4c165f78aa470b4dcac53a0c2df7595165e07"
+COMPLETIONS_SHA256 = "1be5bc3175949dd6e6a0a7c0e091d5899f2ad4480d5f4f33010cdbe802460148"
+# people, administrations, completions and enheter of `seed_demo_city(300, today=AS_OF)`
+SEEDED = (300, 28, 147, 98)
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +313,43 @@ def test_seed_refuses_to_run_in_production(app, runner, monkeypatch):
     assert result.exit_code != 0
     assert "aldrig i produktion" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+# The demo city's literal data lives in vbe_learn/demo/data/*.yaml: these pin what it makes.
+
+
+def test_the_data_files_make_the_same_files_as_before():
+    roster = city.generate_roster(2000, seed=7, as_of=AS_OF)
+    completions = city.generate_completions(roster, 7, as_of=AS_OF)
+    assert hashlib.sha256(roster).hexdigest() == ROSTER_SHA256
+    assert hashlib.sha256(completions).hexdigest() == COMPLETIONS_SHA256
+    rows = city.read_rows(roster)
+    assert len(rows) == 2000
+    assert len({row["adm"] for row in rows}) == 28
+    assert len({(row["adm"], row["avd"]) for row in rows}) == 143
+    assert len({(row["adm"], row["avd"], row["unit"]) for row in rows}) == 169
+    assert sum(row["close"] == "Ja" for row in rows) == 1578
+    assert len(completions.splitlines()) - 1 == 827
+
+
+def test_the_data_files_hold_the_whole_city():
+    assert len(city.ADMINISTRATIONS) == 28
+    assert [name for name, _ in city.ADMINISTRATIONS[:13]] == list(city.PLACES)
+    assert len(city.NAME_GROUPS) == 15
+    assert sum(len(first) + len(last) for _, first, last in city.NAME_GROUPS.values()) == 582
+    assert len(city.CITY_PLACES) == 121 and "Hässelby villastad" in city.CITY_PLACES
+    assert {pool: len(names) for pool, names in city.POOLS.items()} == {
+        "natur": 68, "boende": 20, "ungdom": 18, "park": 17, "gata": 20, "gymnasium": 18,
+        "skola": 121,
+    }  # fmt: skip
+    administrative = [
+        kind for kind in city.DISTRICT_DEPARTMENTS if kind.name == "Administrativa avdelningen"
+    ]
+    assert administrative == [city.ADMINISTRATIVE]
+
+
+def test_seed_on_a_fixed_day_makes_the_same_city_as_before(app):
+    with app.app_context():
+        result = seed_demo_city(300, today=AS_OF)
+        units = db.session.scalar(select(func.count(Unit.id)))
+    assert (result.people, result.administrations, result.completions_added, units) == SEEDED

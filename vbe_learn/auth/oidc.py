@@ -8,13 +8,12 @@ identity is, is decided in `services.user_for_identity`.
 """
 
 import logging
+from typing import TYPE_CHECKING
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import FlaskIntegration
-from authlib.integrations.flask_client.apps import FlaskOAuth2App
 from flask import Flask, Response, current_app
-from joserfc.errors import JoseError
-from requests import RequestException
+
+if TYPE_CHECKING:  # Authlib (and requests) load at the first single sign-on, not at start
+    from authlib.integrations.flask_client.apps import FlaskOAuth2App
 
 log = logging.getLogger(__name__)
 MATCH_FIELDS = ("email", "employee_number")
@@ -41,8 +40,11 @@ def check_settings(app: Flask) -> None:
         )
 
 
-def _client() -> FlaskOAuth2App:
+def _client() -> "FlaskOAuth2App":
     """The provider client for the current settings (kept per app, rebuilt if they change)."""
+    from authlib.integrations.flask_client import FlaskIntegration
+    from authlib.integrations.flask_client.apps import FlaskOAuth2App
+
     config = current_app.config
     issuer = config["OIDC_ISSUER"].rstrip("/")
     key = (issuer, config["OIDC_CLIENT_ID"], config["OIDC_CLIENT_SECRET"])
@@ -65,7 +67,7 @@ def _client() -> FlaskOAuth2App:
     return cached[1]
 
 
-def _checked_client() -> FlaskOAuth2App:
+def _checked_client() -> "FlaskOAuth2App":
     client = _client()
     metadata = client.load_server_metadata()
     if metadata.get("issuer", "").rstrip("/") != current_app.config["OIDC_ISSUER"].rstrip("/"):
@@ -76,6 +78,9 @@ def _checked_client() -> FlaskOAuth2App:
 
 def redirect_to_provider(redirect_uri: str) -> Response:
     """Send the browser to the provider (state, nonce and PKCE verifier go in the session)."""
+    from authlib.common.errors import AuthlibBaseError
+    from requests import RequestException
+
     try:
         return _checked_client().authorize_redirect(redirect_uri)
     except (AuthlibBaseError, RequestException, ValueError) as error:
@@ -85,6 +90,10 @@ def redirect_to_provider(redirect_uri: str) -> Response:
 
 def verified_claims() -> dict:
     """The claims of the id_token returned to the callback, after every check has passed."""
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     try:
         token = _checked_client().authorize_access_token()
     except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:

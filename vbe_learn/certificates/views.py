@@ -8,7 +8,6 @@ from ..models.types import city_today
 from ..permissions import access_certificate_verification, access_own_certificate
 from ..urls import absolute_url
 from . import bp
-from .pdf import certificate_pdf
 from .services import certificate_facts, my_certificates
 
 
@@ -45,6 +44,8 @@ def verify(code: str):
 @login_required
 def pdf(code: str):
     """The intyg as a PDF, for its holder."""
+    from .pdf import certificate_pdf  # fpdf2: loaded when an intyg is downloaded
+
     facts = certificate_facts(access_own_certificate(current_user, code))
     body = certificate_pdf(facts, verify_url(code))
     filename = f"intyg-{code}.pdf"

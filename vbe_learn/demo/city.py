@@ -2,6 +2,8 @@
 
 Everything is deterministic: the same arguments (seed and as-of date included) give the
 same bytes. Nothing here touches the database; the files go through the real imports.
+The city's literal data (names of people, the organisation, names of enheter, the spread of
+earlier completions) is in data/*.yaml; this module reads it and generates from it.
 
 The organisation: the 13 stadsdelsförvaltningar and the facknämnders förvaltningar, each
 with a förvaltningsledning (the direktör and a stab), 3–6 avdelningar (each with an
@@ -18,6 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
 
 ROSTER_HEADERS = (
     "Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Förvaltning", "Avdelning",
@@ -32,241 +37,22 @@ MIN_PER_ADMINISTRATION = 4  # direktör, avdelningschef, enhet chef, one medarbe
 LEDNING, STAB, AVD_LEDNING = "Förvaltningsledning", "Ledningsstaben", "Avdelningsledning"
 
 # ---------------------------------------------------------------------------------------------
-# Names of people (a few hundred first and last names, grouped by origin)
+# The city's literal data: data/*.yaml (names, organisation, enheter's names, completions)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _load(name: str) -> dict:
+    """One of the data files, as plain YAML (libyaml's safe loader where PyYAML has it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe
+
 
 # group: (share of Stockholm staff, first names, last names)
 NAME_GROUPS = {
-    "svenska": (0.66, (
-        "Anna Eva Maria Karin Sara Kristina Lena Emma Kerstin Ingrid Marie Malin Jenny Linda "
-        "Hanna Elin Johanna Annika Susanne Ulrika Camilla Helena Sofia Cecilia Birgitta Monica "
-        "Anette Lisa Julia Ida Frida Matilda Moa Ebba Klara Elsa Alice Maja Wilma Agnes Linnea "
-        "Josefin Therese Åsa Ylva Pernilla Lotta Ann-Sofie Anna-Karin Märta Sigrid Tove "
-        "Caroline Jessica Petra Mikaela Louise Emelie Amanda Erik Lars Karl Anders Johan Per "
-        "Nils Mikael Jan Hans Peter Thomas Daniel Fredrik Magnus Mattias Andreas Stefan Jonas "
-        "Martin Henrik Marcus Niklas Oskar Gustav Axel William Lucas Hugo Elias Viktor Emil "
-        "Anton Filip Simon Jakob David Olle Björn Göran Ulf Bengt Kjell Leif Sven Rickard "
-        "Joakim Patrik Tobias Sebastian Linus Albin Ludvig Hampus Pontus Carl-Johan Jesper "
-        "Robin Kristoffer Åke"
-    ).split(), (
-        "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson "
-        "Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson "
-        "Magnusson Lindström Olofsson Lindqvist Lindgren Berg Axelsson Bergström Lundberg Lind "
-        "Lundgren Lundqvist Mattsson Berglund Fredriksson Sandberg Henriksson Forsberg Sjöberg "
-        "Wallin Engström Eklund Danielsson Håkansson Lundin Björk Bergman Gunnarsson Holm "
-        "Wikström Samuelsson Isaksson Fransson Bergqvist Nyström Holmberg Arvidsson Löfgren "
-        "Söderberg Nyberg Blomqvist Claesson Nordström Mårtensson Lundström Viklund Björklund "
-        "Eliasson Pålsson Berggren Sandström Nordin Ström Åberg Hermansson Ekström Holmgren "
-        "Sundberg Hedlund Dahlberg Hellström Sjögren Abrahamsson Falk Martinsson Öberg "
-        "Andreasson Blom Ek Strand Åkesson Månsson Sundström Lindholm Dahl Norberg"
-    ).split() + ["von Essen", "af Klercker"]),
-    "finska": (0.04, (
-        "Pirjo Marja Tuula Anneli Riitta Sirpa Aino Satu Jukka Matti Kari Timo Juha Heikki "
-        "Pekka Seppo Eino Mikko"
-    ).split(), (
-        "Virtanen Korhonen Nieminen Mäkinen Hämäläinen Laine Heikkinen Koskinen Järvinen "
-        "Lehtonen Salminen Niemi Lahtinen Kinnunen"
-    ).split()),
-    "arabiska": (0.08, (
-        "Mohammed Ahmed Ali Hassan Hussein Omar Khalid Yousef Ibrahim Mustafa Karim Samir "
-        "Fatima Aisha Mariam Zainab Noor Layla Rania Hiba Yasmin Amira Huda Dalia Lina Rasha "
-        "Nadia Tariq Bilal"
-    ).split(), (
-        "Ali Hassan Hussein Mohammed Ahmed Abdullah Ibrahim Khalil Saleh Haddad Mansour "
-        "Nasser Yousef Al-Hashimi Jaber Haidar Kassem Saad Aziz Othman Hamdan Khoury"
-    ).split()),
-    "somaliska": (0.03, (
-        "Abdi Abdirahman Abdullahi Hodan Faduma Amina Hibo Asad Ayaan Deeqa Hamza Ilhan "
-        "Khadra Nasra Ubah Mahad"
-    ).split(), (
-        "Mohamed Farah Warsame Abdi Hassan Osman Jama Aden Yusuf Omar Nur Ismail Guled Dahir"
-    ).split()),
-    "persiska": (0.03, (
-        "Reza Mehdi Dariush Kourosh Babak Parisa Shirin Maryam Nasrin Leila Azadeh Negin Roya "
-        "Arash Farhad Nima"
-    ).split(), (
-        "Ahmadi Hosseini Mohammadi Rezaei Karimi Moradi Jafari Rahimi Sadeghi Tehrani "
-        "Farahani Rostami"
-    ).split()),
-    "turkiska och kurdiska": (0.03, (
-        "Mehmet Ayşe Emre Elif Zeynep Murat Hakan Deniz Canan Serkan Dilan Rojda Baran "
-        "Berivan Azad Şirin"
-    ).split(), (
-        "Yılmaz Kaya Demir Şahin Çelik Yıldız Öztürk Aydın Arslan Doğan Kurt Koç Ekinci "
-        "Güneş"
-    ).split()),
-    "bosniska, kroatiska och serbiska": (0.03, (
-        "Amir Emir Edin Adnan Jasmin Amra Lejla Selma Emina Mirza Dragan Goran Milica Jelena "
-        "Ivana Nikola Marko"
-    ).split(), (
-        "Hodžić Hadžić Begić Delić Kovačević Jovanović Petrović Nikolić Marković Đorđević "
-        "Ilić Babić Mehmedović Alić"
-    ).split()),
-    "polska": (0.02, (
-        "Agnieszka Katarzyna Małgorzata Magdalena Tomasz Piotr Krzysztof Paweł Marcin Łukasz "
-        "Joanna Ewa Michał Aleksandra"
-    ).split(), (
-        "Nowak Wójcik Kowalczyk Woźniak Mazur Krawczyk Kaczmarek Zając Król Wieczorek Pawlak "
-        "Michalak Sikora Duda"
-    ).split()),
-    "spanska": (0.03, (
-        "José Carlos Juan Luis Jorge Diego Alejandro Pablo Carmen Gabriela Daniela Valentina "
-        "Camila Isabel Paula Rosa"
-    ).split(), (
-        "González Rodríguez Fernández López Martínez Pérez Sánchez Ramírez Torres Flores "
-        "Rivera Gómez Díaz Morales Herrera Castillo Vargas Rojas Muñoz Contreras Silva Araya "
-        "Soto"
-    ).split() + ["de la Cruz"]),
-    "tigrinja och amhariska": (0.03, (
-        "Yonas Dawit Tesfaye Samuel Mulugeta Selam Hiwot Meron Senait Tsegay Yohannes Rahel "
-        "Saba Mekdes Biniam Filmon"
-    ).split(), (
-        "Tesfay Gebremedhin Haile Tekle Ghebreyesus Berhane Kidane Woldu Mehari Asmerom "
-        "Tesfamariam Habte"
-    ).split()),
-    "grekiska": (0.004, "Nikos Eleni Dimitris Georgios Katerina Maria Yannis".split(), (
-        "Papadopoulos Georgiou Nikolaidis Konstantinou Dimitriou Alexiou"
-    ).split()),
-    "kinesiska": (0.004, "Wei Jing Min Hui Xin Lei Yan".split(),
-                  "Wang Li Zhang Chen Liu Yang Huang Zhao".split()),
-    "vietnamesiska och thai": (0.004, "Thu Minh Linh Huong Anh Siriporn Somchai".split(),
-                               "Nguyen Tran Pham Le Hoang Srisuk Suksawat".split()),
-    "indiska": (0.004, "Priya Anil Rahul Deepa Sanjay Anjali Ravi Sunita".split(),
-                "Patel Sharma Singh Gupta Kumar Reddy Iyer".split()),
-    "engelska": (0.004, "James Emily Oliver Sophie Thomas Charlotte".split(),
-                 "Smith Brown Wilson Taylor Johnson Walker".split()),
-}  # fmt: skip
-
-# ---------------------------------------------------------------------------------------------
-# Names of places and enheter
-
-DISTRICTS = {  # stadsdelsförvaltning → its stadsdelar (the city's current 13, since 2020)
-    "Rinkeby-Kista stadsdelsförvaltning": "Rinkeby Kista Husby Akalla Kista gård",
-    "Spånga-Tensta stadsdelsförvaltning": "Spånga Tensta Hjulsta Solhem Bromsten Flysta Sundby",
-    "Hässelby-Vällingby stadsdelsförvaltning": (
-        "Vällingby Hässelby gård Hässelby strand Grimsta Råcksta Vinsta Kälvesta Nälsta "
-        "Hässelby villastad"
-    ),
-    "Bromma stadsdelsförvaltning": (
-        "Abrahamsberg Alvik Blackeberg Brommaplan Bällsta Eneby Nockeby Olovslund Riksby "
-        "Smedslätten Traneberg Ulvsunda Åkeshov Äppelviken Ålsten Höglandet Mariehäll "
-        "Beckomberga"
-    ),
-    "Kungsholmens stadsdelsförvaltning": (
-        "Kungsholmen Fridhemsplan Kristineberg Lilla Essingen Stora Essingen Marieberg "
-        "Stadshagen Thorildsplan Rålambshov"
-    ),
-    "Norrmalms stadsdelsförvaltning": (
-        "Vasastan Norrmalm Sankt Eriksplan Hagastaden Sibirien Vanadis Odenplan Tegnérlunden"
-    ),
-    "Östermalms stadsdelsförvaltning": (
-        "Östermalm Gärdet Hjorthagen Ropsten Djurgården Lärkstaden Norra Djurgårdsstaden"
-    ),
-    "Södermalms stadsdelsförvaltning": (
-        "Södermalm Gamla stan Hornstull Skanstull Slussen Hammarby sjöstad Katarina Högalid "
-        "Sofia Långholmen Reimersholme Zinkensdamm"
-    ),
-    "Enskede-Årsta-Vantörs stadsdelsförvaltning": (
-        "Enskede Enskededalen Enskedefältet Årsta Johanneshov Hagsätra Rågsved Högdalen "
-        "Bandhagen Stureby Örby Snösätra"
-    ),
-    "Skarpnäcks stadsdelsförvaltning": (
-        "Skarpnäck Bagarmossen Björkhagen Kärrtorp Hammarbyhöjden Skarpnäcksfältet Pungpinan"
-    ),
-    "Farsta stadsdelsförvaltning": (
-        "Farsta Farsta strand Gubbängen Hökarängen Sköndal Larsboda Fagersjö Svedmyra Tallkrogen"
-    ),
-    "Hägersten-Älvsjö stadsdelsförvaltning": (
-        "Hägersten Hägerstensåsen Fruängen Västertorp Midsommarkransen Aspudden Liljeholmen "
-        "Gröndal Västberga Älvsjö Solberga Liseberg Långbro Herrängen"
-    ),
-    "Skärholmens stadsdelsförvaltning": "Skärholmen Bredäng Sätra Vårberg",
+    group: (names["share"], names["first_names"], names["last_names"])
+    for group, names in _load("names.yaml").items()
 }
-MULTI_WORD_PLACES = {
-    "Kista gård", "Hässelby gård", "Hässelby strand", "Hässelby villastad", "Lilla Essingen",
-    "Stora Essingen", "Sankt Eriksplan", "Norra Djurgårdsstaden", "Gamla stan",
-    "Hammarby sjöstad", "Farsta strand",
-}  # fmt: skip
-
-
-def _places(text: str) -> list[str]:
-    """Split a list of place names, keeping the multi-word ones whole."""
-    words, places = text.split(), []
-    while words:
-        pair = " ".join(words[:2])
-        three = " ".join(words[:3])
-        if three in MULTI_WORD_PLACES or pair in MULTI_WORD_PLACES:
-            taken = 3 if three in MULTI_WORD_PLACES else 2
-            places.append(" ".join(words[:taken]))
-            words = words[taken:]
-        else:
-            places.append(words.pop(0))
-    return places
-
-
-PLACES = {name: _places(text) for name, text in DISTRICTS.items()}
-CITY_PLACES = [place for places in PLACES.values() for place in places]
-
-POOLS = {
-    "natur": (
-        "Solrosen Blåklockan Vitsippan Prästkragen Maskrosen Smörblomman Tussilago Lingonet "
-        "Blåbäret Hallonet Ekorren Igelkotten Myran Nyckelpigan Fjärilen Trollsländan "
-        "Regnbågen Stjärnan Månen Solen Tallen Granen Björken Eken Linden Lönnen Rönnen "
-        "Kastanjen Äppelträdet Körsbäret Humlan Ugglan Svalan Tranan Vildrosen Kantarellen "
-        "Snäckan Bäcken Kullen Ängen Lyckan Skogsbrynet Dungen Backsippan Lärkan Sjöstjärnan "
-        "Klövern Pärlan Skattkistan Kotten Mossen Näckrosen Lövet Droppen Vinden Kometen "
-        "Fyren Ankan Räven Haren Musen Uttern Bävern Gläntan Hagen Vallmon Liljan Tulpanen"
-    ).split(),
-    "boende": (
-        "Solgården Ekhagen Lindgården Rosenlund Björkbacken Sjöviken Ängsgården Tallbacken "
-        "Hagaberg Vintergatan Kastanjegården Lönnbacken Ekbacken Sjöstugan Vårdhemmet Linnea "
-        "Ängsbacken Lillhagen Enbacken Solbacken"
-    ).split(),
-    "ungdom": (
-        "Tallen Kulan Tunneln Vulkanen Planeten Bunkern Oasen Kompassen Fyren Gnistan "
-        "Trappan Källaren Ankaret Gläntan Navet Hörnet Boxen Station"
-    ).split(),
-    "park": (
-        "Vita Bergen Tessan Rålis Humlan Tanto Ängby Kärrtorp Gubbängen Sätra Bredäng "
-        "Aspudden Enskede Vasaparken Observatorielunden Ugglan Plikta"
-    ).split(),
-    "gata": (
-        "Apelvägen Björkvägen Ekvägen Granvägen Hasselvägen Idegransvägen Lönnvägen "
-        "Rönnvägen Sälgvägen Tallvägen Almvägen Aspvägen Ringvägen Storgatan Skolgatan "
-        "Kyrkvägen Bergsvägen Sjövägen Parkvägen Ängsvägen"
-    ).split(),
-    "gymnasium": [
-        "Kungsholmens gymnasium",
-        "Norra Real",
-        "Södra Latin",
-        "Östra Real",
-        "Blackebergs gymnasium",
-        "Kärrtorps gymnasium",
-        "Thorildsplans gymnasium",
-        "Globala gymnasiet",
-        "Spånga gymnasium",
-        "Frans Schartaus gymnasium",
-        "Bromma gymnasium",
-        "Farsta gymnasium",
-        "Enskede gårds gymnasium",
-        "Ross Tensta gymnasium",
-        "Kista gymnasium",
-        "Sjöstadens gymnasium",
-        "Skärholmens gymnasium",
-        "Åsö vuxengymnasium",
-    ],  # fmt: skip
-}
-
-
-def _school(place: str) -> str:
-    """'Bredäng' → 'Bredängsskolan', 'Kista' → 'Kistaskolan', 'Gamla stan' → 'Gamla stans skola'."""
-    if " " in place or place.endswith(("en", "an")):
-        return f"{place}s skola"
-    if place[-1] in "aeiouyåäös":
-        return f"{place}skolan"
-    return f"{place}sskolan"
-
-
-POOLS["skola"] = [_school(place) for place in CITY_PLACES]
 
 
 @dataclass(frozen=True)
@@ -281,11 +67,6 @@ class UnitKind:
     suffixes: tuple[str, ...] = ("",)
 
 
-def fixed(names: str, sizes=(10, 30), close=False, weight=1.0) -> UnitKind:
-    """Enheter with fixed names ('A|B|C')."""
-    return UnitKind("{}", tuple(names.split("|")), sizes, close, weight)
-
-
 @dataclass(frozen=True)
 class DepartmentKind:
     """An avdelning: its name, its share of the förvaltning's staff, its kinds of enheter."""
@@ -296,230 +77,60 @@ class DepartmentKind:
     core: bool = False  # every förvaltning of its type has it (when big enough)
 
 
-def dept(name: str, weight: float, *kinds: UnitKind, core: bool = False) -> DepartmentKind:
-    """An avdelning template."""
-    return DepartmentKind(name, weight, kinds, core)
+def _unit_kind(spec: dict) -> UnitKind:
+    """A kind of enhet from organisation.yaml: fixed `names`, or a `pattern` and its `pool`."""
+    if "names" in spec:
+        pattern, pool = "{}", tuple(spec["names"])
+    else:
+        pattern, pool = spec["pattern"], spec["pool"]
+    return UnitKind(
+        pattern,
+        pool,
+        tuple(spec["sizes"]),
+        spec["close"],
+        spec.get("weight", 1.0),
+        tuple(spec.get("suffixes", ("",))),
+    )
 
 
-ADMIN_UNITS = fixed(
-    "Ekonomienheten|HR-enheten|Kommunikationsenheten|Kansliet|Utvecklingsenheten|IT-enheten|"
-    "Registraturen|Kvalitetsenheten"
+def _department_kind(spec: dict | str, administrative: DepartmentKind | None) -> DepartmentKind:
+    """An avdelning from organisation.yaml ("administrative": the shared one)."""
+    if spec == "administrative" and administrative is not None:
+        return administrative
+    kinds = tuple(_unit_kind(unit) for unit in spec["units"])
+    return DepartmentKind(spec["name"], spec["weight"], kinds, spec.get("core", False))
+
+
+def _school(place: str) -> str:
+    """'Bredäng' → 'Bredängsskolan', 'Kista' → 'Kistaskolan', 'Gamla stan' → 'Gamla stans skola'."""
+    if " " in place or place.endswith(("en", "an")):
+        return f"{place}s skola"
+    if place[-1] in "aeiouyåäös":
+        return f"{place}skolan"
+    return f"{place}sskolan"
+
+
+_ORGANISATION = _load("organisation.yaml")
+ADMINISTRATIVE = _department_kind(_ORGANISATION["administrative_department"], None)
+# stadsdelsförvaltning → its stadsdelar (the city's current 13, since 2020)
+PLACES = {district["name"]: district["places"] for district in _ORGANISATION["districts"]}
+CITY_PLACES = [place for places in PLACES.values() for place in places]
+POOLS = _load("unit_names.yaml")
+POOLS["skola"] = [_school(place) for place in CITY_PLACES]
+DISTRICT_DEPARTMENTS = tuple(
+    _department_kind(spec, ADMINISTRATIVE) for spec in _ORGANISATION["district_departments"]
 )
-ADMINISTRATIVE = dept("Administrativa avdelningen", 0.06, ADMIN_UNITS, core=True)
-
-DISTRICT_DEPARTMENTS = (
-    dept("Avdelningen för förskola", 0.36,
-         UnitKind("Förskolan {}", "natur", (12, 30), True), core=True),
-    dept("Avdelningen för äldreomsorg", 0.24,
-         UnitKind("Hemtjänsten {}", "plats", (15, 40), True, 3,
-                  ("", " norra", " södra", " kväll", " natt")),
-         UnitKind("Vård- och omsorgsboendet {}", "boende", (25, 40), True, 2),
-         UnitKind("Dagverksamheten {}", "plats", (8, 14), True), core=True),
-    dept("Avdelningen för individ och familj", 0.14,
-         UnitKind("Barn och unga {}", "plats", (10, 25), True, 2),
-         UnitKind("Ekonomiskt bistånd {}", "plats", (10, 25), True, 2),
-         UnitKind("Vuxenenheten {}", "plats", (8, 20), True),
-         fixed("Mottagningsenheten|Familjerätten|Fältassistenterna|Familjebehandlingen",
-               (8, 16), True), core=True),
-    ADMINISTRATIVE,
-    dept("Avdelningen för stöd och service", 0.10,
-         UnitKind("Gruppbostaden {}", "gata", (8, 16), True, 2),
-         UnitKind("Daglig verksamhet {}", "plats", (10, 20), True),
-         UnitKind("Boendestödet {}", "plats", (8, 15), True)),
-    dept("Avdelningen för kultur och fritid", 0.06,
-         UnitKind("Fritidsgården {}", "ungdom", (8, 14), True, 2),
-         UnitKind("Parkleken {}", "park", (8, 12), True)),
-    dept("Avdelningen för stadsmiljö", 0.04,
-         fixed("Parkenheten|Trygghetsenheten|Stadsmiljöenheten", (8, 14)),
-         fixed("Medborgarkontoret", (8, 14), True)),
-)  # fmt: skip
-
 # förvaltning → (relative size, avdelningar); the order decides which exist when fewer are asked
 AGENCIES = {
-    "Utbildningsförvaltningen": (13_000, (
-        dept("Grundskoleavdelningen", 0.62,
-             UnitKind("{}", "skola", (20, 40), True, 1,
-                      (" åk F–3", " åk 4–6", " åk 7–9", " fritidshem")), core=True),
-        dept("Gymnasieavdelningen", 0.2,
-             UnitKind("{}", "gymnasium", (15, 40), True, 1,
-                      (", naturvetenskap", ", samhällsvetenskap", ", yrkesprogram",
-                       ", introduktionsprogram", ", elevhälsa")), core=True),
-        ADMINISTRATIVE,
-        dept("Avdelningen för elevhälsa", 0.05, UnitKind("Elevhälsan {}", "plats", (8, 20), True)),
-        dept("Avdelningen för skolutveckling", 0.04,
-             fixed("Enheten för skolutveckling|Enheten för nyanlända|Skolplaneringsenheten"),
-             fixed("Modersmålsenheten", (15, 40), True)),
-    )),
-    "Socialförvaltningen": (1_600, (
-        dept("Avdelningen för stöd till barn och unga", 0.35,
-             fixed("Socialjouren|Ungdomsjouren|Barnahus Stockholm|Familjehemsenheten|"
-                   "Resursenheten barn och unga|Mottagningshemmet", (10, 30), True), core=True),
-        dept("Avdelningen för hemlöshet och beroende", 0.3,
-             UnitKind("Stödboendet {}", "gata", (10, 25), True),
-             fixed("Uppsökarenheten|Beroendecentrum|Härbärget", (10, 25), True), core=True),
-        ADMINISTRATIVE,
-        dept("Avdelningen för funktionsnedsättning", 0.2,
-             UnitKind("Gruppbostaden {}", "gata", (8, 16), True)),
-        dept("Avdelningen för kvalitet och utveckling", 0.05,
-             fixed("FoU-enheten|Enheten för kunskapsutveckling|Enheten för kvalitetsuppföljning")),
-    )),
-    "Stadsledningskontoret": (800, (
-        dept("Säkerhetsavdelningen", 0.15,
-             fixed("Enheten för trygghet och brottsförebyggande arbete|Krisberedskapsenheten|"
-                   "Enheten för informationssäkerhet|Säkerhetsenheten"), core=True),
-        dept("Ekonomiavdelningen", 0.2,
-             fixed("Budgetenheten|Redovisningsenheten|Finansenheten|Enheten för ekonomistyrning"),
-             core=True),
-        dept("HR-avdelningen", 0.2,
-             fixed("Enheten för arbetsgivarfrågor|Lönepolicyenheten|"
-                   "Enheten för kompetensförsörjning|Förhandlingsenheten"), core=True),
-        dept("Kommunikationsavdelningen", 0.1,
-             fixed("Webbenheten|Pressenheten|Enheten för intern kommunikation")),
-        dept("Juridiska avdelningen", 0.1,
-             fixed("Juridiska enheten|Kommunstyrelsens kansli|Registratur och arkiv")),
-        dept("Avdelningen för digital utveckling", 0.25,
-             fixed("Enheten för digital utveckling|Enheten för IT-arkitektur|"
-                   "Enheten för e-tjänster|Enheten för dataanalys")),
-    )),
-    "Äldreförvaltningen": (700, (
-        dept("Avdelningen för vård och omsorg", 0.6,
-             UnitKind("Vård- och omsorgsboendet {}", "boende", (25, 40), True, 2),
-             fixed("Äldre direkt|Seniorträffpunkterna", (8, 20), True), core=True),
-        dept("Avdelningen för biståndsbedömning", 0.25,
-             UnitKind("Biståndshandläggning {}", "plats", (8, 20), True), core=True),
-        ADMINISTRATIVE,
-        dept("Avdelningen för stöd och utveckling", 0.1,
-             fixed("Enheten för äldrestrategi|Enheten för kvalitet och uppföljning")),
-    )),
-    "Kulturförvaltningen": (900, (
-        dept("Stadsbiblioteket", 0.35,
-             UnitKind("Biblioteket {}", "plats", (8, 20), True, 3),
-             fixed("Stadsbiblioteket Odenplan", (20, 40), True), core=True),
-        dept("Kulturskolan", 0.25, UnitKind("Kulturskolan {}", "plats", (8, 20), True), core=True),
-        ADMINISTRATIVE,
-        dept("Stadsmuseiavdelningen", 0.12,
-             fixed("Stadsmuseet|Medeltidsmuseet|Stockholmskällan", (8, 25), True)),
-        dept("Stadsarkivet", 0.1,
-             fixed("Arkivenheten|Digitaliseringsenheten"),
-             fixed("Forskarexpeditionen", close=True)),
-        dept("Kulturstrategiska avdelningen", 0.08,
-             fixed("Enheten för kulturstöd|Konstenheten|Evenemangsenheten")),
-    )),
-    "Arbetsmarknadsförvaltningen": (900, (
-        dept("Jobbtorg Stockholm", 0.45, UnitKind("Jobbtorg {}", "plats", (10, 25), True),
-             core=True),
-        dept("Avdelningen för vuxenutbildning", 0.35,
-             UnitKind("Sfi {}", "plats", (10, 30), True), UnitKind("Komvux {}", "plats",
-                                                                   (10, 30), True), core=True),
-        ADMINISTRATIVE,
-        dept("Avdelningen för unga", 0.1,
-             UnitKind("Jobbtorg Unga {}", "plats", (8, 15), True),
-             fixed("Feriejobbsenheten", (8, 15))),
-    )),
-    "Idrottsförvaltningen": (700, (
-        dept("Anläggningsavdelningen", 0.7,
-             UnitKind("Simhallen {}", "plats", (10, 30), True),
-             UnitKind("Idrottsplatsen {}", "plats", (8, 20), True),
-             UnitKind("Ishallen {}", "plats", (8, 15), True),
-             fixed("Eriksdalsbadet", (30, 40), True), core=True),
-        dept("Avdelningen för föreningsstöd", 0.15,
-             fixed("Föreningsenheten|Enheten för idrottsutveckling"), core=True),
-        ADMINISTRATIVE,
-    )),
-    "Trafikkontoret": (600, (
-        dept("Avdelningen för trafikplanering", 0.3,
-             fixed("Planeringsenheten|Enheten för cykel och gång|Enheten för kollektivtrafik"),
-             core=True),
-        dept("Avdelningen för gatu- och trafikdrift", 0.4,
-             fixed("Gatudriften City|Gatudriften Söderort|Gatudriften Västerort|Trafikenheten",
-                   (10, 25)), core=True),
-        dept("Parkeringsövervakningen", 0.2,
-             fixed("Parkeringsövervakningen City|Parkeringsövervakningen Söderort|"
-                   "Parkeringsövervakningen Västerort", (10, 30), True)),
-        ADMINISTRATIVE,
-    )),
-    "Serviceförvaltningen": (600, (
-        dept("Kontaktcenter Stockholm", 0.45,
-             fixed("Kontaktcenter, team socialtjänst|Kontaktcenter, team skola|"
-                   "Kontaktcenter, team äldreomsorg|Kontaktcenter, team stadsmiljö|"
-                   "Kontaktcenter, team bygglov|Kontaktcenter, kvällsjour", (10, 30), True),
-             core=True),
-        dept("Avdelningen för ekonomiservice", 0.2,
-             fixed("Leverantörsreskontra|Kundreskontra|Redovisningsservice"), core=True),
-        dept("Avdelningen för IT-service", 0.2,
-             fixed("Servicedesk|Enheten för IT-drift|Enheten för behörigheter")),
-        dept("Avdelningen för HR-service", 0.1, fixed("Lönecenter|HR-servicecenter")),
-        ADMINISTRATIVE,
-    )),
-    "Stadsbyggnadskontoret": (550, (
-        dept("Planavdelningen", 0.3,
-             fixed("Planenheten City|Planenheten Söderort|Planenheten Västerort|"
-                   "Strategienheten"), core=True),
-        dept("Bygglovsavdelningen", 0.3,
-             fixed("Bygglovsenheten City|Bygglovsenheten Söderort|Bygglovsenheten Västerort|"
-                   "Tillsynsenheten"), core=True),
-        dept("Lantmäteriavdelningen", 0.2, fixed("Fastighetsbildning|Kartenheten|Geodataenheten")),
-        dept("Avdelningen för kundservice", 0.1,
-             fixed("Stadsbyggnadskontorets kundtjänst", close=True)),
-        ADMINISTRATIVE,
-    )),
-    "Exploateringskontoret": (350, (
-        dept("Avdelningen för stadsutveckling", 0.5,
-             fixed("Projektenheten City|Projektenheten Söderort|Projektenheten Västerort|"
-                   "Projektenheten Norra Djurgårdsstaden"), core=True),
-        dept("Mark- och exploateringsavdelningen", 0.4,
-             fixed("Markenheten|Exploateringsenheten|Arrendeenheten"), core=True),
-        ADMINISTRATIVE,
-    )),
-    "Fastighetskontoret": (300, (
-        dept("Förvaltningsavdelningen", 0.5,
-             fixed("Förvaltningsenheten City|Förvaltningsenheten Söderort|"
-                   "Förvaltningsenheten Västerort|Driftenheten"), core=True),
-        dept("Avdelningen för lokalförsörjning", 0.3, fixed("Lokalenheten|Projektenheten"),
-             core=True),
-        dept("Saluhallar och torghandel", 0.1,
-             fixed("Torghandeln|Östermalms saluhall", (8, 14), True)),
-        ADMINISTRATIVE,
-    )),
-    "Miljöförvaltningen": (300, (
-        dept("Miljö- och hälsoskyddsavdelningen", 0.5,
-             fixed("Livsmedelsenheten|Hälsoskyddsenheten|Miljöskyddsenheten"), core=True),
-        dept("Miljöanalysavdelningen", 0.3, fixed("Luftenheten|Vattenenheten|Miljöövervakningen"),
-             core=True),
-        dept("Avdelningen för klimat och hållbarhet", 0.1,
-             fixed("Klimatenheten|Enheten för hållbar utveckling")),
-        ADMINISTRATIVE,
-    )),
-    "Kyrkogårdsförvaltningen": (250, (
-        dept("Driftsavdelningen", 0.7,
-             fixed("Skogskyrkogården|Norra begravningsplatsen|Sandsborgskyrkogården|"
-                   "Brännkyrka kyrkogård|Bromma kyrkogård|Hässelby begravningsplats|"
-                   "Strandkyrkogården", (8, 30), True), core=True),
-        dept("Avdelningen för kundservice", 0.2,
-             fixed("Kundtjänsten", close=True), fixed("Gravrättsenheten"), core=True),
-        ADMINISTRATIVE,
-    )),
-    "Överförmyndarförvaltningen": (150, (
-        dept("Handläggningsavdelningen", 0.7,
-             fixed("Enheten för ställföreträdarskap|Granskningsenheten|"
-                   "Enheten för ensamkommande barn"), fixed("Mottagningen", close=True),
-             core=True),
-        dept("Avdelningen för rekrytering av ställföreträdare", 0.2,
-             fixed("Rekryteringsenheten|Utbildningsenheten"), core=True),
-        ADMINISTRATIVE,
-    )),
-}  # fmt: skip
-DISTRICT_SIZES = {  # relative size of each stadsdelsförvaltning
-    "Rinkeby-Kista": 2_400, "Spånga-Tensta": 1_700, "Hässelby-Vällingby": 2_700,
-    "Bromma": 2_600, "Kungsholmens": 1_900, "Norrmalms": 1_800, "Östermalms": 1_800,
-    "Södermalms": 3_000, "Enskede-Årsta-Vantörs": 3_200, "Skarpnäcks": 1_800,
-    "Farsta": 2_300, "Hägersten-Älvsjö": 3_200, "Skärholmens": 1_700,
-}  # fmt: skip
-ADMINISTRATIONS = [
-    (f"{name} stadsdelsförvaltning", size) for name, size in DISTRICT_SIZES.items()
-] + [(name, size) for name, (size, _) in AGENCIES.items()]
+    agency["name"]: (
+        agency["size"],
+        tuple(_department_kind(spec, ADMINISTRATIVE) for spec in agency["departments"]),
+    )
+    for agency in _ORGANISATION["agencies"]
+}
+ADMINISTRATIONS = [(district["name"], district["size"]) for district in _ORGANISATION["districts"]]
+ADMINISTRATIONS += [(name, size) for name, (size, _) in AGENCIES.items()]
 assert len({name for name, _ in ADMINISTRATIONS}) == len(ADMINISTRATIONS)
-assert all(name in DISTRICTS for name, _ in ADMINISTRATIONS[:13])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,7 +268,7 @@ def _allocate(total: int, weights: Sequence[float], minimum: int) -> list[int]:
 
 def _administration(rows, rng, people, numbers, as_of, name: str, size: int) -> None:
     """The förvaltning's people: direktör and stab, then each avdelning."""
-    if name in DISTRICTS:
+    if name in PLACES:
         templates, places = DISTRICT_DEPARTMENTS, PLACES[name]
     else:
         templates, places = AGENCIES[name][1], CITY_PLACES
@@ -916,8 +527,12 @@ def _place(row: dict[str, str], key: tuple[str, str, str], unit: _Unit) -> None:
 # ---------------------------------------------------------------------------------------------
 # Completions from the earlier platform
 
-YEAR_WEIGHTS = {2019: 20, 2020: 15, 2021: 7, 2022: 7, 2023: 8, 2024: 13, 2025: 18, 2026: 12}
-COURSE_VERSIONS = ((2024, "2024"), (2021, "2021"), (2019, "2019"))  # first year → Kursversion
+_COMPLETIONS = _load("completions.yaml")
+YEAR_WEIGHTS = _COMPLETIONS["year_weights"]  # a year not listed weighs 10
+# first year → Kursversion, newest first
+COURSE_VERSIONS = tuple(
+    (version["from_year"], version["label"]) for version in _COMPLETIONS["course_versions"]
+)
 
 
 def generate_completions(

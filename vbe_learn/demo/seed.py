@@ -17,9 +17,6 @@ from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import Administration, Course, RoleAssignment, User
 from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
-from ..roster.services import import_completions_file, import_roster_file
-from ..roster.validation import Problems
-from . import city
 
 DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - printed demo login
 DEMO_DOMAIN = "demo.stockholm.se"
@@ -61,6 +58,9 @@ def database_is_empty() -> bool:
 
 def seed_demo_city(employees: int = DEFAULT_EMPLOYEES, today: date | None = None) -> DemoSeedResult:
     """Build the demo city through the roster and completions imports; the caller commits."""
+    from ..roster.services import import_completions_file, import_roster_file  # pandas
+    from . import city  # reads data/*.yaml: loaded when a city is built, not at start
+
     if employees < MIN_EMPLOYEES:
         raise ValueError(f"the demo city needs at least {MIN_EMPLOYEES} employees")
     today = today or date.today()
@@ -164,6 +164,8 @@ def _by_number(row: dict[str, str]) -> int:
 
 def _with_demo_emails(data: bytes, demo_numbers: dict[str, str]) -> bytes:
     """The roster file with the demo people's E-post set to DEMO_EMAILS."""
+    from . import city
+
     emails = {number: DEMO_EMAILS[role] for role, number in demo_numbers.items()}
     rows = city.read_rows(data)
     for row in rows:
@@ -177,6 +179,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _refuse_problems(result) -> None:
+    from ..roster.validation import Problems  # pandas: loaded with the roster imports
+
     if isinstance(result, Problems):
         raise DemoSeedError("\n".join(result.lines()))
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
-import xlsxwriter
-
 from .cells import neutralise
 
 TEXT, DATE, INTEGER, SHARE = "text", "date", "integer", "share"
@@ -54,6 +52,8 @@ def write_xlsx(
     target: str | BinaryIO, sheet_name: str, columns: tuple[Column, ...], rows: Iterable
 ) -> int:
     """Write the rows as one XLSX sheet to a path or binary file; return the row count."""
+    import xlsxwriter  # loaded when an XLSX is written, not at start
+
     workbook = xlsxwriter.Workbook(target, XLSX_OPTIONS)
     sheet = workbook.add_worksheet(sheet_name)
     formats = {

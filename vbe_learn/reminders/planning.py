@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import pandas as pd
 from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -235,6 +234,8 @@ def _empty_figures() -> dict:
 
 def _figures_per_administration(rows, due: list[PersonDue], today: date) -> dict:
     """{administration id: headcount, completed, renewal, overdue}, counted with pandas."""
+    import pandas as pd  # loaded when the summaries are planned, not at start
+
     people = pd.DataFrame(
         {
             "administration": [row.administration_id for row in rows],

@@ -1,6 +1,7 @@
 """`flask roster import` and `flask completions import`."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -10,15 +11,15 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course
 from ..models.types import city_today
-from .files import ImportLimits
-from .services import import_completions_file, import_roster_file, plan_roster_file
-from .validation import Problems
+
+if TYPE_CHECKING:
+    from .validation import Problems
 
 roster_cli = AppGroup("roster", help="Personallistan från HR.")
 completions_cli = AppGroup("completions", help="Genomföranden från den tidigare plattformen.")
 
 
-def _refuse(problems: Problems) -> None:
+def _refuse(problems: "Problems") -> None:
     click.echo("Filen avvisades; inget har ändrats:", err=True)
     for line in problems.lines():
         click.echo(f"  {line}", err=True)
@@ -31,6 +32,10 @@ def _refuse(problems: Problems) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
 def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
+    from .files import ImportLimits  # pandas: only when importing
+    from .services import import_roster_file, plan_roster_file
+    from .validation import Problems
+
     day = as_of.date() if as_of else city_today()
     data = path.read_bytes()
     limits = ImportLimits.from_config(current_app.config)
@@ -59,6 +64,10 @@ def _echo_summary(title: str, summary: dict) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_completions_command(path: Path) -> None:
     """Import completions from the earlier web course (marked as imported)."""
+    from .files import ImportLimits  # pandas: only when importing
+    from .services import import_completions_file
+    from .validation import Problems
+
     slug = current_app.config["DEFAULT_COURSE"]
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:

@@ -13,9 +13,7 @@ from ..permissions import may_import_roster, require
 from . import bp
 from .files import ImportLimits
 from .forms import RosterUploadForm
-from .services import import_roster_file, plan_roster_file
 from .uploads import discard_upload, load_upload, stash_upload
-from .validation import Problems
 
 
 def _uploads() -> Path:
@@ -30,6 +28,9 @@ def _recent_imports() -> list[RosterImport]:
 @login_required
 def upload():
     """Upload a roster file and see what importing it would do."""
+    from .services import plan_roster_file  # pandas: loaded when a roster is read
+    from .validation import Problems
+
     require(may_import_roster(current_user))
     form = RosterUploadForm()
     if not form.validate_on_submit():
@@ -51,6 +52,9 @@ def upload():
 @login_required
 def confirm(token: str):
     """Apply a previewed roster (planned again: the database may have changed since)."""
+    from .services import import_roster_file  # pandas: loaded when a roster is read
+    from .validation import Problems
+
     require(may_import_roster(current_user))
     stashed = load_upload(_uploads(), token, current_user.id)
     if stashed is None or not ActionForm().validate_on_submit():
