@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course
 from ..models.types import city_today
+from .limits import ImportLimits
 
 if TYPE_CHECKING:
     from .validation import Problems
@@ -32,8 +33,7 @@ def _refuse(problems: "Problems") -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
 def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
-    from .files import ImportLimits  # pandas: only when importing
-    from .services import import_roster_file, plan_roster_file
+    from .services import import_roster_file, plan_roster_file  # pandas: only when importing
     from .validation import Problems
 
     day = as_of.date() if as_of else city_today()
@@ -64,8 +64,7 @@ def _echo_summary(title: str, summary: dict) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_completions_command(path: Path) -> None:
     """Import completions from the earlier web course (marked as imported)."""
-    from .files import ImportLimits  # pandas: only when importing
-    from .services import import_completions_file
+    from .services import import_completions_file  # pandas: only when importing
     from .validation import Problems
 
     slug = current_app.config["DEFAULT_COURSE"]

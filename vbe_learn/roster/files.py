@@ -13,11 +13,10 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
 import pandas as pd
 
-from ..config import Config
+from .limits import ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
 SEPARATORS = ";,\t"
@@ -25,19 +24,6 @@ MAX_ZIP_MEMBERS = 1000  # an XLSX roster has about ten
 ROW_TAG = re.compile(rb"<(?:\w{1,16}:)?row[\s/>]")  # <row …>, also as <x:row …>
 CHUNK = 1024 * 1024
 OVERLAP = 32  # longer than any ROW_TAG match
-
-
-@dataclass(frozen=True)
-class ImportLimits:
-    """How large an uploaded file may be once unpacked, and how many rows it may have."""
-
-    max_uncompressed_bytes: int = Config.IMPORT_MAX_UNCOMPRESSED_BYTES
-    max_rows: int = Config.IMPORT_MAX_ROWS
-
-    @classmethod
-    def from_config(cls, config) -> "ImportLimits":
-        """The limits an app is configured with (IMPORT_MAX_UNCOMPRESSED_BYTES, IMPORT_MAX_ROWS)."""
-        return cls(config["IMPORT_MAX_UNCOMPRESSED_BYTES"], config["IMPORT_MAX_ROWS"])
 
 
 DEFAULT_LIMITS = ImportLimits()

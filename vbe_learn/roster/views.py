@@ -11,8 +11,8 @@ from ..forms import ActionForm
 from ..models import RosterImport
 from ..permissions import may_import_roster, require
 from . import bp
-from .files import ImportLimits
 from .forms import RosterUploadForm
+from .limits import ImportLimits
 from .uploads import discard_upload, load_upload, stash_upload
 
 
