@@ -8,6 +8,7 @@ title: Testkurs
 pass_mark: 80
 questions_per_check: 2
 min_questions_per_module: 2
+words_per_minute: 180
 """
 
 PAGE = """\
@@ -26,7 +27,7 @@ QUESTIONS = """\
     - text: Rätt
       correct: true
       feedback: Därför.
-    - text: Fel
+    - text: Felaktigt
       feedback: Därför inte.
 - id: {prefix}-2
   kind: true_false
@@ -37,11 +38,41 @@ QUESTIONS = """\
       feedback: Ja.
     - text: Falskt
       feedback: Nej.
+- id: {prefix}-3
+  kind: true_false
+  prompt: Stämmer det här?
+  options:
+    - text: Sant
+      feedback: Nej.
+    - text: Falskt
+      correct: true
+      feedback: Ja.
+- id: {prefix}-4
+  kind: scenario
+  scenario: En kollega ser något.
+  prompt: Vad gör hen?
+  options:
+    - text: Ringer chefen
+      correct: true
+      feedback: Rätt.
+    - text: Väntar en vecka till
+      feedback: Fel.
+- id: {prefix}-5
+  kind: scenario
+  scenario: En besökare säger något.
+  prompt: Vad gör du?
+  options:
+    - text: Lyssnar
+      correct: true
+      feedback: Rätt.
+    - text: Går därifrån
+      feedback: Fel.
 """
 
 
 def write_course(root: Path, modules: int = 2) -> Path:
-    """A valid course with `modules` modules of two pages and two questions each."""
+    """A valid course (quality rules included) with `modules` modules of two pages and five
+    questions each (two of them scenarios)."""
     folder = root / "testkurs"
     (folder / "modules").mkdir(parents=True)
     (folder / "course.yaml").write_text(COURSE_YAML, encoding="utf-8")

@@ -11,7 +11,7 @@ def-03 likewise. Förvaltning A (enhet A1) and B (enhet B1):
     def-03, first attempts   A: a1–a4 (a1, a2 right; a3, a4 choose 1) → 4 people: withheld
                              B: b1 right                    → city: 5 people, 3 of 5 right
     def-01, an open attempt  a7 (not submitted, so no answers yet): not counted
-    def-06, one person's retries: b1 answers it wrongly in 5 attempts → withheld (no first
+    def-11, one person's retries: b1 answers it wrongly in 5 attempts → withheld (no first
                              attempt answered it, so nothing shows that it was one person)
 
 a6 worked in B when answering and has moved to A since: counted in A (where they work now).
@@ -114,7 +114,7 @@ def city() -> City:
     for n in range(2, 6):
         answer(people[f"b{n}"], 1, {"def-01": 3})
     for number in range(2, 7):
-        answer(people["b1"], number, {"def-06": 1})
+        answer(people["b1"], number, {"def-11": 1})
     moved = db.session.get(User, people["a6"].id)
     moved.unit_id = a1.id
     people["chef_a"] = make_user(unit=a1)
@@ -186,7 +186,7 @@ def test_groups_under_five_people_are_withheld(city):
 
 
 def test_one_persons_retries_are_never_shown(city):
-    sixth = by_key(question_analysis(city.version_id, None))["def-06"]
+    sixth = by_key(question_analysis(city.version_id, None))["def-11"]
     assert sixth.first_attempts == 0
     assert (sixth.wrong_option, sixth.wrong_count) == (None, None)  # 5 answers, 1 person
 

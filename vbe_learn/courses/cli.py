@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from .files import course_folders, load_course
+from .quality import quality_problems
 from .sync import sync_course
 
 courses_cli = AppGroup("courses", help="Kontrollera och läs in kurserna i courses/.")
@@ -33,8 +34,10 @@ def _echo_problems(problems) -> None:
 
 @courses_cli.command("check")
 def check_command() -> None:
-    """Validate every course; print file:line: problem and exit 1 if any."""
-    problems = [problem for _spec, found in _load_all() for problem in found]
+    """Validate every course and its quality rules; print file:line: problem, exit 1 if any."""
+    problems = []
+    for spec, found in _load_all():
+        problems += found + (quality_problems(spec) if spec else [])
     _echo_problems(problems)
     if problems:
         raise SystemExit(1)

@@ -5,14 +5,15 @@ find them. Nothing here touches the database.
 """
 
 import hashlib
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .duration import module_minutes
 from .question_kinds import QUESTION_KINDS
+from .readability import TextCounts, readable_text, text_counts
 from .rendering import render_markdown
 
 NUMBERED_NAME = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)$")
@@ -50,6 +51,7 @@ class OptionSpec:
     text: str
     is_correct: bool
     feedback: str
+    line: int = 0
 
 
 @dataclass
@@ -75,6 +77,7 @@ class PageSpec:
     source_note: str
     html: str
     word_count: int
+    counts: TextCounts = field(default_factory=TextCounts)
 
 
 @dataclass
@@ -155,6 +158,9 @@ def load_course(folder: Path) -> tuple[CourseSpec | None, list[Problem]]:
     page_urls = _page_urls(module_dirs)
     for position, slug, path in module_dirs:
         course.modules.append(_load_module(path, position, slug, settings, page_urls, problems))
+    words = [sum(page.word_count for page in module.pages) for module in course.modules]
+    for module, minutes in zip(course.modules, module_minutes(words, settings), strict=True):
+        module.estimated_minutes = minutes
     _check_unique_question_ids(course, problems)
     return (None if problems else course), problems
 
@@ -183,10 +189,6 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
         if page:
             module.pages.append(page)
     module.questions = _load_questions(path / "questions.yaml", settings, problems)
-    words = sum(page.word_count for page in module.pages)
-    minutes = words / settings["words_per_minute"]
-    minutes += settings["questions_per_check"] * settings["seconds_per_question"] / 60
-    module.estimated_minutes = math.ceil(minutes)
     return module
 
 
@@ -212,12 +214,15 @@ def _load_page(path, position, slug, settings, page_urls, problems) -> PageSpec 
         problems.append(Problem(path, body_line + line - 1, message))
     for image in rendered.images:
         _check_svg(path.parent / image, path, problems)
-    word_count = len(WORD.findall(body))
+    text = readable_text(rendered.html)
+    word_count = len(WORD.findall(text))
     if word_count > settings["max_words_per_page"]:
         limit = settings["max_words_per_page"]
         problems.append(Problem(path, body_line, f"sidan har {word_count} ord (högst {limit})"))
     title, source = str(front.get("title", "")), str(front.get("source", ""))
-    return PageSpec(path, position, slug, title, source, rendered.html, word_count)
+    page = PageSpec(path, position, slug, title, source, rendered.html, word_count)
+    page.counts = text_counts(text)
+    return page
 
 
 def _check_svg(svg_path: Path, page_path: Path, problems: list[Problem]) -> None:
@@ -267,6 +272,7 @@ def _load_question(item, path: Path, problems: list[Problem]) -> QuestionSpec | 
                 str(raw_option["text"]),
                 raw_option.get("correct") is True,
                 str(raw_option.get("feedback", "")),
+                option_line,
             )
         )
     scenario = str(item.get("scenario") or "")

@@ -4,8 +4,13 @@ Add a kind by writing a subclass and decorating it with @register_kind.
 Every kind is scored the same way: the chosen options must be exactly the correct ones.
 """
 
+import random
 from collections.abc import Sequence
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeVar
+
+# Every drawn knowledge check holds at least this many scenario questions (when the bank has
+# them; `courses check` makes sure every module's bank does).
+SCENARIOS_PER_CHECK = 2
 
 
 class OptionLike(Protocol):
@@ -22,6 +27,7 @@ class QuestionKind:
     label: ClassVar[str]
     input_type: ClassVar[str] = "radio"
     needs_scenario: ClassVar[bool] = False
+    single_answer: ClassVar[bool] = False  # one correct option among alternatives
 
     @classmethod
     def problems(cls, options: Sequence[OptionLike], scenario: str) -> list[str]:
@@ -64,6 +70,7 @@ class SingleChoice(QuestionKind):
 
     kind = "single"
     label = "Välj ett svar"
+    single_answer = True
 
 
 @register_kind
@@ -99,3 +106,31 @@ class Scenario(QuestionKind):
     kind = "scenario"
     label = "Scenario: välj ett svar"
     needs_scenario = True
+    single_answer = True
+
+
+class HasKind(Protocol):
+    """What the draw needs to know about a question."""
+
+    kind: str
+
+
+Drawable = TypeVar("Drawable", bound=HasKind)
+
+
+def is_scenario(kind: str) -> bool:
+    """Whether questions of this kind count as scenarios (a case, then a question)."""
+    found = QUESTION_KINDS.get(kind)
+    return bool(found and found.needs_scenario)
+
+
+def draw_questions(bank: Sequence[Drawable], count: int) -> list[Drawable]:
+    """`count` questions at random from a bank, at least SCENARIOS_PER_CHECK of them scenarios
+    (as many as the bank has, if fewer), in random order."""
+    count = min(count, len(bank))
+    scenarios = [question for question in bank if is_scenario(question.kind)]
+    required = random.sample(scenarios, k=min(SCENARIOS_PER_CHECK, len(scenarios), count))
+    rest = [question for question in bank if question not in required]
+    drawn = required + random.sample(rest, k=count - len(required))
+    random.shuffle(drawn)
+    return drawn

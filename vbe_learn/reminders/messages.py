@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import current_app
 
+from ..courses.duration import current_course_minutes
 from ..mail import Outgoing
 from ..urls import absolute_url
 from .planning import AFTER, BEFORE, DIGEST, INVITATION, MANUAL, RENEWAL, SUMMARY
@@ -28,19 +29,22 @@ TEMPLATES = {DIGEST: "digest", SUMMARY: "summary"}  # every other kind: "person"
 
 @dataclass(frozen=True)
 class Links:
-    """The absolute links the messages use (worked out once per run)."""
+    """The absolute links the messages use, and the course's estimated time (worked out
+    once per run)."""
 
     course: str
     team: str
     overview: str
+    minutes: int | None = None
 
     @classmethod
     def build(cls) -> "Links":
-        """Links from PUBLIC_BASE_URL."""
+        """Links from PUBLIC_BASE_URL; minutes as Min utbildning shows them (duration.py)."""
         return cls(
             course=absolute_url("learning.dashboard"),
             team=absolute_url("followup.team"),
             overview=absolute_url("followup.overview"),
+            minutes=current_course_minutes(current_app.config["DEFAULT_COURSE"]),
         )
 
 

@@ -10,6 +10,7 @@ import random
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ...courses.question_kinds import draw_questions
 from ...extensions import db
 from ...models import (
     AnswerChoice,
@@ -116,8 +117,9 @@ def start_module_check(user: User, slug: str, module_no: int) -> int:
 
 
 def shuffled_questions(module: ModuleRef, count: int) -> list[dict]:
-    """An attempt's questions drawn from the module's bank, each with its options shuffled."""
-    drawn = random.sample(module.questions, k=min(count, len(module.questions)))
+    """An attempt's questions drawn from the module's bank (at least two scenarios, see
+    draw_questions), each with its options shuffled."""
+    drawn = draw_questions(module.questions, count)
     return [
         {
             "question_id": q.id,
