@@ -23,7 +23,7 @@ from tests.integration.test_exports import (
     read_xlsx,
     xlsx_rows,
 )
-from vbe_learn.exports import participants, services
+from vbe_learn.exports import services
 from vbe_learn.exports.snapshot import read_snapshot
 from vbe_learn.extensions import db
 from vbe_learn.models import ExportLog, User
@@ -70,7 +70,6 @@ def commit_after_first_row(monkeypatch):
         commit_elsewhere(seen["user_id"])
         yield from rows
 
-    monkeypatch.setattr(participants, "FETCH_ROWS", 1)  # the rest is fetched after the commit
     monkeypatch.setattr(services, "participant_rows", reading)
 
     def arm(user_id: int) -> dict:

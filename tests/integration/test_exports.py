@@ -21,7 +21,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.exports import participants, writers
+from vbe_learn.exports import writers
 from vbe_learn.extensions import db
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS, valid_until
 from vbe_learn.followup.rates import rates
@@ -357,16 +357,6 @@ def test_status_and_completion_period_filters(client, auth, city):
         "worker.b1@test.se"
     }
     assert exported(unit=str(city.unit_b1), status="ej-påbörjad") == {"chef.b@test.se"}
-
-
-@pytest.mark.parametrize("data", [{}, {"status": "ej-påbörjad"}, {"status": "genomförd"}])
-def test_rows_fetched_a_few_at_a_time_are_the_same_rows_in_the_same_order(
-    client, auth, city, monkeypatch, data
-):
-    login(auth, city, "central")
-    whole = read_csv(download(client, CSV_URL, data=data))
-    monkeypatch.setattr(participants, "FETCH_ROWS", 2)
-    assert read_csv(download(client, CSV_URL, data=data)) == whole and len(whole) > 1
 
 
 # --- reach ----------------------------------------------------------------------------

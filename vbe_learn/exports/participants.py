@@ -1,8 +1,11 @@
 """The deltagarlista: one row per person within a scope and the chosen filters.
 
 Rows come from `followup.people.people_with_status` (status on a date, derived in SQL) in
-one query, read from a snapshot connection (snapshot.py) and fetched in batches of
-FETCH_ROWS: all rows come from one moment, and nothing holds the whole list in memory.
+one query, read on a snapshot connection (snapshot.py): all rows come from one moment.
+The rows are not fetched through a server-side cursor: on PostgreSQL a cursor is planned
+for its first rows (cursor_tuple_fraction), and that plan took 46 s for 50,000 people
+against 0.7 s for the plain query. The driver holds the result (about 10 MB for 50,000
+rows); Python turns one row at a time into values.
 """
 
 from collections.abc import Iterator
@@ -17,7 +20,6 @@ from ..models import Administration, Unit, User
 from ..permissions import team_ids
 from .writers import DATE, INTEGER, TEXT, Column
 
-FETCH_ROWS = 2000
 STATUS_SLUGS = {
     "genomförd": COMPLETED,
     "ska-förnyas": RENEWAL_DUE,
@@ -108,10 +110,9 @@ def participant_count(connection: Connection, query: ParticipantQuery) -> int:
 
 
 def participant_rows(connection: Connection, query: ParticipantQuery) -> Iterator[tuple]:
-    """The rows in PARTICIPANT_COLUMNS order, fetched FETCH_ROWS at a time (the result is
-    closed when the rows end or the generator is closed)."""
-    options = {"yield_per": FETCH_ROWS}
-    with connection.execute(query.statement, execution_options=options) as result:
+    """The rows in PARTICIPANT_COLUMNS order (the result is closed when the rows end or the
+    generator is closed)."""
+    with connection.execute(query.statement) as result:
         for row in result:
             yield (
                 row.employee_number,
