@@ -26,7 +26,9 @@ when unreachable):
    with a 10 s ramp), and the heavier checks alone raised the export windows' p95;
 4. printed: the learners' p95 (client side, every request type together) over the quiet
    windows and over the export windows (requests started while an export ran), the rise
-   in %, the exports' seconds and sizes, and errors. Target: a rise of at most 20 %.
+   in %, the exports' seconds and sizes, and errors. For information: exports now run in
+   the request (issue 16, no forked child), so the old target of a 20 % rise at most is
+   no longer a goal; the figure shows what an export costs the learners.
 
 A shared machine: other processes' load changes both windows alike only if it is steady;
 alternating rounds (quiet, export, quiet, export, ...) spreads it over both.
@@ -223,7 +225,7 @@ def report(results: list[dict], args) -> None:
                   f"({quiet_row.get('requests')} / {row['requests']} requests)")  # fmt: skip
         if r["server_problems"] or r["client_bugs"]:
             print(f"  server problems: {r['server_problems']}; client bugs: {r['client_bugs']}")
-    print(f"Target: p95 during an export at most {TARGET_RISE:.0f} % above the quiet p95.")
+    print(f"For information (was a target with the forked child): p95 rise ≤ {TARGET_RISE:.0f} %.")
 
 
 def parse_args() -> argparse.Namespace:

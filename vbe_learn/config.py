@@ -92,8 +92,6 @@ class Config:
     NEW_EMPLOYEE_DAYS = int(os.environ.get("NEW_EMPLOYEE_DAYS", "30"))
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
     REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
-    # Exports run their query and writer in a child at nice 19 (exports/low_priority.py).
-    EXPORTS_IN_CHILD = True
 
 
 class TestConfig(Config):
@@ -106,8 +104,5 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
     PUBLIC_BASE_URL = "http://localhost"
-    # The rolled-back test session's rows are invisible to a child's own connection; the live
-    # tests in tests/integration/test_export_child.py turn this on.
-    EXPORTS_IN_CHILD = False
     RATELIMIT_ENABLED = False  # tests/integration/test_rate_limits.py turns it on, with Redis
     LOG_FORMAT = "text"

@@ -63,15 +63,25 @@ def _only_reads(connection: Connection) -> bool:
     return has_request_context() and request.method in READ_ONLY_METHODS
 
 
-@contextmanager
-def read_snapshot() -> Iterator[Connection]:
-    """A connection of its own that reads every row from one moment and holds no write
-    lock: REPEATABLE READ and read-only on PostgreSQL, a plain BEGIN on SQLite."""
+POSTGRESQL_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+
+
+def snapshot_options() -> dict:
+    """The execution options of a read-only snapshot on this app's database: REPEATABLE
+    READ and read-only on PostgreSQL; on SQLite a plain BEGIN (no write lock), which in WAL
+    mode sees the database as at its first read while writers go on committing."""
     options: dict = {"read_only": True}
     if db.engine.dialect.name == "postgresql":
-        options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        options.update(POSTGRESQL_SNAPSHOT)
+    return options
+
+
+@contextmanager
+def read_snapshot() -> Iterator[Connection]:
+    """A connection of its own, apart from the session, in a read-only transaction that
+    sees one moment (what is committed, not the request's own uncommitted changes)."""
     with db.engine.connect() as connection:
-        connection = connection.execution_options(**options)
+        connection.execution_options(**snapshot_options())
         with connection.begin():
             yield connection
 
@@ -98,22 +108,3 @@ def init_app(app: Flask) -> None:
         if request.method not in READ_ONLY_METHODS and response.status_code < 400:
             db.session.commit()
         return response
-
-
-# TEMP-EXPORTS-SHIM: removed when the exports branch (no fork) is merged.
-def stream_then_commit(chunks, finish):  # noqa: D103
-    try:
-        yield from chunks
-    finally:
-        db.session.rollback()
-        finish()
-        db.session.commit()
-
-
-@contextmanager
-def read_apart():  # noqa: D103
-    yield
-
-
-def read_only_process():  # noqa: D103
-    pass

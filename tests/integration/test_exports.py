@@ -4,6 +4,9 @@ The city (as in test_permissions): förvaltning A with enheter A1 and A2, förva
 with B1; chef A over worker A1 and sub-chef A2 (over worker A2); chef B over worker B1;
 a samordnare for A, a central samordnare, an admin. Worker A1 is called
 `=HYPERLINK("http://x")` `+1` and has a completion; worker B1 has one too.
+
+These tests commit (`live`): a deltagarlista is read on a snapshot connection of its own
+(db.read_snapshot), which cannot see a rolled-back test transaction.
 """
 
 import csv
@@ -18,7 +21,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.exports import participants, writers
+from vbe_learn.exports import writers
 from vbe_learn.extensions import db
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS
 from vbe_learn.followup.rates import rates
@@ -33,6 +36,17 @@ CSV_URL = "/uppfoljning/export/deltagarlista.csv"
 TODAY = city_today()
 COMPLETED_ON = TODAY - timedelta(days=40)
 
+pytestmark = pytest.mark.live
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the tests need of a person, kept after the app context that made them ends."""
+
+    id: int
+    email: str
+    last_name: str
+
 
 @dataclass
 class City:
@@ -43,7 +57,7 @@ class City:
     unit_a1: int
     unit_a2: int
     unit_b1: int
-    people: dict[str, User]
+    people: dict[str, Person]
 
 
 def complete(user: User, on: date, score: int) -> None:
@@ -60,13 +74,14 @@ def complete(user: User, on: date, score: int) -> None:
 
 
 @pytest.fixture
-def city() -> City:
-    """The city in the test's rolled-back transaction."""
-    return build_city()
+def city(app) -> City:
+    """The city, committed (deleted after the test)."""
+    with app.app_context():
+        return build_city()
 
 
 def build_city() -> City:
-    """The city (see the module docstring), committed."""
+    """The city (see the module docstring), committed (in an app context)."""
     a1 = make_unit("Förvaltning A", "Enhet A1")
     a2 = make_unit("Förvaltning A", "Enhet A2")
     b1 = make_unit("Förvaltning B", "Enhet B1")
@@ -108,7 +123,8 @@ def build_city() -> City:
         )  # fmt: skip
     )
     db.session.commit()
-    return City(admin_a, b1.department.administration_id, a1.id, a2.id, b1.id, p)
+    people = {key: Person(user.id, user.email, user.last_name) for key, user in p.items()}
+    return City(admin_a, b1.department.administration_id, a1.id, a2.id, b1.id, people)
 
 
 def login(auth, city: City, who: str) -> None:
@@ -149,14 +165,25 @@ def xlsx_rows(sheet) -> list[tuple]:
     return [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=2)]
 
 
-def last_log() -> ExportLog:
-    return db.session.scalars(select(ExportLog).order_by(ExportLog.id.desc())).first()
+def last_log(app) -> ExportLog:
+    with app.app_context():
+        return db.session.scalars(select(ExportLog).order_by(ExportLog.id.desc())).first()
+
+
+def course_years(app) -> int:
+    with app.app_context():
+        return validity_years("grundutbildning")
+
+
+def log_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(db.func.count(ExportLog.id)))
 
 
 # --- format ---------------------------------------------------------------------------
 
 
-def test_xlsx_columns_types_and_no_formulas(client, auth, city):
+def test_xlsx_columns_types_and_no_formulas(app, client, auth, city):
     login(auth, city, "central")
     sheet = read_xlsx(download(client, XLSX_URL, data={}))
     header = next(sheet.iter_rows(max_row=1))
@@ -182,15 +209,14 @@ def test_xlsx_columns_types_and_no_formulas(client, auth, city):
     assert by_header["Genomförd datum"].number_format == "yyyy-mm-dd"
     assert by_header["Resultat (%)"].value == 85 and by_header["Resultat (%)"].data_type == "n"
     assert by_header["Kursversion"].data_type == "s" and len(by_header["Kursversion"].value) == 8
-    years = validity_years("grundutbildning")
-    assert by_header["Giltig till"].value.date() == valid_until(COMPLETED_ON, years)
+    assert by_header["Giltig till"].value.date() == valid_until(COMPLETED_ON, course_years(app))
     statuses = {row[3]: row[8] for row in rows}
     assert statuses["worker.a2@test.se"] == "Påbörjad"
     assert statuses["chef.b@test.se"] == "Ej påbörjad"
     assert "gone@test.se" not in statuses  # inactive people are not listed
 
 
-def test_csv_bom_separator_iso_dates_and_neutralised(client, auth, city):
+def test_csv_bom_separator_iso_dates_and_neutralised(app, client, auth, city):
     login(auth, city, "central")
     response = download(client, CSV_URL, data={})
     assert response.headers["Content-Disposition"].startswith("attachment; filename=")
@@ -200,8 +226,7 @@ def test_csv_bom_separator_iso_dates_and_neutralised(client, auth, city):
     hostile = next(row for row in rows[1:] if row[3] == "worker.a1@test.se")
     assert hostile[:3] == ["E101", "'" + HOSTILE_FIRST, "'" + HOSTILE_LAST]
     assert hostile[8:11] == ["Genomförd", COMPLETED_ON.isoformat(), "85"]
-    years = validity_years("grundutbildning")
-    assert hostile[12] == valid_until(COMPLETED_ON, years).isoformat()
+    assert hostile[12] == valid_until(COMPLETED_ON, course_years(app)).isoformat()
     not_started = next(row for row in rows[1:] if row[3] == "chef.b@test.se")
     assert not_started[9:] == ["", "", "", ""]
 
@@ -209,7 +234,7 @@ def test_csv_bom_separator_iso_dates_and_neutralised(client, auth, city):
 # --- the log --------------------------------------------------------------------------
 
 
-def test_each_export_is_logged_with_actor_filters_and_rows(client, auth, city):
+def test_each_export_is_logged_with_actor_filters_and_rows(app, client, auth, city):
     login(auth, city, "samordnare_a")
     sheet = read_xlsx(
         download(
@@ -218,7 +243,7 @@ def test_each_export_is_logged_with_actor_filters_and_rows(client, auth, city):
     )
     rows = xlsx_rows(sheet)
     assert emails(rows) == {"worker.a1@test.se"}
-    entry = last_log()
+    entry = last_log(app)
     assert entry.actor_id == city.people["samordnare_a"].id
     assert (entry.kind, entry.format, entry.row_count) == ("participants", "xlsx", 1)
     filters = json.loads(entry.filters)
@@ -228,12 +253,12 @@ def test_each_export_is_logged_with_actor_filters_and_rows(client, auth, city):
     assert entry.created_at is not None
 
     rows = read_csv(download(client, CSV_URL, data={"unit": str(city.unit_a2)}))
-    entry = last_log()
+    entry = last_log(app)
     assert (entry.format, entry.row_count) == ("csv", len(rows) - 1) and len(rows) - 1 == 2
     assert json.loads(entry.filters)["unit"] == "Enhet A2"
 
 
-def test_a_csv_runs_its_query_once_and_logs_the_rows_it_wrote(client, auth, city):
+def test_a_csv_is_counted_and_read_once_on_one_snapshot_and_logged(app, client, auth, city):
     login(auth, city, "central")
     statements: list[str] = []
 
@@ -245,50 +270,52 @@ def test_a_csv_runs_its_query_once_and_logs_the_rows_it_wrote(client, auth, city
         rows = read_csv(download(client, CSV_URL))
     finally:
         event.remove(Engine, "before_cursor_execute", record)
-    assert sum("row_number()" in statement for statement in statements) == 1  # no count first
-    assert not any("count(*)" in statement for statement in statements)
-    assert last_log().row_count == len(rows) - 1 == 7
+    assert sum("row_number()" in statement for statement in statements) == 2  # count, rows
+    assert sum("count(*)" in statement for statement in statements) == 1
+    assert last_log(app).row_count == len(rows) - 1 == 7
 
 
-@pytest.mark.live  # real commits: the count is written after the request's commit
-@pytest.mark.parametrize("chunks_read", [1, 2, None])
-def test_a_streamed_csv_commits_the_rows_it_wrote_even_when_the_client_stops(
-    app, client, auth, monkeypatch, chunks_read
+@pytest.mark.parametrize("chunks_read", [0, 1, 2, None])
+def test_a_streamed_csv_is_logged_and_its_snapshot_ends_even_when_the_client_stops(
+    app, client, auth, city, monkeypatch, chunks_read
 ):
     monkeypatch.setattr(writers, "CSV_CHUNK_ROWS", 1)  # a chunk per row after the header
-    with app.app_context():
-        assert auth.login(build_city().people["central"].email).status_code == 302
-    response = client.post(CSV_URL, data={}, buffered=False)
-    body = iter(response.response)
-    received = [next(body) for _ in range(chunks_read)] if chunks_read else list(body)
-    response.close()  # as a WSGI server does when the client goes away
-    with app.app_context(), db.engine.connect() as connection:  # another connection: committed
-        logged = connection.scalar(select(ExportLog.row_count).order_by(ExportLog.id.desc()))
-    assert logged == len(received) - 1  # every chunk after the header is one row
-    assert logged == (chunks_read - 1 if chunks_read else 7)
-
-
-def test_an_invalid_form_exports_and_logs_nothing(client, auth, city):
     login(auth, city, "central")
-    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    with app.app_context():
+        pool = db.engine.pool
+    response = client.post(CSV_URL, data={}, buffered=False)
+    assert response.status_code == 200
+    assert pool.checkedout() == 1  # the snapshot, open while the body streams
+    body = iter(response.response)
+    received = [next(body) for _ in range(chunks_read)] if chunks_read is not None else list(body)
+    response.close()  # as a WSGI server does when the client goes away
+    assert pool.checkedout() == 0
+    assert len(received) == (chunks_read if chunks_read is not None else 8)
+    entry = last_log(app)  # committed with the request, before the body streamed
+    assert (entry.format, entry.row_count) == ("csv", 7)
+
+
+def test_an_invalid_form_exports_and_logs_nothing(app, client, auth, city):
+    login(auth, city, "central")
+    before = log_count(app)
     response = client.post(
         XLSX_URL, data={"completed_from": "2025-05-01", "completed_to": "2025-04-01"}
     )
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "Slutdatumet är före startdatumet." in response.get_data(as_text=True)
-    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+    assert log_count(app) == before
 
 
-def test_the_form_is_checked_before_the_scope(client, auth, city):
+def test_the_form_is_checked_before_the_scope(app, client, auth, city):
     """An invalid form is answered with its errors before a förvaltning is looked up."""
     login(auth, city, "samordnare_a")
-    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    before = log_count(app)
     bad_dates = {"completed_from": "2025-05-01", "completed_to": "2025-04-01"}
     response = client.post(XLSX_URL, data={"administration": str(city.admin_b), **bad_dates})
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "Slutdatumet är före startdatumet." in response.get_data(as_text=True)
     assert client.post(XLSX_URL, data={"administration": str(city.admin_b)}).status_code == 404
-    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+    assert log_count(app) == before
 
 
 def test_the_export_page_uses_the_stockholm_date(client, auth, city, monkeypatch):
@@ -332,39 +359,17 @@ def test_status_and_completion_period_filters(client, auth, city):
     assert exported(unit=str(city.unit_b1), status="ej-påbörjad") == {"chef.b@test.se"}
 
 
-@pytest.mark.parametrize("data", [{}, {"status": "ej-påbörjad"}, {"status": "genomförd"}])
-def test_rows_read_a_few_people_at_a_time_are_the_same_rows_in_the_same_order(
-    client, auth, city, monkeypatch, data
-):
-    login(auth, city, "central")
-    whole = read_csv(download(client, CSV_URL, data=data))
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_):
-        statements.append(statement.lower())
-
-    monkeypatch.setattr(participants, "CHUNK_PEOPLE", 2)
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        chunked = read_csv(download(client, CSV_URL, data=data))
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-    assert chunked == whole and len(whole) > 1
-    # the 8 active people with a place (7 in the list without a filter), 2 per query
-    assert sum("row_number()" in statement for statement in statements) == 4
-
-
 # --- reach ----------------------------------------------------------------------------
 
 
-def test_a_chefs_export_is_their_team(client, auth, city):
+def test_a_chefs_export_is_their_team(app, client, auth, city):
     login(auth, city, "chef_a")
     page = client.get("/uppfoljning/export").get_data(as_text=True)
     assert "Mitt team" in page and "Förvaltning B" not in page
     assert "Samlad bild" not in page
     rows = xlsx_rows(read_xlsx(download(client, XLSX_URL, data={"administration": "team"})))
     assert emails(rows) == {"worker.a1@test.se", "subchef.a2@test.se", "worker.a2@test.se"}
-    assert json.loads(last_log().filters)["scope"] == "team"
+    assert json.loads(last_log(app).filters)["scope"] == "team"
     sub = read_csv(
         download(client, CSV_URL, data={"administration": "team", "unit": str(city.unit_a2)})
     )
@@ -403,14 +408,14 @@ def test_a_samordnares_export_is_their_forvaltning(client, auth, city):
         ("admin", {}),
     ],
 )
-def test_outside_reach_is_404(client, auth, city, who, data):
+def test_outside_reach_is_404(app, client, auth, city, who, data):
     ids = {"A": city.admin_a, "B": city.admin_b, "A1": city.unit_a1, "B1": city.unit_b1}
     login(auth, city, who)
     form = {key: value.format(**ids) for key, value in data.items()}
-    before = db.session.scalar(select(db.func.count(ExportLog.id)))
+    before = log_count(app)
     for url in (XLSX_URL, CSV_URL):
         assert client.post(url, data=form).status_code == 404
-    assert db.session.scalar(select(db.func.count(ExportLog.id))) == before
+    assert log_count(app) == before
 
 
 def test_the_export_page_is_for_follow_up_roles(client, auth, city):
@@ -432,15 +437,15 @@ def test_the_summary_is_for_the_central_samordnare_only(client, auth, city):
 # --- samlad bild: the same numbers as rates() -----------------------------------------
 
 
-def expected_summary(day: date) -> dict[str, tuple[int, int, float]]:
-    years = validity_years("grundutbildning")
-    return {
-        r.name: (r.headcount, r.completed, r.share) for r in rates([day], "administration", years)
-    }
+def expected_summary(app, day: date) -> dict[str, tuple[int, int, float]]:
+    with app.app_context():
+        years = validity_years("grundutbildning")
+        found = rates([day], "administration", years)
+    return {r.name: (r.headcount, r.completed, r.share) for r in found}
 
 
-def test_summary_xlsx_and_csv_equal_rates(client, auth, city):
-    expected = expected_summary(TODAY)
+def test_summary_xlsx_and_csv_equal_rates(app, client, auth, city):
+    expected = expected_summary(app, TODAY)
     assert expected["Förvaltning A"] == (5, 1, 0.2)
     assert expected["Förvaltning B"] == (2, 1, 0.5)
     login(auth, city, "central")
@@ -455,7 +460,7 @@ def test_summary_xlsx_and_csv_equal_rates(client, auth, city):
         assert found[name][:2] == (headcount, completed)
         assert found[name][2] == pytest.approx(share)
     assert sheet["D2"].number_format == "0.0%"
-    entry = last_log()
+    entry = last_log(app)
     assert (entry.kind, entry.format, entry.row_count) == ("summary", "xlsx", len(expected))
     assert json.loads(entry.filters) == {"as_of": TODAY.isoformat()}
 
@@ -464,7 +469,7 @@ def test_summary_xlsx_and_csv_equal_rates(client, auth, city):
         download(client, "/uppfoljning/export/samlad-bild.csv", data={"as_of": earlier.isoformat()})
     )
     assert rows[0] == ["Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda"]
-    then = expected_summary(earlier)
+    then = expected_summary(app, earlier)
     assert then["Förvaltning A"][1] == 0
     for name, headcount, completed, share in rows[1:]:
         assert (int(headcount), int(completed)) == then[name][:2]
@@ -474,7 +479,7 @@ def test_summary_xlsx_and_csv_equal_rates(client, auth, city):
 # --- the command line -----------------------------------------------------------------
 
 
-def test_cli_export_participants_with_administration(runner, city, tmp_path):
+def test_cli_export_participants_with_administration(app, runner, city, tmp_path):
     output = tmp_path / "b.csv"
     result = runner.invoke(
         args=[
@@ -494,7 +499,7 @@ def test_cli_export_participants_with_administration(runner, city, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert tuple(rows[0]) == PARTICIPANT_COLUMNS
     assert emails(rows[1:]) == {"chef.b@test.se", "worker.b1@test.se"}
-    entry = last_log()
+    entry = last_log(app)
     assert entry.actor_id is None and entry.row_count == 2
     assert json.loads(entry.filters) == {
         "administration": "Förvaltning B",
@@ -543,9 +548,9 @@ def test_cli_refuses_unknown_administration_and_bad_format(runner, city, tmp_pat
     assert result.exit_code != 0
 
 
-def test_cli_report_summary_equals_rates(runner, city, tmp_path):
+def test_cli_report_summary_equals_rates(app, runner, city, tmp_path):
     day = TODAY - timedelta(days=10)
-    expected = expected_summary(day)
+    expected = expected_summary(app, day)
     csv_path, xlsx_path = tmp_path / "s.csv", tmp_path / "s.xlsx"
     for path in (csv_path, xlsx_path):
         result = runner.invoke(
@@ -560,5 +565,5 @@ def test_cli_report_summary_equals_rates(runner, city, tmp_path):
         assert from_csv[name][:2] == from_xlsx[name][:2] == (headcount, completed)
         assert from_csv[name][2] == pytest.approx(share, abs=5e-5)
         assert from_xlsx[name][2] == pytest.approx(share)
-    entry = last_log()
+    entry = last_log(app)
     assert (entry.kind, entry.actor_id, entry.format) == ("summary", None, "xlsx")

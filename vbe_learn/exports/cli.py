@@ -7,13 +7,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, true
 
+from ..db import snapshot_options
 from ..extensions import db
 from ..learning.status import STATUS_SLUGS, validity_years
 from ..models import Administration, Unit
 from ..models.types import city_today
-from .low_priority import ExportFailed
-from .participants import ParticipantFilters
-from .services import CSV, XLSX, participants_csv, participants_xlsx, summary_file
+from .participants import ParticipantFilters, participant_query
+from .services import CSV, XLSX, log_participants, summary_file, write_participants
 
 export_cli = AppGroup("export", help="Deltagarlistor som XLSX eller CSV.")
 report_cli = AppGroup("report", help="Samlad bild per förvaltning som XLSX eller CSV.")
@@ -51,43 +51,41 @@ def participants_command(
     end = completed_to.date() if completed_to else None
     if start and end and end < start:
         raise click.UsageError("--to är före --from.")
-    chosen_administration = None
-    if administration:
-        chosen_administration = db.session.scalar(
-            select(Administration).where(Administration.name == administration)
-        )
-        if chosen_administration is None:
-            raise click.ClickException(f"Förvaltningen finns inte: {administration}")
-    units: tuple[Unit, ...] = ()
-    if unit:
-        units = tuple(db.session.scalars(select(Unit).where(Unit.name == unit).order_by(Unit.id)))
-        if not units:
-            raise click.ClickException(f"Enheten finns inte: {unit}")
+    # The reads, the export's rows too, are one snapshot: the session's transaction begins
+    # read-only (no write lock on SQLite) and ends before the log is written.
+    connection = db.session.connection(execution_options=snapshot_options())
     filters = ParticipantFilters(
-        administration=chosen_administration,
-        units=units,
+        administration=_administration(administration),
+        units=_units(unit),
         status=status.lower() if status else None,
         completed_from=start,
         completed_to=end,
     )
-    try:
-        rows = _write_participants(output, file_format, filters)
-    except ExportFailed as error:
-        raise click.ClickException(f"Exporten misslyckades: {error}") from error
+    query = participant_query(true(), filters, city_today(), _years())
+    with output.open("wb") as file:
+        rows = write_participants(connection, file, file_format, query)
+    db.session.rollback()  # the snapshot only read
+    log_participants(None, "all", filters, file_format, rows)
     db.session.commit()
     click.echo(f"Deltagarlistan ({rows} rader) är skriven till {output}.")
 
 
-def _write_participants(output: Path, file_format: str, filters: ParticipantFilters) -> int:
-    today, years = city_today(), _years()
-    if file_format == XLSX:
-        return participants_xlsx(str(output), None, true(), "all", filters, today, years)
-    export = participants_csv(None, true(), "all", filters, today, years)
-    with output.open("wb") as file:
-        for chunk in export.chunks:
-            file.write(chunk)
-    export.record()
-    return export.rows
+def _administration(name: str | None) -> Administration | None:
+    if not name:
+        return None
+    found = db.session.scalar(select(Administration).where(Administration.name == name))
+    if found is None:
+        raise click.ClickException(f"Förvaltningen finns inte: {name}")
+    return found
+
+
+def _units(name: str | None) -> tuple[Unit, ...]:
+    if not name:
+        return ()
+    found = tuple(db.session.scalars(select(Unit).where(Unit.name == name).order_by(Unit.id)))
+    if not found:
+        raise click.ClickException(f"Enheten finns inte: {name}")
+    return found
 
 
 @report_cli.command("summary")

@@ -1,36 +1,38 @@
 """Exports as services (no Flask request here): build or stream a file and log it.
 
-Each export writes one ExportLog row in the caller's transaction (flushed, never
-committed here). A deltagarlista's query and writer run in a forked child at the lowest CPU
-priority (low_priority.py) that pauses while other processes run (giving_way.py), so that
-an export does not take CPU from learners' requests; this process only relays the bytes
-and logs. An XLSX is logged once its file is written; a CSV streams (its rows counted as
-they are handed on, the query run once) and `StreamedCsv.record` logs it when the stream
-ends, with the rows sent (db.stream_then_commit commits that in a short transaction of its
-own). A failed child logs no export.
+Each export writes one ExportLog row (and its audit event) in the caller's session
+(flushed, never committed here): the request's or the command's one commit saves it. A
+deltagarlista's rows are read under one snapshot (db.read_snapshot), never through the session:
+all rows come from one moment, and on SQLite the read holds no write lock.
+
+* XLSX: written to a temporary file (or the command's output) from the snapshot, then
+  logged with the rows written.
+* CSV (a download): the rows are counted on the snapshot first and the export logged with
+  that count in the request; the rows are then streamed from the same snapshot, which
+  ends when the stream ends (or the client goes away). The count and the file are of the
+  same moment.
 """
 
 import json
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import BinaryIO
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from ..audit import record
-from ..db import read_apart
+from ..db import read_snapshot
 from ..extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
-from . import low_priority
-from .giving_way import giving_way
 from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
     ParticipantQuery,
+    participant_count,
     participant_query,
     participant_rows,
 )
@@ -69,91 +71,73 @@ def log_export(actor: User | None, kind: str, file_format: str, filters: dict, r
     return entry
 
 
-def _participant_log_filters(scope_name: str, filters: ParticipantFilters) -> dict:
-    return {"scope": TEAM if filters.team_of is not None else scope_name, **filters.describe()}
+def log_participants(
+    actor: User | None, scope_name: str, filters: ParticipantFilters, file_format: str, rows: int
+) -> ExportLog:
+    """Record one deltagarlista (flushed in the caller's transaction)."""
+    scope = TEAM if filters.team_of is not None else scope_name
+    return log_export(actor, PARTICIPANTS, file_format, {"scope": scope, **filters.describe()},
+                      rows)  # fmt: skip
 
 
-def participants_xlsx(
-    target: str | BinaryIO,
-    actor: User | None,
-    scope: ColumnElement[bool],
-    scope_name: str,
-    filters: ParticipantFilters,
-    on: date,
-    validity_years: int,
+def write_participants(
+    connection: Connection, target: str | BinaryIO, file_format: str, query: ParticipantQuery
 ) -> int:
-    """Write the deltagarlista as XLSX (path or binary file) in a low-priority child; log it."""
-    query = participant_query(scope, filters, on, validity_years)
-    log_filters = _participant_log_filters(scope_name, filters)
-    with read_apart():  # no write lock while the child works; the log row is written after
-        count = low_priority.write_file(target, partial(_write_participants_xlsx, query))
-    log_export(actor, PARTICIPANTS, XLSX, log_filters, count)
-    return count
+    """Write the deltagarlista read on `connection` (a snapshot) as XLSX (a path or binary
+    file) or CSV (a binary file); the rows written."""
+    rows = participant_rows(connection, query)
+    if file_format == XLSX:
+        return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
+    counted = _Counted(rows)
+    for chunk in csv_chunks(PARTICIPANT_LAYOUT, counted):
+        target.write(chunk)
+    return counted.count
 
 
-def _write_participants_xlsx(query: ParticipantQuery, target) -> int:
-    rows = giving_way(participant_rows(query))
-    return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
+class _Counted:
+    """Rows passed through, counted."""
 
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self._rows, self.count = rows, 0
 
-def _participant_csv_pieces(query: ParticipantQuery) -> Iterator[tuple[bytes, int]]:
-    """The deltagarlista as CSV chunks, each with the number of rows in it."""
-    count = 0
-
-    def counted() -> Iterator[tuple]:
-        nonlocal count
-        for row in giving_way(participant_rows(query)):
-            count += 1
+    def __iter__(self) -> Iterator[tuple]:
+        for row in self._rows:
+            self.count += 1
             yield row
-
-    sent = 0
-    for chunk in csv_chunks(PARTICIPANT_LAYOUT, counted()):
-        yield chunk, count - sent
-        sent = count
 
 
 class StreamedCsv:
-    """A CSV on its way out: chunks made in a low-priority child, logged when it ends."""
+    """A CSV read from an open snapshot while it streams; the snapshot ends with it."""
 
-    def __init__(self, stream: low_priority.Stream, log: Callable[[int], object]) -> None:
-        self._stream, self._log = stream, log
-        self.chunks: Iterator[bytes] = iter(stream)
+    def __init__(self, snapshot: ExitStack, rows: Iterator[tuple], count: int) -> None:
+        self._snapshot, self._rows, self.rows = snapshot, rows, count
+        self._chunks = csv_chunks(PARTICIPANT_LAYOUT, rows)
 
-    @property
-    def rows(self) -> int:
-        """The rows in the chunks handed on so far."""
-        return self._stream.rows
-
-    def record(self) -> None:
-        """Log the export with the rows handed on (flushed, not committed); not if it failed."""
-        if not self._stream.failed:
-            self._log(self._stream.rows)
+    def __iter__(self) -> Iterator[bytes]:
+        """The bytes; the snapshot ends when they end or the consumer stops early."""
+        try:
+            yield from self._chunks
+        finally:
+            self.close()
 
     def close(self) -> None:
-        """Stop and reap the child (a client that went away); harmless when done."""
-        self._stream.close()
+        """End the snapshot (a client that went away, or a body never read); again: nothing."""
+        self._chunks.close()
+        self._rows.close()  # closes the result (a server-side cursor on PostgreSQL)
+        self._snapshot.close()
 
 
-def participants_csv(
-    actor: User | None,
-    scope: ColumnElement[bool],
-    scope_name: str,
-    filters: ParticipantFilters,
-    on: date,
-    validity_years: int,
-) -> StreamedCsv:
-    """The deltagarlista as CSV, made in a low-priority child while it streams."""
-    query = participant_query(scope, filters, on, validity_years)
-    log_filters = _participant_log_filters(scope_name, filters)
-    actor_id = actor.id if actor is not None else None
-
-    def log(rows: int) -> None:  # at the stream's end, in a session of its own
-        who = db.session.get(User, actor_id) if actor_id is not None else None
-        log_export(who, PARTICIPANTS, CSV, log_filters, rows)
-
-    with read_apart():  # the child reads on its own; the request holds no write lock
-        stream = low_priority.Stream(partial(_participant_csv_pieces, query))
-    return StreamedCsv(stream, log)
+def stream_participants_csv(query: ParticipantQuery) -> StreamedCsv:
+    """The deltagarlista as CSV to stream: counted now, read while it streams, on one
+    snapshot (kept open until the stream is closed)."""
+    snapshot = ExitStack()
+    try:
+        connection = snapshot.enter_context(read_snapshot())
+        rows = participant_count(connection, query)
+    except BaseException:
+        snapshot.close()
+        raise
+    return StreamedCsv(snapshot, participant_rows(connection, query), rows)
 
 
 @dataclass(frozen=True)
@@ -173,18 +157,27 @@ def export_participants(
     on: date,
     validity_years: int,
 ) -> ParticipantExport:
-    """The deltagarlista within a person's reach as XLSX (a temporary file) or CSV, logged."""
+    """The deltagarlista within a person's reach as XLSX (a temporary file) or CSV (to
+    stream), logged in the caller's transaction."""
     filename = f"deltagarlista-{on.isoformat()}.{file_format}"
+    query = participant_query(scope, filters, on, validity_years)
     if file_format == XLSX:
         file = tempfile.TemporaryFile()
         try:
-            participants_xlsx(file, actor, scope, "reach", filters, on, validity_years)
+            with read_snapshot() as connection:
+                rows = write_participants(connection, file, XLSX, query)
         except BaseException:
             file.close()
             raise
         file.seek(0)
+        log_participants(actor, "reach", filters, XLSX, rows)
         return ParticipantExport(filename, file, None)
-    csv = participants_csv(actor, scope, "reach", filters, on, validity_years)
+    csv = stream_participants_csv(query)
+    try:
+        log_participants(actor, "reach", filters, CSV, csv.rows)
+    except BaseException:
+        csv.close()
+        raise
     return ParticipantExport(filename, None, csv)
 
 

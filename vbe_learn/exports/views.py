@@ -1,8 +1,8 @@
 """Export pages (HTTP only): the form, the downloads and the export log.
 
 A download is a POST (with CSRF): it writes the export log, so it is not a read. A
-deltagarlista is made in a low-priority child process (low_priority.py); when that fails
-before the first byte the person gets a Swedish error page and nothing is logged.
+deltagarlista's XLSX is written to a temporary file and sent; its CSV streams from the
+snapshot it is read on (exports/services.py).
 """
 
 import tempfile
@@ -13,12 +13,10 @@ from flask import (
     current_app,
     render_template,
     send_file,
-    stream_with_context,
 )
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..db import stream_then_commit
 from ..learning.status import validity_years
 from ..models.types import city_today
 from ..permissions import (
@@ -34,7 +32,6 @@ from ..permissions import (
 )
 from . import bp
 from .forms import ParticipantExportForm, SummaryExportForm
-from .low_priority import ExportFailed
 from .participants import ParticipantFilters
 from .services import (
     TEAM,
@@ -121,19 +118,9 @@ def participants(file_format: str):
         return send_file(
             export.file, XLSX_MIMETYPE, as_attachment=True, download_name=export.filename
         )
-    body = stream_then_commit(export.csv.chunks, export.csv.record)
-    response = Response(stream_with_context(body), mimetype=CSV_MIMETYPE)
-    response.call_on_close(export.csv.close)  # reaped even if the body was never read
+    response = Response(iter(export.csv), mimetype=CSV_MIMETYPE)
+    response.call_on_close(export.csv.close)  # the snapshot ends even if the body is not read
     return _attachment(response, export.filename)
-
-
-@bp.errorhandler(ExportFailed)
-def export_failed(_error: ExportFailed):
-    """An export that failed before its first byte (the details are in the log)."""
-    message = "Filen kunde inte skapas. Försök igen om en stund."
-    page = render_template("errors/error.html", title="Exporten misslyckades", message=message,
-                           status=500)  # fmt: skip
-    return page, 500
 
 
 @bp.post("/uppfoljning/export/samlad-bild.<any(xlsx, csv):file_format>")
