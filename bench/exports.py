@@ -97,13 +97,13 @@ def run_step(url: str, name: str) -> dict:
     """One export in this process; the figures as a dict."""
     from sqlalchemy import func, select, text, true
 
+    from vbe_learn.db import read_snapshot
     from vbe_learn.exports.participants import (
         ParticipantFilters,
         participant_query,
         participant_rows,
     )
     from vbe_learn.exports.services import export_participants
-    from vbe_learn.db import read_snapshot
     from vbe_learn.extensions import db
 
     app = make_app(url)
