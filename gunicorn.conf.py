@@ -23,7 +23,7 @@ max_requests_jitter = 200
 # X-Forwarded-* headers are trusted from these addresses only (the reverse proxy).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Logs on stdout. The access log is one JSON object per request, written by a logging
-# formatter (vbe_learn.logs.AccessJsonFormatter: a %0A in a path cannot split a line); the
+# formatter (vbe_learn.core.logs.AccessJsonFormatter: a %0A in a path cannot split a line); the
 # error log is JSON in production and text in development, as the app's own logs.
 accesslog = "-"
 errorlog = "-"
@@ -35,9 +35,9 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "root": {"level": "INFO", "handlers": []},  # the app adds its own (vbe_learn/logs.py)
     "formatters": {
-        "access": {"()": "vbe_learn.logs.AccessJsonFormatter"},
+        "access": {"()": "vbe_learn.core.logs.AccessJsonFormatter"},
         "error": (
-            {"()": "vbe_learn.logs.JsonFormatter"}
+            {"()": "vbe_learn.core.logs.JsonFormatter"}
             if json_errors
             else {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}
         ),

@@ -72,7 +72,7 @@ def prepare(url: str, employees: int, learners: int) -> list[tuple[int, list[int
     from sqlalchemy import insert, select
 
     from vbe_learn.auth.passwords import hash_password
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
     from vbe_learn.learning.services.outline import outline_for
     from vbe_learn.models import Course, RoleAssignment, User
 

@@ -62,7 +62,7 @@ def log(message: str) -> None:
 def make_app(url: str):
     """The app on a database URL."""
     from vbe_learn import create_app
-    from vbe_learn.config import Config
+    from vbe_learn.core.config import Config
 
     return create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
 
@@ -71,10 +71,10 @@ def build(url: str, employees: int) -> None:
     """Schema, course, roster and completions, through the real code paths."""
     from flask_migrate import upgrade
 
+    from vbe_learn.core.extensions import db
     from vbe_learn.courses.files import load_course
     from vbe_learn.courses.sync import sync_course
     from vbe_learn.demo.city import generate_completions, generate_roster
-    from vbe_learn.extensions import db
     from vbe_learn.roster.services import import_completions_file, import_roster_file
 
     app = make_app(url)
@@ -97,14 +97,14 @@ def run_step(url: str, name: str) -> dict:
     """One export in this process; the figures as a dict."""
     from sqlalchemy import func, select, text, true
 
-    from vbe_learn.db import read_snapshot
+    from vbe_learn.core.db import read_snapshot
+    from vbe_learn.core.extensions import db
     from vbe_learn.exports.participants import (
         ParticipantFilters,
         participant_query,
         participant_rows,
     )
     from vbe_learn.exports.services import export_participants
-    from vbe_learn.extensions import db
 
     app = make_app(url)
     with app.app_context(), tempfile.TemporaryDirectory() as folder:

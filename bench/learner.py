@@ -935,7 +935,7 @@ def prepare_database(database_url: str, users: int) -> list[tuple[int, list[int]
 
     from vbe_learn import create_app
     from vbe_learn.auth.passwords import hash_password
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
     from vbe_learn.learning.services.outline import outline_for
     from vbe_learn.models import Course, User
 

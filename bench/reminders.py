@@ -90,7 +90,7 @@ def run_smtp_server(port: int) -> None:
 
 def make_app(url: str, port: int):
     from vbe_learn import create_app
-    from vbe_learn.config import Config
+    from vbe_learn.core.config import Config
 
     settings = {"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
     return create_app(type("BenchConfig", (Config,), settings))
@@ -100,11 +100,11 @@ def build(args) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from vbe_learn.bulk import insert_rows
+    from vbe_learn.core.bulk_insert import insert_rows
+    from vbe_learn.core.extensions import db
     from vbe_learn.courses.files import load_course
     from vbe_learn.courses.sync import sync_course
     from vbe_learn.demo import city
-    from vbe_learn.extensions import db
     from vbe_learn.models import Completion, User
     from vbe_learn.reminders.deadlines import set_deadline
     from vbe_learn.roster.services import import_roster_file
@@ -144,9 +144,9 @@ def run_step(args) -> None:
     app = make_app(args.url, args.port)
     result: dict = {}
     with app.app_context():
-        from vbe_learn.extensions import db
+        from vbe_learn.core.extensions import db
+        from vbe_learn.core.mail import SmtpTransport
         from vbe_learn.learning.status import validity_years
-        from vbe_learn.mail import SmtpTransport
         from vbe_learn.reminders.planning import Schedule, plan_messages
         from vbe_learn.reminders.sending import Journal, send_planned
 
@@ -178,7 +178,7 @@ def run_step(args) -> None:
 
 def ceiling(port: int, count: int) -> int:
     """Send `count` ready-made messages over one connection with smtplib alone."""
-    from vbe_learn.mail import Outgoing, message_bytes
+    from vbe_learn.core.mail import Outgoing, message_bytes
 
     text = "Hej!\n\nDu har ännu inte genomfört utbildningen.\n" * 3
     message = message_bytes(

@@ -18,7 +18,7 @@ subprocess:
    the real import (`roster.services.import_roster_file`), as of 400 days ago so that the
    placements cover the 12-month trend;
 3. course: `courses.files.load_course` + `courses.sync.sync_course` on courses/grundutbildning;
-4. learner data, bulk-inserted (`vbe_learn.bulk.insert_rows`: COPY on PostgreSQL,
+4. learner data, bulk-inserted (`vbe_learn.core.bulk_insert.insert_rows`: COPY on PostgreSQL,
    executemany on SQLite) in chunks: an enrollment for 60 % of the people; attempts at
    their modules (1–4 per module, about 2.3 on average; those who completed did all five
    modules, the others 1–5), 5 questions per attempt with realistic right/wrong answers
@@ -95,12 +95,12 @@ def log(message: str) -> None:
 
 def make_app(url: str, jit: bool = False):
     from vbe_learn import create_app
-    from vbe_learn.config import Config
+    from vbe_learn.core.config import Config
 
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         settings = f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"
-        settings += "" if jit else " -c jit=off"  # as vbe_learn.db.tune_engine_options
+        settings += "" if jit else " -c jit=off"  # as vbe_learn.core.db.tune_engine_options
         options["connect_args"] = {"options": settings}
     config = type(
         "BenchConfig",
@@ -114,10 +114,10 @@ def build(args, figures: dict) -> None:
     """Schema, roster, course and the bulk-inserted learner data (committed)."""
     from flask_migrate import upgrade
 
+    from vbe_learn.core.extensions import db
     from vbe_learn.courses.files import load_course
     from vbe_learn.courses.sync import sync_course
     from vbe_learn.demo import city
-    from vbe_learn.extensions import db
     from vbe_learn.roster.services import import_roster_file
     from vbe_learn.roster.validation import Problems
 
@@ -158,8 +158,8 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
     """Enrollments, attempts, answers, choices and completions, bulk-inserted in chunks."""
     from sqlalchemy import select, text
 
-    from vbe_learn.bulk import insert_rows
-    from vbe_learn.extensions import db
+    from vbe_learn.core.bulk_insert import insert_rows
+    from vbe_learn.core.extensions import db
     from vbe_learn.models import (
         AnswerChoice,
         Attempt,
@@ -317,7 +317,7 @@ def _code(number: int) -> str:
 def gather_statistics(args) -> None:
     from sqlalchemy import text
 
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
 
     engine = db.engine
     if engine.dialect.name == "postgresql":
@@ -332,7 +332,7 @@ def reports(version_id: int) -> dict:
     """The four reports as callables, and what they are about."""
     from sqlalchemy import case, func, select
 
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
     from vbe_learn.followup.periods import month_ends, previous_tertial_end, tertial_ends
     from vbe_learn.followup.question_analysis import question_analysis
     from vbe_learn.followup.rates import rates
@@ -421,7 +421,7 @@ def reports(version_id: int) -> dict:
 
 def time_report(function) -> dict:
     """One warm-up, then RUNS timed runs (one only when the warm-up is slow); milliseconds."""
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
 
     def once() -> tuple[float, int]:
         started = time.perf_counter()
@@ -458,7 +458,7 @@ def explain(version_id: int) -> str:
     """The query plans of the reports (EXPLAIN ANALYZE / EXPLAIN QUERY PLAN)."""
     from sqlalchemy import event
 
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
 
     captured: list[tuple[str, object]] = []
 
@@ -497,7 +497,7 @@ def _plans(engine, captured) -> str:
 
 def run_child(args) -> None:
     """Child process: build the database at args.url, time the reports, print JSON."""
-    from vbe_learn.extensions import db
+    from vbe_learn.core.extensions import db
 
     app = make_app(args.url, jit=args.jit)
     figures: dict = {"database": args.database}

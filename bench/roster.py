@@ -93,8 +93,8 @@ def run_step(args: argparse.Namespace) -> None:
     from flask_migrate import upgrade
 
     from vbe_learn import create_app
-    from vbe_learn.config import Config
-    from vbe_learn.extensions import db
+    from vbe_learn.core.config import Config
+    from vbe_learn.core.extensions import db
     from vbe_learn.roster import services
     from vbe_learn.roster.validation import Problems
 

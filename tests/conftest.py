@@ -11,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 from tests.factories import clean_learner_data, load_courses
 from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.outline import outline_for
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")

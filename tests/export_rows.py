@@ -10,9 +10,9 @@ import io
 
 from sqlalchemy import ColumnElement
 
+from vbe_learn.core.extensions import db
 from vbe_learn.exports.participants import ParticipantFilters, participant_query
 from vbe_learn.exports.services import CSV, write_participants
-from vbe_learn.extensions import db
 from vbe_learn.learning.status import validity_years
 from vbe_learn.models.types import city_today
 

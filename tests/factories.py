@@ -8,9 +8,9 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from vbe_learn.auth.passwords import hash_password
+from vbe_learn.core.extensions import db
 from vbe_learn.courses.files import course_folders, load_course
 from vbe_learn.courses.sync import sync_course
-from vbe_learn.extensions import db
 from vbe_learn.models import (
     Administration,
     AnswerChoice,

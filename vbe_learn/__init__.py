@@ -5,14 +5,14 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db as database
-from . import navigation, ratelimit, refusals, security
 from .auth import sessions
 from .auth.oidc import check_settings as check_oidc_settings
-from .config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
-from .extensions import csrf, db, login_manager, migrate
-from .logs import configure_logging
-from .urls import IdConverter
+from .core import db as database
+from .core import menu, rate_limits, refusals, security_headers
+from .core.config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
+from .core.extensions import csrf, db, login_manager, migrate
+from .core.logs import configure_logging
+from .core.urls import IdConverter
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -38,8 +38,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     database.init_app(app)
-    security.init_app(app)
-    navigation.init_app(app)
+    security_headers.init_app(app)
+    menu.init_app(app)
     sessions.init_app(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
@@ -47,11 +47,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
-    from .cli import register_commands
-    from .errors import register_error_handlers
+    from .core.cli import register_commands
+    from .core.error_pages import register_error_handlers
+    from .core.health import bp as health_bp
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
-    from .health import bp as health_bp
     from .learning import bp as learning_bp
     from .privacy import bp as privacy_bp
     from .reminders import bp as reminders_bp
@@ -67,7 +67,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(health_bp)
-    app.extensions["vbe_limiter"] = ratelimit.init_app(app)
+    app.extensions["vbe_limiter"] = rate_limits.init_app(app)
     app.register_blueprint(reminders_bp)
     register_error_handlers(app)
     refusals.init_app(app)

@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from .extensions import db
+from .core.extensions import db
+from .core.refusals import note_refusal
 from .models import (
     Administration,
     Attempt,
@@ -39,7 +40,6 @@ from .models import (
     User,
 )
 from .models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
-from .refusals import note_refusal
 
 MANAGER = "chef"  # derived from the roster, never assigned
 

@@ -13,8 +13,8 @@ from werkzeug.serving import make_server
 
 from tests.conftest import skip_or_fail
 from vbe_learn import create_app
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

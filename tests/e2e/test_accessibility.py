@@ -28,6 +28,7 @@ from tests.factories import PASSWORD, correct_answers, make_user, wrong_answers
 from tests.factories import course as default_course
 from vbe_learn.accessibility.statement import PHONE_VIEWPORT
 from vbe_learn.auth.messages import set_password_url
+from vbe_learn.core.extensions import db
 from vbe_learn.demo.city import write_rows
 from vbe_learn.demo.seed import (
     COORDINATOR_ADMINISTRATION,
@@ -36,7 +37,6 @@ from vbe_learn.demo.seed import (
     MIN_EMPLOYEES,
     seed_demo_city,
 )
-from vbe_learn.extensions import db
 from vbe_learn.models import Administration, Attempt, Completion, Module, Page, User
 from vbe_learn.models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
 

@@ -13,7 +13,7 @@ from tests.e2e.playwright_api import PlaywrightTimeoutError, expect
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import course, make_unit, make_user
 from vbe_learn.auth.messages import set_password_url
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Attempt, Completion, Module, Page, Question, User
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]

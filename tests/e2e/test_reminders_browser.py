@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.e2e.playwright_api import expect
 from tests.factories import PASSWORD, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Deadline, ReminderMessage, RoleAssignment
 from vbe_learn.models.org import COORDINATOR
 

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.playwright_api import expect
 from tests.factories import make_unit, make_user
 from tests.oidc_provider import OidcProvider
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

@@ -13,7 +13,7 @@ from tests.factories import (
     start_check,
     wrong_answers,
 )
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup.question_analysis import question_analysis
 from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer
 

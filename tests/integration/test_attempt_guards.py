@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from tests.factories import correct_answers, make_user, read_all_pages, start_check
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import AnswerChoice, Attempt, AttemptAnswer, Question
 
 

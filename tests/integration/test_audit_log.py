@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tests.factories import make_user
 from tests.roster_files import person, roster_csv
-from vbe_learn.audit import record
-from vbe_learn.extensions import db
+from vbe_learn.core.audit import record
+from vbe_learn.core.extensions import db
 from vbe_learn.models import AuditEvent, RoleAssignment, User
 from vbe_learn.roster.services import import_roster_file
 

@@ -5,7 +5,7 @@ import re
 
 from vbe_learn.auth.messages import set_password_url
 from vbe_learn.auth.passwords import verify_password
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import User
 
 from ..factories import PASSWORD, make_user
@@ -97,7 +97,7 @@ def test_password_change_ends_other_sessions(app, client, auth):
 
 def test_forgot_password_answers_the_same_for_unknown_addresses(client, caplog):
     user = make_user()
-    caplog.set_level(logging.INFO, logger="vbe_learn.mail")
+    caplog.set_level(logging.INFO, logger="vbe_learn.core.mail")
     known = client.post("/glomt-losenord", data={"email": user.email}, follow_redirects=True)
     assert "/satt-losenord/" in caplog.text
     caplog.clear()
@@ -134,7 +134,7 @@ def test_the_set_password_link_is_e_mailed_over_smtp(client, smtp):
 
 def test_in_production_without_a_mail_server_the_link_is_not_logged(app, client, caplog):
     user = make_user()
-    caplog.set_level(logging.INFO, logger="vbe_learn.mail")
+    caplog.set_level(logging.INFO, logger="vbe_learn.core.mail")
     app.config.update(ENVIRONMENT="production")
     try:
         client.post("/glomt-losenord", data={"email": user.email})

@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import TEST_DATABASE_URL
 from vbe_learn import create_app
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Completion, Course, User
 
 

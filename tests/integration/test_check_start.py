@@ -3,7 +3,7 @@
 from sqlalchemy import event, select
 
 from tests.factories import course, make_user, read_all_pages, start_check, wrong_answers
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.outline import outline_for
 from vbe_learn.models import Attempt
 

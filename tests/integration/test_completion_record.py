@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import course, make_user, pass_module
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Completion
 from vbe_learn.models.progress import CompletionIsImmutable
 from vbe_learn.models.types import city_today

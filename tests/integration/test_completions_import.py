@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.factories import course, make_user
 from tests.roster_files import completion, completions_csv, completions_xlsx, table_csv
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Completion, User
 from vbe_learn.models.types import city_today
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from tests.course_builder import write_course
 from tests.factories import course, make_unit, make_user, pass_module
+from vbe_learn.core.extensions import db
 from vbe_learn.courses.duration import course_minutes, current_course_minutes
 from vbe_learn.courses.files import load_course
 from vbe_learn.courses.sync import sync_course
-from vbe_learn.extensions import db
 from vbe_learn.followup.people import people_with_status
 from vbe_learn.models import Completion, User
 from vbe_learn.models.types import city_today

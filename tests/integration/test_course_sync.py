@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 
 from tests.course_builder import write_course
 from tests.factories import correct_answers, make_user
+from vbe_learn.core.extensions import db
 from vbe_learn.courses.files import load_course
 from vbe_learn.courses.sync import sync_course
-from vbe_learn.extensions import db
 from vbe_learn.models import Attempt, Completion, Course, CourseVersion, Page
 
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from vbe_learn.core.extensions import db
 from vbe_learn.demo import city
 from vbe_learn.demo.seed import DEMO_EMAILS, DEMO_PASSWORD, seed_demo_city
-from vbe_learn.extensions import db
 from vbe_learn.models import (
     Administration,
     Completion,

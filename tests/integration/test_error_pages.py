@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tests.factories import make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.learning import views as learning_views
 
 DATA_STATEMENTS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")

@@ -23,9 +23,9 @@ from tests.integration.test_exports import (
     read_xlsx,
     xlsx_rows,
 )
-from vbe_learn.db import read_snapshot
+from vbe_learn.core.db import read_snapshot
+from vbe_learn.core.extensions import db
 from vbe_learn.exports import services
-from vbe_learn.extensions import db
 from vbe_learn.models import ExportLog, User
 
 pytestmark = pytest.mark.live

@@ -21,8 +21,8 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
+from vbe_learn.core.extensions import db
 from vbe_learn.exports import writers
-from vbe_learn.extensions import db
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import true
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup import services
 from vbe_learn.followup.people import people_with_status
 from vbe_learn.learning.services.completion import new_certificate_code

@@ -1,8 +1,8 @@
 """/healthz: 200 "ok" when the database answers, 503 when it does not; no login, no writes."""
 
 from vbe_learn import create_app
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 
 
 def test_healthz_is_ok_without_login(client):

@@ -29,8 +29,8 @@ from tests.factories import (
 )
 from tests.roster_files import person, roster_csv
 from vbe_learn.auth.passwords import hash_password
+from vbe_learn.core.extensions import db
 from vbe_learn.exports.participants import ParticipantFilters
-from vbe_learn.extensions import db
 from vbe_learn.models import Attempt, AttemptAnswer, Completion, RoleAssignment, Unit, User
 from vbe_learn.permissions import visible_people
 from vbe_learn.roster.services import import_roster_file

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from tests.factories import make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
+from vbe_learn.core.urls import MAX_DATABASE_ID
 from vbe_learn.models import RoleAssignment
-from vbe_learn.urls import MAX_DATABASE_ID
 
 HUGE = (2**31, 10**20)
 

@@ -11,7 +11,7 @@ from tests.factories import (
     start_check,
     wrong_answers,
 )
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Attempt, AttemptAnswer, Completion, PageRead
 
 

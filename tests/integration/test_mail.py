@@ -11,8 +11,8 @@ from sqlalchemy import select
 from tests.factories import make_unit, make_user
 from tests.roster_files import person, roster_csv
 from tests.smtp_server import SmtpServer
-from vbe_learn.extensions import db
-from vbe_learn.mail import NO_SMTPUTF8, FolderTransport, LogTransport, Outgoing
+from vbe_learn.core.extensions import db
+from vbe_learn.core.mail import NO_SMTPUTF8, FolderTransport, LogTransport, Outgoing
 from vbe_learn.models import ReminderMessage
 from vbe_learn.roster.services import plan_roster_file
 
@@ -35,9 +35,9 @@ def server(request, app):
 
 @pytest.fixture
 def mail_log(caplog):
-    """The vbe_learn.mail log at INFO (Alembic's logging set-up may have disabled it)."""
-    logging.getLogger("vbe_learn.mail").disabled = False
-    caplog.set_level(logging.INFO, logger="vbe_learn.mail")
+    """The vbe_learn.core.mail log at INFO (Alembic's logging set-up may have disabled it)."""
+    logging.getLogger("vbe_learn.core.mail").disabled = False
+    caplog.set_level(logging.INFO, logger="vbe_learn.core.mail")
     return caplog
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from tests.factories import course, load_courses, make_enrollment, make_unit, make_user
 from vbe_learn import create_app
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Attempt, AttemptAnswer
 from vbe_learn.models.types import utcnow
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_user
 from tests.roster_files import completions_csv, person, roster_csv, roster_xlsx
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import RoleAssignment, User
 from vbe_learn.models.org import ADMIN
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import make_unit, make_user
 from vbe_learn.auth.services import find_signed_in_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import RoleAssignment, User
 from vbe_learn.permissions import (
     administrations_in_reach,

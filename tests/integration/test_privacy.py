@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import String, Text, func, or_, select, true
 
+from vbe_learn.core.extensions import db
 from vbe_learn.exports.participants import ParticipantFilters
 from vbe_learn.exports.summary import summary_rows
-from vbe_learn.extensions import db
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import (

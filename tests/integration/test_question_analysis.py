@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import course, make_unit, make_user, read_all_pages, start_check, wrong_answers
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup.question_analysis import MIN_GROUP, question_analysis
 from vbe_learn.models import (
     AnswerChoice,

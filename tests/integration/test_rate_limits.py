@@ -16,8 +16,8 @@ from tests.conftest import skip_or_fail
 from tests.factories import PASSWORD, course, make_user
 from vbe_learn import create_app
 from vbe_learn.auth.messages import set_password_url
-from vbe_learn.config import REPO_ROOT, TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import REPO_ROOT, TestConfig
+from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import Completion
 
@@ -157,7 +157,7 @@ def test_set_password_link_attempts_are_limited(app, prefix):
 
 
 def test_requests_for_set_password_links_are_limited(app, prefix, caplog):
-    caplog.set_level(logging.INFO, logger="vbe_learn.mail")
+    caplog.set_level(logging.INFO, logger="vbe_learn.core.mail")
     limited = limited_app(app, prefix)
     user = make_user()
     client = limited.test_client()

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.learning.status import validity_start

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup.rates import rates, rates_by
 from vbe_learn.followup.services import administration_rates
 from vbe_learn.learning.services.completion import new_certificate_code

@@ -4,7 +4,7 @@ state of a learner; a page sees what "Nästa" recorded."""
 import pytest
 
 from tests.factories import course, make_enrollment, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.learning.services import position
 from vbe_learn.learning.services.position import page_position, reading_state
 from vbe_learn.learning.services.progress import mark_page_read

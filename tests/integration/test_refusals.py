@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from tests.factories import make_unit, make_user, read_all_pages, start_check
 from vbe_learn.admin.services import MANY_REFUSALS, refused_often
-from vbe_learn.audit import record
-from vbe_learn.extensions import db
+from vbe_learn.core.audit import record
+from vbe_learn.core.extensions import db
+from vbe_learn.core.refusals import REFUSED
 from vbe_learn.models import AuditEvent, RoleAssignment
 from vbe_learn.models.types import utcnow
-from vbe_learn.refusals import REFUSED
 
 
 def committed_refusals(app, user_id: int) -> list[tuple[str, dict]]:

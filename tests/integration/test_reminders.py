@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select, true
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
+from vbe_learn.core.mail import FolderTransport, LogTransport, Outgoing, transport_for
 from vbe_learn.followup.people import people_with_status
 from vbe_learn.followup.rates import rates
 from vbe_learn.learning.services.completion import new_certificate_code
-from vbe_learn.mail import FolderTransport, LogTransport, Outgoing, transport_for
 from vbe_learn.models import (
     AuditEvent,
     Completion,
@@ -495,9 +495,9 @@ def test_without_mail_server_messages_go_to_a_folder_or_the_log(tmp_path, caplog
     assert "To: anna@test.se" in written and "multipart/alternative" in written
     console = transport_for({**config, "MAIL_OUTBOX_DIR": ""})
     assert isinstance(console, LogTransport)
-    logger = logging.getLogger("vbe_learn.mail")
+    logger = logging.getLogger("vbe_learn.core.mail")
     logger.disabled = False  # Alembic's logging setup (migration tests) disables old loggers
-    with caplog.at_level("INFO", logger="vbe_learn.mail"):
+    with caplog.at_level("INFO", logger="vbe_learn.core.mail"):
         console.send(message)
     assert "e-post till anna@test.se: Ämne" in caplog.text
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_unit, make_user
 from tests.smtp_server import SmtpServer
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import ReminderMessage
 from vbe_learn.reminders.deadlines import set_deadline
 

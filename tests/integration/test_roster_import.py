@@ -17,7 +17,7 @@ from tests.roster_files import (
     roster_xlsx,
 )
 from vbe_learn.auth.passwords import hash_password
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import (
     Administration,
     Completion,

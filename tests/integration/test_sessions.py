@@ -8,8 +8,8 @@ from tests.roster_files import person, roster_csv
 from vbe_learn import create_app
 from vbe_learn.auth.passwords import hash_password
 from vbe_learn.auth.sessions import SEEN, STARTED
-from vbe_learn.config import Config
-from vbe_learn.extensions import db
+from vbe_learn.core.config import Config
+from vbe_learn.core.extensions import db
 from vbe_learn.models import User
 from vbe_learn.roster.services import import_roster_file
 

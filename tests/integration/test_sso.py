@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import User
 
 from ..factories import make_user
@@ -210,7 +210,7 @@ def test_login_page_offers_sso_only_when_configured(client, sso, app, monkeypatc
 
 def test_unknown_match_field_stops_the_app():
     from vbe_learn import create_app
-    from vbe_learn.config import TestConfig
+    from vbe_learn.core.config import TestConfig
 
     with pytest.raises(RuntimeError, match="OIDC_MATCH_FIELD"):
         create_app(type("Config", (TestConfig,), {"OIDC_MATCH_FIELD": "personnummer"}))

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 
 from tests.factories import course, make_enrollment, make_unit, make_user, pass_module
+from vbe_learn.core.extensions import db
 from vbe_learn.exports import services as export_services
-from vbe_learn.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.learning.status import (
     COMPLETED,

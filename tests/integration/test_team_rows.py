@@ -2,7 +2,7 @@
 teams) or as the recursive query (teams over TEAM_LIST_MAX people)."""
 
 from tests.factories import course, make_unit, make_user
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.followup import services
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.learning.status import COMPLETED, NOT_STARTED, STARTED

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_user
 from tests.roster_files import person, roster_csv, roster_xlsx
-from vbe_learn.extensions import db
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Placement, RoleAssignment, RosterImport, Unit, User
 from vbe_learn.roster.files import ImportLimits, UnreadableFile, read_table
 

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine, make_url
 from tests.factories import load_courses
 from vbe_learn import create_app
 from vbe_learn.auth.passwords import hash_password
-from vbe_learn.config import TestConfig
-from vbe_learn.extensions import db
+from vbe_learn.core.config import TestConfig
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Attempt, Module, Option, Page, User
 from vbe_learn.models.org import new_session_token
 

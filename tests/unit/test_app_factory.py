@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vbe_learn import create_app
-from vbe_learn.config import Config, TestConfig, database_url_from_env
+from vbe_learn.core.config import Config, TestConfig, database_url_from_env
 
 
 def test_production_refuses_the_default_secret_key():
@@ -29,7 +29,7 @@ def test_production_with_a_secret_key_and_redis_starts():
 
 def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url_from_env(str(tmp_path)) == f"sqlite:///{tmp_path}/vbe_learn.db"
+    assert database_url_from_env(str(tmp_path)) == f"sqlite:///{tmp_path}/vbe_learn.core.db"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url_from_env(str(tmp_path)) == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tests.course_builder import write, write_course
-from vbe_learn.config import REPO_ROOT
+from vbe_learn.core.config import REPO_ROOT
 from vbe_learn.courses.files import content_hash, course_folders, load_course
 
 

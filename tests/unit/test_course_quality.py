@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.course_builder import write, write_course
-from vbe_learn.config import REPO_ROOT
+from vbe_learn.core.config import REPO_ROOT
 from vbe_learn.courses.duration import course_minutes, module_minutes
 from vbe_learn.courses.files import course_folders, load_course
 from vbe_learn.courses.quality import quality_problems

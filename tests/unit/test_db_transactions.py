@@ -9,8 +9,8 @@ import threading
 import pytest
 from sqlalchemy import delete, select
 
-from vbe_learn.db import read_snapshot
-from vbe_learn.extensions import db
+from vbe_learn.core.db import read_snapshot
+from vbe_learn.core.extensions import db
 from vbe_learn.models import Administration
 
 NAME = "Förvaltning skriven av ett test"

@@ -15,8 +15,8 @@ from gunicorn.glogging import Logger
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from vbe_learn.extensions import db
-from vbe_learn.logs import AccessJsonFormatter
+from vbe_learn.core.extensions import db
+from vbe_learn.core.logs import AccessJsonFormatter
 
 REPO = Path(__file__).resolve().parents[2]
 FORGED = '/a\n{"type": "access", "path": "/admin"}\r\n"\u2028\x85'

@@ -5,8 +5,8 @@ import logging
 import sys
 
 from vbe_learn import create_app
-from vbe_learn.config import Config, TestConfig
-from vbe_learn.logs import TEXT_FORMAT, JsonFormatter, configure_logging
+from vbe_learn.core.config import Config, TestConfig
+from vbe_learn.core.logs import TEXT_FORMAT, JsonFormatter, configure_logging
 
 
 def record(message: str, *args, exc_info=None) -> logging.LogRecord:

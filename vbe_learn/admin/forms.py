@@ -4,7 +4,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..auth.services import find_user_by_email
-from ..forms import SwedishForm
+from ..core.forms import SwedishForm
 from ..models.org import COORDINATOR, ROLE_LABELS
 
 

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..audit import ACTION_LABELS, record
-from ..extensions import db
+from ..core.audit import ACTION_LABELS, record
+from ..core.extensions import db
+from ..core.refusals import REFUSED
 from ..models import Administration, AuditEvent, RoleAssignment, User
 from ..models.org import ADMIN, COORDINATOR
 from ..models.types import CITY_TIMEZONE, utcnow
-from ..refusals import REFUSED
 
 AUDIT_PAGE_SIZE = 50
 # "Många nekade förfrågningar": more refusals than this in the window, per person.

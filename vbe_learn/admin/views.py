@@ -4,8 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..extensions import db
-from ..forms import ActionForm
+from ..core.extensions import db
+from ..core.forms import ActionForm
 from ..models import RoleAssignment
 from ..permissions import may_manage_roles, may_see_audit_log, require
 from . import bp

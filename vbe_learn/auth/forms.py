@@ -3,7 +3,7 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..forms import SwedishForm
+from ..core.forms import SwedishForm
 from .passwords import MIN_PASSWORD_LENGTH
 
 

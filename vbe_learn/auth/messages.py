@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from ..mail import DeliveryFailed, MailServerUnavailable, Outgoing, transport_for
+from ..core.mail import DeliveryFailed, MailServerUnavailable, Outgoing, transport_for
+from ..core.urls import absolute_url
 from ..models import User
-from ..urls import absolute_url
 from .services import make_set_password_token
 
-log = logging.getLogger("vbe_learn.mail")
+log = logging.getLogger("vbe_learn.core.mail")
 SUBJECT = "Välj lösenord till utbildningen om våldsbejakande extremism"
 
 

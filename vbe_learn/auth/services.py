@@ -5,7 +5,7 @@ import logging
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import User
 from .passwords import hash_password, needs_rehash, verify_password
 

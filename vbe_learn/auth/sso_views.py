@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 
-from ..urls import absolute_url
+from ..core.urls import absolute_url
 from . import bp
 from .oidc import SsoError, redirect_to_provider, sso_enabled, verified_claims
 from .services import SsoRefused, user_for_identity

@@ -3,9 +3,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import login_manager
+from ..core.extensions import login_manager
+from ..core.urls import is_same_site_path
 from ..models import User
-from ..urls import is_same_site_path
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .messages import send_set_password_message

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..learning.status import StatusRule, valid_until
 from ..models import Administration, Completion, Course, CourseVersion, Department, Unit, User
 from ..models.types import city_date, utcnow

@@ -3,10 +3,10 @@
 from flask import Response, current_app, make_response, render_template
 from flask_login import current_user, login_required
 
+from ..core.urls import absolute_url
 from ..learning.status import status_in_course
 from ..models.types import city_today
 from ..permissions import access_certificate_verification, access_own_certificate
-from ..urls import absolute_url
 from . import bp
 from .services import certificate_facts, my_certificates
 

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..extensions import db
+from ..core.extensions import db
 from .files import course_folders, load_course
 from .quality import quality_problems
 from .sync import sync_course

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Course, Module
 
 

@@ -4,7 +4,7 @@ import logging
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Course, CourseVersion, Module, Option, Page, Question
 from .files import CourseSpec
 

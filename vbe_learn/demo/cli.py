@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..extensions import db
+from ..core.extensions import db
 from .seed import (
     DEFAULT_EMPLOYEES,
     DEMO_PASSWORD,

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..auth.passwords import hash_password
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Administration, Course, RoleAssignment, User
 from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
 

@@ -7,8 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, true
 
-from ..db import snapshot_options
-from ..extensions import db
+from ..core.db import snapshot_options
+from ..core.extensions import db
 from ..learning.status import STATUS_SLUGS, validity_years
 from ..models import Administration, Unit
 from ..models.types import city_today

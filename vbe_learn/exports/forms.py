@@ -4,7 +4,7 @@ the view (404 outside it), not against the listed choices."""
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from ..forms import SwedishForm
+from ..core.forms import SwedishForm
 from ..learning.status import STATUS_SLUGS
 from ..models.types import city_today
 

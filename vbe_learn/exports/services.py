@@ -23,9 +23,9 @@ from typing import BinaryIO
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from ..audit import record
-from ..db import read_snapshot
-from ..extensions import db
+from ..core.audit import record
+from ..core.db import read_snapshot
+from ..core.extensions import db
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
 from .participants import (

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import (
     Administration,
     AnswerChoice,

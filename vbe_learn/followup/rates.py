@@ -33,7 +33,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from ..extensions import db
+from ..core.extensions import db
 from ..learning.status import StatusRule, validity_start, versions_requiring_renewal
 from ..models import Administration, Completion, Department, Placement, Unit
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, false, func, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..learning.status import COMPLETED, VALID, StatusRule
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids

@@ -3,6 +3,7 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..core.urls import database_id
 from ..learning.status import STATUSES, valid_until, validity_years
 from ..models import Administration
 from ..models.types import city_today
@@ -17,7 +18,6 @@ from ..permissions import (
     may_see_whole_city,
     require,
 )
-from ..urls import database_id
 from . import bp
 from . import question_analysis as analysis
 from .question_page import question_analysis_page

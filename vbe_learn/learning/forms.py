@@ -4,8 +4,8 @@ from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import SwedishForm
 from ..courses.question_kinds import kind_named
-from ..forms import SwedishForm
 
 UNANSWERED = "Svara på frågan."
 NOT_AN_OPTION = "Välj bland frågans svarsalternativ."

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, true
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Completion, Course, CourseVersion, Enrollment, User
 
 COMPLETED, RENEWAL_DUE, STARTED, NOT_STARTED = "Genomförd", "Ska förnyas", "Påbörjad", "Ej påbörjad"

@@ -14,8 +14,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..core.forms import ActionForm
 from ..courses.files import module_image_folder
-from ..forms import ActionForm
 from ..permissions import access_attempt, access_course
 from . import bp
 from .forms import attempt_form

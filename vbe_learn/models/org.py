@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
 from .types import UTCDateTime
 
 

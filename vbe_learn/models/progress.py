@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
 from .course import CourseVersion, Module, Option, Page, Question
 from .org import User
 from .types import UTCDateTime, utcnow

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models.types import city_today, utcnow
 from .gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 

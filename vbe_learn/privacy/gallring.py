@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import AuditEvent, Placement, ReminderMessage, User
 from ..models.org import new_session_token
 from ..models.types import CITY_TIMEZONE

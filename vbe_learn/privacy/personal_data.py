@@ -15,8 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..audit import ACTION_LABELS
-from ..extensions import db
+from ..core.audit import ACTION_LABELS
+from ..core.extensions import db
 from ..learning.status import person_status
 from ..models import (
     Administration,

@@ -8,9 +8,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.mail import transport_for
 from ..learning.status import validity_years
-from ..mail import transport_for
 from ..models import Administration
 from ..models.types import city_today
 from .deadlines import city_deadline, deadline_rows, set_deadline

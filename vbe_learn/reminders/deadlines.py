@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..audit import record
-from ..extensions import db
+from ..core.audit import record
+from ..core.extensions import db
 from ..models import Administration, Deadline, DeadlineChange, User
 from ..models.types import utcnow
 

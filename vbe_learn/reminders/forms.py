@@ -3,7 +3,7 @@
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from ..forms import SwedishForm
+from ..core.forms import SwedishForm
 
 CITY = "stad"
 

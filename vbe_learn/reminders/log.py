@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Administration, ReminderMessage, User
 from ..models.reminders import CANCELLED, FAILED, PLANNED, SENDING, SENT, UNKNOWN
 

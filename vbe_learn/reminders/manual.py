@@ -4,7 +4,7 @@ per person (the same unique key as every other message), sent by the next run of
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import ReminderMessage, User
 from ..permissions import team_ids
 from .planning import MANUAL, Schedule, _iso, _message, insert_planned, people_not_done

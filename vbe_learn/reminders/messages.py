@@ -10,9 +10,9 @@ from datetime import date
 
 from flask import current_app
 
+from ..core.mail import Outgoing
+from ..core.urls import absolute_url
 from ..courses.duration import current_course_minutes
-from ..mail import Outgoing
-from ..urls import absolute_url
 from .planning import AFTER, BEFORE, DIGEST, INVITATION, MANUAL, RENEWAL, SUMMARY
 
 SUBJECTS = {

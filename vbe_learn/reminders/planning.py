@@ -22,7 +22,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..extensions import db
+from ..core.extensions import db
 from ..followup.people import people_with_status
 from ..learning.status import COMPLETED, RENEWAL_DUE, expires_on
 from ..models import Administration, Course, CourseVersion, ReminderMessage, RoleAssignment, User

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Course, CourseVersion
 
 

@@ -32,9 +32,9 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, or_, select, update
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.mail import DeliveryFailed, MailServerUnavailable
 from ..learning.status import StatusRule
-from ..mail import DeliveryFailed, MailServerUnavailable
 from ..models import ReminderMessage, User
 from ..models.reminders import CANCELLED, FAILED, PLANNED, SENDING, SENT, UNKNOWN
 from ..models.types import utcnow

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..forms import ActionForm
+from ..core.forms import ActionForm
 from ..learning.status import validity_years
 from ..models.types import city_today
 from ..permissions import (

@@ -9,9 +9,9 @@ import logging
 import pandas as pd
 from sqlalchemy import Date, delete, insert, literal, select, update
 
-from ..audit import record as audit
-from ..bulk import insert_rows
-from ..extensions import db
+from ..core.audit import record as audit
+from ..core.bulk_insert import insert_rows
+from ..core.extensions import db
 from ..models import Department, HeadcountSnapshot, Placement, RosterImport, Unit, User
 from ..models.org import new_session_token
 from .organisation import ensure_units

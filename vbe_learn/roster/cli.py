@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Course
 from ..models.types import city_today
 from .limits import ImportLimits

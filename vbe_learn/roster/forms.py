@@ -3,7 +3,7 @@
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField
 
-from ..forms import SwedishForm
+from ..core.forms import SwedishForm
 from ..models.types import city_today
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..config import Config
+from ..core.config import Config
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import insert, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Administration, Department, Unit
 
 UnitPath = tuple[str, str, str]  # (förvaltning, avdelning, enhet)

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import RosterImport, User
 from .organisation import existing_unit_ids
 from .validation import Problems

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from ..audit import record
-from ..extensions import db
+from ..core.audit import record
+from ..core.extensions import db
 from ..learning.services.completion import new_certificate_code
 from ..models import Completion, Course, RosterImport, User
 from .apply import apply_roster

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..mail import ADDRESS_PATTERN
+from ..core.mail import ADDRESS_PATTERN
 from ..models.types import city_today
 from .files import normalise_header
 

@@ -6,8 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..extensions import db
-from ..forms import ActionForm
+from ..core.extensions import db
+from ..core.forms import ActionForm
 from ..models import RosterImport
 from ..permissions import may_import_roster, require
 from . import bp

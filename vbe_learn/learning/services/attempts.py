@@ -10,8 +10,8 @@ import random
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ...core.extensions import db
 from ...courses.question_kinds import draw_questions
-from ...extensions import db
 from ...models import (
     AnswerChoice,
     Attempt,

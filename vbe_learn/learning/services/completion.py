@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ...extensions import db
+from ...core.extensions import db
 from ...models import Attempt, Completion, Enrollment
 from ...models.types import city_date, utcnow
 from .outline import outline_for

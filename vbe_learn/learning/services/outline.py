@@ -7,7 +7,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...extensions import db
+from ...core.extensions import db
 from ...models import CourseVersion, Module, Question
 
 

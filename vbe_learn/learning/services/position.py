@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import String, bindparam, cast, func, select
 
-from ...extensions import db
+from ...core.extensions import db
 from ...models import Completion, Course, Enrollment, PageRead, User
 from .outline import Outline, outline_for
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from ...extensions import db
+from ...core.extensions import db
 from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
 from ..status import RENEWAL_DUE, PersonStatus, StatusRule, status_of

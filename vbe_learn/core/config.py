@@ -4,7 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused in production
 
 
@@ -12,7 +12,7 @@ def database_url_from_env(instance_path: str) -> str:
     """Return the SQLAlchemy URL: DATABASE_URL, or the SQLite file in instance/."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return "sqlite:///" + str(Path(instance_path) / "vbe_learn.db")
+        return "sqlite:///" + str(Path(instance_path) / "vbe_learn.core.db")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]

@@ -3,8 +3,8 @@
 from flask import Flask
 from flask_login import current_user
 
-from .models.org import ROLE_LABELS
-from .permissions import main_menu
+from ..models.org import ROLE_LABELS
+from ..permissions import main_menu
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
-log = logging.getLogger("vbe_learn.errors")
+log = logging.getLogger("vbe_learn.core.error_pages")
 
 MESSAGES = {
     400: ("Felaktig begäran", "Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),

@@ -5,12 +5,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .admin.services import grant_role
-from .auth.messages import send_set_password_message
-from .auth.services import find_user_by_email
-from .extensions import db
-from .models import Administration, User
-from .models.org import COORDINATOR, ROLE_LABELS
+from ..auth.messages import send_set_password_message
+from ..auth.services import find_user_by_email
+from ..core.extensions import db
+from ..models import Administration, User
+from ..models.org import COORDINATOR, ROLE_LABELS
+from .services import grant_role
 
 users_cli = AppGroup("users", help="Lokala konton.")
 

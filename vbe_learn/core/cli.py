@@ -3,14 +3,14 @@
 
 from flask import Flask
 
-from .backup_cli import backup_cli
-from .courses.cli import courses_cli
-from .demo.cli import demo_cli
-from .exports.cli import export_cli, report_cli
-from .privacy.cli import gdpr_cli
-from .reminders.cli import deadline_cli, register_course_commands, reminders_cli
-from .roster.cli import completions_cli, roster_cli
-from .users_cli import users_cli
+from ..admin.cli import users_cli
+from ..backups.cli import backup_cli
+from ..courses.cli import courses_cli
+from ..demo.cli import demo_cli
+from ..exports.cli import export_cli, report_cli
+from ..privacy.cli import gdpr_cli
+from ..reminders.cli import deadline_cli, register_course_commands, reminders_cli
+from ..roster.cli import completions_cli, roster_cli
 
 
 def register_commands(app: Flask) -> None:

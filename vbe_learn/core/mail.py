@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-log = logging.getLogger("vbe_learn.mail")
+log = logging.getLogger("vbe_learn.core.mail")
 
 # The one rule for a usable e-post address (the roster import checks it too): a dot-atom
 # local part (letters of any script allowed) @ a domain of at least two labels.

@@ -9,10 +9,10 @@ become JSON (dates and other values that JSON lacks are stored as text).
 import json
 import logging
 
+from ..models import AuditEvent, User
 from .extensions import db
-from .models import AuditEvent, User
 
-log = logging.getLogger("vbe_learn.audit")
+log = logging.getLogger("vbe_learn.core.audit")
 
 # Actions and their Swedish labels on /admin/logg; add new actions here.
 ACTION_LABELS = {

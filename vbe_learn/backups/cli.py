@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .backups import BackupError, create_backup, restore_backup
-from .extensions import db
+from ..core.extensions import db
+from .services import BackupError, create_backup, restore_backup
 
 backup_cli = AppGroup("backup", help="Säkerhetskopior av databasen.")
 

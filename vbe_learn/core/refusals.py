@@ -14,9 +14,9 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..models import User
 from .audit import new_event
 from .extensions import db
-from .models import User
 
 log = logging.getLogger("vbe_learn.access")
 

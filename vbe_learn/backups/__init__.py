@@ -1,0 +1,1 @@
+"""Backups of the database: `flask backup create|restore`."""
