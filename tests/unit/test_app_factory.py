@@ -29,7 +29,7 @@ def test_production_with_a_secret_key_and_redis_starts():
 
 def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url_from_env(str(tmp_path)) == f"sqlite:///{tmp_path}/vbe_learn.core.db"
+    assert database_url_from_env(str(tmp_path)) == f"sqlite:///{tmp_path}/vbe_learn.db"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url_from_env(str(tmp_path)) == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")

@@ -1,4 +1,4 @@
-"""Settings, read from the environment; see README "Configuration"."""
+"""Settings, read from the environment; listed in docs/configuration.md."""
 
 import os
 from datetime import timedelta
@@ -12,7 +12,7 @@ def database_url_from_env(instance_path: str) -> str:
     """Return the SQLAlchemy URL: DATABASE_URL, or the SQLite file in instance/."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return "sqlite:///" + str(Path(instance_path) / "vbe_learn.core.db")
+        return "sqlite:///" + str(Path(instance_path) / "vbe_learn.db")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
