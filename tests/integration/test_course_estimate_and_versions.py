@@ -44,6 +44,16 @@ def test_min_utbildning_and_the_invitation_show_the_computed_minutes(app, client
     assert "en timme" not in message.text
 
 
+def test_cli_check_prints_the_courses_minutes_and_lix(app, runner):
+    spec, _problems = load_course(real_course_folder(app))
+    words = [sum(page.word_count for page in module.pages) for module in spec.modules]
+    minutes = course_minutes(words, spec.settings)
+    result = runner.invoke(args=["courses", "check"])
+    assert result.exit_code == 0, result.output
+    assert f"grundutbildning: cirka {minutes} minuter, LIX " in result.output
+    assert minutes <= 45
+
+
 def test_cli_check_fails_on_quality_rules_but_sync_still_loads(app, runner, tmp_path):
     folder = write_course(tmp_path)
     questions = folder / "modules/01-modul-1/questions.yaml"

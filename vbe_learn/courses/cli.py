@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..core.extensions import db
 from .files import course_folders, load_course
-from .quality import quality_problems
+from .quality import course_figures, quality_problems
 from .sync import sync_course
 
 courses_cli = AppGroup("courses", help="Kontrollera och läs in kurserna i courses/.")
@@ -35,10 +35,13 @@ def _echo_problems(problems) -> None:
 @courses_cli.command("check")
 def check_command() -> None:
     """Validate every course and its quality rules; print file:line: problem, exit 1 if any."""
-    problems = []
+    problems, figures = [], []
     for spec, found in _load_all():
         problems += found + (quality_problems(spec) if spec else [])
+        figures += [course_figures(spec)] if spec else []
     _echo_problems(problems)
+    for line in figures:
+        click.echo(line)
     if problems:
         raise SystemExit(1)
     click.echo("Alla kurser är giltiga.")

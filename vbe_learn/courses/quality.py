@@ -50,6 +50,14 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
     return problems
 
 
+def course_figures(course: CourseSpec) -> str:
+    """The course's estimated time and LIX as one Swedish line, as `courses check` prints it."""
+    words = [sum(page.word_count for page in module.pages) for module in course.modules]
+    minutes = course_minutes(words, course.settings)
+    counts = sum((page.counts for m in course.modules for page in m.pages), TextCounts())
+    return f"{course.slug}: cirka {minutes} minuter, {_lix_text(counts)}"
+
+
 def _questions_file(module: ModuleSpec):
     return module.path / "questions.yaml"
 
