@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn app:app` (read from the repository root).
 
-Every value can be changed through the environment (see README "Drift bakom en omvänd
-proxy"); command-line options override this file.
+Every value can be changed through the environment (see docs/configuration.md and
+docs/operations.md); command-line options override this file.
 """
 
 import os
@@ -33,7 +33,7 @@ json_errors = os.environ.get("LOG_FORMAT", "json" if production else "text") == 
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "root": {"level": "INFO", "handlers": []},  # the app adds its own (vbe_learn/logs.py)
+    "root": {"level": "INFO", "handlers": []},  # the app adds its own (vbe_learn/core/logs.py)
     "formatters": {
         "access": {"()": "vbe_learn.core.logs.AccessJsonFormatter"},
         "error": (

@@ -20,7 +20,7 @@ def test_production_with_a_secret_key_and_redis_starts():
     settings = {
         "ENVIRONMENT": "production",
         "SECRET_KEY": "x" * 32,
-        "REDIS_URL": "redis://127.0.0.1:6379/0",  # required in production (ratelimit.py)
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # required in production (core/rate_limits.py)
     }
     config = type("Prod", (Config,), settings)
     app = create_app(config)

@@ -1,4 +1,4 @@
-"""The set-password e-mail, delivered like every e-mail (vbe_learn/mail.py): over SMTP with
+"""The set-password e-mail, delivered like every e-mail (vbe_learn/core/mail.py): over SMTP with
 MAIL_SERVER, otherwise to MAIL_OUTBOX_DIR or the log (development)."""
 
 import logging

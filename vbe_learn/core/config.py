@@ -52,7 +52,7 @@ class Config:
     RATELIMIT_KEY_PREFIX = "vbe_learn"
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through (not a 500)
     # Failed attempts per account and IP (the owner's own address is never stopped by others),
-    # a softer account-wide backoff (short window), and per IP across accounts (ratelimit.py).
+    # a softer account-wide backoff (short window), and per IP across accounts (rate_limits.py).
     LOGIN_LIMIT_PER_ACCOUNT_AND_IP = os.environ.get(
         "LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "10 per 15 minutes"
     )
@@ -88,7 +88,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "vbe-utbildning@stockholm.se")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", "")
     MAIL_TIMEOUT = 30
-    # Deadlines and reminders (README "Påminnelser och deadlines").
+    # Deadlines and reminders (docs/reminders.md).
     NEW_EMPLOYEE_DAYS = int(os.environ.get("NEW_EMPLOYEE_DAYS", "30"))
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
     REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))

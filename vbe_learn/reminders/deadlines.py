@@ -1,6 +1,6 @@
 """Deadlines: city-wide, or one förvaltning's own; every change is logged.
 
-A person's own deadline (see README "Påminnelser och deadlines"):
+A person's own deadline (see docs/reminders.md):
 
     base  = their förvaltning's deadline, else the city-wide one, else none
     start = Anställd från (not yet completed) or the day their completion stopped

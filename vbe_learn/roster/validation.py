@@ -130,7 +130,7 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     problems.add_rows(roster, duplicated, "Anställningsnumret finns på flera rader.")
     roster["email"] = roster["email"].str.lower()
     emails = roster["email"]
-    # The mail module's rule: what it can send (å, ä, ö allowed; see vbe_learn/mail.py).
+    # The mail module's rule: what it can send (å, ä, ö allowed; see vbe_learn/core/mail.py).
     bad_email = (emails != "") & ~emails.str.fullmatch(ADDRESS_PATTERN)
     problems.add_rows(roster, bad_email, "E-postadressen är inte giltig.")
     problems.add_rows(
