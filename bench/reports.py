@@ -100,7 +100,7 @@ def make_app(url: str, jit: bool = False):
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         settings = f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"
-        settings += "" if jit else " -c jit=off"  # as vbe_learn.core.db.tune_engine_options
+        settings += "" if jit else " -c jit=off"  # as vbe_learn.core.db.engine_options
         options["connect_args"] = {"options": settings}
     config = type(
         "BenchConfig",
