@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, orm, text
 from sqlalchemy.exc import OperationalError
 
-from tests.factories import clean_learner_data, load_courses
+from tests.factories import APP_SESSION, clean_learner_data, load_courses
 from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
 from vbe_learn.core.config import TestConfig
@@ -101,6 +101,14 @@ def database(request, app):
         transaction.rollback()
         connection.close()
         outline_for.cache_clear()
+
+
+@pytest.fixture
+def app_session(monkeypatch):
+    """Flask-SQLAlchemy's own session instead of the test-bound one (for code that opens
+    its own databases or server processes)."""
+    monkeypatch.setattr(db, "session", APP_SESSION)
+    return APP_SESSION
 
 
 @pytest.fixture

@@ -33,6 +33,10 @@ from vbe_learn.models import (
 from vbe_learn.models.progress import Completion
 from vbe_learn.models.reminders import Deadline, DeadlineChange, ReminderMessage
 
+# Flask-SQLAlchemy's own scoped session, before the suite's `database` fixture replaces it
+# with one bound to the test's transaction (conftest.py).
+APP_SESSION = db.session
+
 PASSWORD = "ratt-losenord-123"
 _PASSWORD_HASH = None
 _serial = itertools.count(1)

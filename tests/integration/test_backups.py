@@ -17,12 +17,6 @@ from vbe_learn.core.extensions import db
 from vbe_learn.models import Completion, Course, User
 
 
-@pytest.fixture
-def own_session(monkeypatch):
-    """The real Flask-SQLAlchemy session (the suite's fixture binds one to the test database)."""
-    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
-
-
 def build(url: str):
     """An app on its own database with one person, one course and two completions."""
     app = create_app(type("Backup", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
@@ -67,7 +61,7 @@ def lose_everything(app) -> None:
         db.session.remove()
 
 
-def test_sqlite_backup_and_restore_round_trip(own_session, tmp_path):
+def test_sqlite_backup_and_restore_round_trip(app_session, tmp_path):
     app = build(f"sqlite:///{tmp_path / 'live.db'}")
     before = completions(app)
     assert len(before) == 2
@@ -93,7 +87,7 @@ def test_sqlite_backup_and_restore_round_trip(own_session, tmp_path):
         db.engine.dispose()
 
 
-def test_backup_never_overwrites_and_restore_refuses_what_is_not_a_backup(own_session, tmp_path):
+def test_backup_never_overwrites_and_restore_refuses_what_is_not_a_backup(app_session, tmp_path):
     app = build(f"sqlite:///{tmp_path / 'live.db'}")
     runner = app.test_cli_runner()
     existing = tmp_path / "finns.sqlite3"
@@ -115,7 +109,7 @@ def test_backup_never_overwrites_and_restore_refuses_what_is_not_a_backup(own_se
 
 
 @pytest.mark.postgresql
-def test_postgresql_backup_and_restore_round_trip(own_session):
+def test_postgresql_backup_and_restore_round_trip(app_session):
     name = f"{make_url(TEST_DATABASE_URL).database}_backup_{uuid.uuid4().hex[:8]}"
     server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:

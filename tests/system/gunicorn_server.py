@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
-from tests.factories import load_courses
+from tests.factories import APP_SESSION, load_courses
 from vbe_learn import create_app
 from vbe_learn.auth.passwords import hash_password
 from vbe_learn.core.config import TestConfig
@@ -78,7 +78,7 @@ class Server:
             type("System", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": self.database_url})
         )
         suite_session = db.session
-        db.session = db._make_scoped_session({})  # not the suite's test-bound session
+        db.session = APP_SESSION  # not the suite's test-bound session
         try:
             with app.app_context():
                 upgrade(directory=str(REPO / "migrations"))

@@ -148,7 +148,7 @@ def test_logs_are_one_json_object_per_line(server):
 
 def whole(row) -> bool:
     """Every column of an earned completion is set (source_version is for imported ones)."""
-    values = row._asdict()
+    values = dict(row)
     assert values.pop("source_version") is None and values["source"] == "earned"
     return all(value is not None for value in values.values())
 
@@ -224,9 +224,11 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
             assert status == 302, status
 
     with srv.engine.connect() as connection:
-        rows = connection.execute(
-            select(Completion.__table__).where(Completion.user_id.in_(ids))
-        ).all()
+        rows = (
+            connection.execute(select(Completion.__table__).where(Completion.user_id.in_(ids)))
+            .mappings()
+            .all()
+        )
         attempts = connection.execute(
             select(Attempt.id, Attempt.submitted_at, Attempt.passed, Attempt.questions_shown)
             .where(Attempt.user_id.in_(ids))
@@ -238,7 +240,7 @@ def test_a_worker_killed_mid_burst_loses_no_completion_and_leaves_none_half_writ
                 .group_by(AttemptAnswer.attempt_id)
             ).all()
         )
-    assert sorted(row.user_id for row in rows) == sorted(ids)  # exactly one each
+    assert sorted(row["user_id"] for row in rows) == sorted(ids)  # exactly one each
     assert all(whole(row) for row in rows), rows
     assert len(attempts) == len(ids) * last  # no duplicated attempt
     for attempt in attempts:  # every submitted attempt is whole; every open one untouched

@@ -42,7 +42,10 @@ def test_production_logs_json_and_development_text(monkeypatch):
     assert isinstance(root.handlers[0].formatter, JsonFormatter)
     monkeypatch.setattr(root, "handlers", [])
     configure_logging(create_app(type("Dev", (TestConfig,), {"LOG_FORMAT": "text"})))
-    assert root.handlers[0].formatter._fmt == TEXT_FORMAT
+    record = logging.LogRecord("vbe_learn", logging.INFO, __file__, 1, "hej", None, None)
+    assert root.handlers[0].formatter.format(record) == logging.Formatter(TEXT_FORMAT).format(
+        record
+    )
     assert production.config["LOG_FORMAT"] == "json"
 
 

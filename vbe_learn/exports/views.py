@@ -17,7 +17,9 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..core.extensions import db
 from ..learning.status import validity_years
+from ..models import User
 from ..models.types import city_today
 from ..permissions import (
     access_administration,
@@ -85,7 +87,7 @@ def _chosen_scope(form: ParticipantExportForm) -> dict:
     administration = form.administration.data or ""
     if administration == TEAM:
         require(may_see_team(current_user))
-        chosen["team_of"] = current_user._get_current_object()
+        chosen["team_of"] = db.session.get(User, current_user.id)  # the person, not the proxy
     elif administration:
         chosen["administration"] = access_administration(current_user, _id(administration))
     if form.unit.data:
