@@ -7,7 +7,7 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when the email is unknown, so that both cases take the same time: the
 # argon2id hash of "no such account" at the parameters above (made once, not at every start;
 # tests/unit/test_passwords.py checks it still matches them).
-_DUMMY_HASH = (
+DUMMY_HASH = (
     "$argon2id$v=19$m=19456,t=2,p=1$x+HwgK9JDln/LxDSI6QDiw"
     "$MQRu/KzfxKI2oRAYP5uwbm1qVxUuDgQpmhG+YE0SDDw"
 )
@@ -23,7 +23,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether the password matches the stored hash (always spends the same work)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
