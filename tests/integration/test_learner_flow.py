@@ -154,7 +154,9 @@ def test_the_version_shows_as_a_month_on_the_pages_and_the_intyg(client, auth):
     label, hash_ = version_label(version.created_at), version.content_hash[:8]
     for module in version.modules:
         pass_module(client, module.position)
-    code = db.session.scalar(select(Completion.certificate_code).where(Completion.user_id == user.id))
+    code = db.session.scalar(
+        select(Completion.certificate_code).where(Completion.user_id == user.id)
+    )
     for path in ("/min-utbildning", "/kurs/grundutbildning/1/1", "/intyg"):
         html = client.get(path).get_data(as_text=True)
         assert label in html, path
