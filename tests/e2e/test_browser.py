@@ -46,16 +46,42 @@ def label_ids(app, attempt_id: int, correct: bool) -> list[str]:
         return ids
 
 
-def read_module(page, position: int, page_positions: list[int]) -> None:
-    """Read every page of a module with "Nästa →", the last with "Till kunskapskontrollen →"."""
+def read_module(page, position: int, page_positions: list[int], of: int | None = None) -> None:
+    """Read pages of a module (every one, or the last `page_positions` of `of`) with
+    "Nästa →", the last with "Till kunskapskontrollen →"."""
     for number, page_no in enumerate(page_positions, 1):
         expect(page).to_have_url(re.compile(rf"/kurs/grundutbildning/{position}/{page_no}$"))
         counter = page.locator(".page-counter")
-        expect(counter).to_contain_text(f"Sida {page_no} av {len(page_positions)}")
+        expect(counter).to_contain_text(f"Sida {page_no} av {of or len(page_positions)}")
         last = number == len(page_positions)
         button = "Till kunskapskontrollen →" if last else "Nästa →"
         page.get_by_role("button", name=button, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/kurs/grundutbildning/{position}/kunskapskontroll$"))
+
+
+def recorded_by_its_script(page) -> None:
+    """Wait until the page's own script has recorded it as read (page-read.js: 204)."""
+    expect(page.locator('article[data-read="true"]')).to_have_count(1)
+
+
+def read_module_one_by_links(page, page_positions: list[int]) -> None:
+    """Module 1 without "Nästa" at first: page 1, then the Ordlista by the link in its text;
+    the check's gate then lists the other pages as links; from the first of those, "Nästa"."""
+    recorded_by_its_script(page)  # page 1, reached from Min utbildning
+    page.locator("article.course-page").get_by_role("link", name="Ordlistan").click()
+    expect(page).to_have_url(re.compile(r"/kurs/grundutbildning/1/\d+$"))
+    glossary = int(page.url.rsplit("/", 1)[1])
+    recorded_by_its_script(page)
+    page.goto("/kurs/grundutbildning/1/kunskapskontroll")
+    expect(page.get_by_text("Du har läst 2 av")).to_be_visible()
+    unread = [p for p in page_positions if p not in (page_positions[0], glossary)]
+    links = page.locator("ul.unread-pages a")
+    expect(links).to_have_count(len(unread))
+    for link, page_no in zip(links.all(), unread, strict=True):
+        expect(link).to_have_attribute("href", f"/kurs/grundutbildning/1/{page_no}")
+    links.first.click()
+    start = page_positions.index(unread[0])
+    read_module(page, 1, page_positions[start:], of=len(page_positions))
 
 
 def take_check(page, app, button: str, correct: bool) -> int:
@@ -110,13 +136,20 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     page.get_by_role("link", name="Starta utbildningen").click()
 
     for position, title, page_positions in outline:
-        read_module(page, position, page_positions)
+        if position == 1:
+            read_module_one_by_links(page, page_positions)
+        else:
+            read_module(page, position, page_positions)
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Kunskapskontroll: {title}")
-        if position == 1:  # fail once on purpose, then try again
+        if position == 1:  # fail once on purpose, then try again (from the bottom of the page)
             failed_id = take_check(page, app, "Starta kunskapskontrollen", correct=False)
             expect(page.locator(".result-summary")).to_contain_text("inte godkänd")
             expect(page.locator(".result-summary")).to_contain_text("0 %")
-            page.get_by_role("link", name="Försök igen").click()
+            again = page.get_by_role("link", name="Försök igen", exact=True)
+            expect(again).to_have_count(2)
+            onward = page.get_by_role("link", name=re.compile("Fortsätt till modul"))
+            expect(onward).to_have_count(0)
+            again.last.click()
             expect(page).to_have_url(re.compile(r"/kurs/grundutbildning/1/kunskapskontroll$"))
             expect(page.get_by_text("Tidigare försök: 1.")).to_be_visible()
             passed_id = take_check(page, app, "Försök igen", correct=True)
@@ -125,18 +158,26 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
             take_check(page, app, "Starta kunskapskontrollen", correct=True)
         expect(page.locator(".result-summary")).to_contain_text("Du är godkänd")
         expect(page.locator(".result-summary")).to_contain_text("100 %")
-        page.get_by_role("link", name="Till Min utbildning").click()
-        expect(page).to_have_url(f"{live_server}/min-utbildning")
-        if position < len(outline):
+        expect(page.get_by_role("link", name="Försök igen")).to_have_count(0)
+        if position == 1:  # by Min utbildning, where module 1 shows every page read
+            page.get_by_role("link", name="Till Min utbildning").click()
+            expect(page).to_have_url(f"{live_server}/min-utbildning")
+            first_card = page.locator(".module-card").first
+            expect(first_card).to_contain_text(f"{len(page_positions)} av {len(page_positions)}")
             page.get_by_role("link", name="Fortsätt", exact=True).click()
-
-    expect(page.locator(".course-summary")).to_contain_text("Du genomförde utbildningen")
-    nav.get_by_role("link", name="Mina intyg").click()
+        elif position < len(outline):
+            page.get_by_role("link", name=f"Fortsätt till modul {position + 1}").click()
+    page.get_by_role("link", name="Hämta ditt intyg").click()
     expect(page).to_have_url(f"{live_server}/intyg")
     certificate = page.locator("section.certificate")
     expect(certificate).to_have_count(1)
     expect(certificate).to_contain_text("Åsa Nyström")
     expect(certificate).to_contain_text(ADMINISTRATION)
+    expect(certificate).to_contain_text("Giltigt till och med")
+    expect(certificate).to_contain_text(re.compile(r"Kursversion\s*[a-zé]+ 20\d\d"))
+    nav.get_by_role("link", name="Min utbildning").click()
+    expect(page.locator(".course-summary")).to_contain_text("Du genomförde utbildningen")
+    nav.get_by_role("link", name="Mina intyg").click()
 
     with app.app_context():
         completions = db.session.scalars(
@@ -165,7 +206,8 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     assert download.failure() is None
     assert download.suggested_filename == f"intyg-{code}.pdf"
     with open(download.path(), "rb") as pdf:
-        assert pdf.read(5) == b"%PDF-"
+        body = pdf.read()
+    assert body.startswith(b"%PDF-") and body.count(b"/Subtype /Image") == 1  # the QR code
     verify_link = certificate.get_by_role("link", name="Verifieringssidan")
     expect(verify_link).to_have_attribute("href", f"/intyg/{code}")
 
@@ -176,6 +218,8 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     result = stranger.get_by_role("status")
     expect(result).to_contain_text("Intyget är äkta")
     expect(result).to_contain_text("Åsa Nyström")
+    expect(result).to_contain_text("Giltigt till och med")
+    expect(result).not_to_contain_text("har gått ut")
     expect(stranger.get_by_role("button", name="Logga ut")).to_have_count(0)
     body = stranger.locator("body").inner_text()
     assert "Skärholmen" not in body and "Förvaltning" not in body and "100 %" not in body

@@ -8,8 +8,8 @@ from vbe_learn.accessibility.statement import (
     ASSESSED_ON,
     AXE_CORE_VERSION,
     UPDATED_ON,
-    swedish_date,
 )
+from vbe_learn.models.types import swedish_date
 
 FOOTER_LINK = '<a href="/tillganglighet">Tillgänglighetsredogörelse</a>'
 

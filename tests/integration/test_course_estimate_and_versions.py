@@ -15,6 +15,7 @@ from vbe_learn.courses.duration import course_minutes, current_course_minutes
 from vbe_learn.courses.files import load_course
 from vbe_learn.courses.sync import sync_course
 from vbe_learn.followup.people import people_with_status
+from vbe_learn.learning.status import StatusRule
 from vbe_learn.models import Completion, User
 from vbe_learn.models.types import city_today
 from vbe_learn.reminders.messages import Links, render_message
@@ -102,3 +103,14 @@ def test_a_completion_on_the_previous_version_stays_valid_after_a_content_change
         people_with_status(User.id == user.id, city_today(), version.validity_years)
     ).one()
     assert row.status == "Genomförd"
+    # the intyg still counts: on its page, its verification page and in the reminders' eyes
+    certificates = client.get("/intyg").get_data(as_text=True)
+    assert completion.certificate_code in certificates
+    assert "ska förnyas" not in certificates and "Status: <strong>Genomförd" in certificates
+    verify = client.get(f"/intyg/{completion.certificate_code}").get_data(as_text=True)
+    assert "Intyget är äkta." in verify and "har gått ut" not in verify
+    rule = StatusRule.for_course(course(), city_today())
+    assert rule.counts(completion) and rule.bars == ()
+    # the learner stays on the version they completed; nothing asks them to start again
+    assert "Förnya" not in html
+    assert db.session.get(Completion, completion.id).course_version_id == old_version_id

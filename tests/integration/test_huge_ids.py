@@ -22,6 +22,8 @@ ROUTES = [
     ("GET", "/kurs/grundutbildning/1/{n}"),
     ("POST", "/kurs/grundutbildning/{n}/1/last"),
     ("POST", "/kurs/grundutbildning/1/{n}/last"),
+    ("POST", "/kurs/grundutbildning/{n}/1/visad"),
+    ("POST", "/kurs/grundutbildning/1/{n}/visad"),
     ("GET", "/kurs/grundutbildning/{n}/kunskapskontroll"),
     ("POST", "/kurs/grundutbildning/{n}/kunskapskontroll"),
     ("GET", "/kunskapskontroll/{n}"),

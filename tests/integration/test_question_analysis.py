@@ -17,14 +17,18 @@ def-03 likewise. Förvaltning A (enhet A1) and B (enhet B1):
 a6 worked in B when answering and has moved to A since: counted in A (where they work now).
 """
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import course, make_unit, make_user, read_all_pages, start_check, wrong_answers
 from vbe_learn.core.extensions import db
-from vbe_learn.followup.question_analysis import MIN_GROUP, question_analysis
+from vbe_learn.courses.files import load_course
+from vbe_learn.courses.sync import sync_course
+from vbe_learn.followup.question_analysis import MIN_GROUP, across_versions, question_analysis
 from vbe_learn.models import (
     AnswerChoice,
     Attempt,
@@ -35,7 +39,7 @@ from vbe_learn.models import (
     RoleAssignment,
     User,
 )
-from vbe_learn.models.types import utcnow
+from vbe_learn.models.types import utcnow, version_label
 
 
 @dataclass
@@ -263,7 +267,9 @@ def test_page_explains_the_threshold_and_shows_a_chart(client, auth, city):
     assert "färre än 5 svarande" in html and "–" in html
     assert html.count("<svg") == 5 and 'role="img"' in html
     assert "Andel rätt första gången" in html and "Vanligaste felsvaret (antal)" in html
-    assert module_one().version.content_hash[:8] in html
+    version = module_one().version
+    assert f"kursversion {version_label(version.created_at)} (laddad " in html
+    assert version.content_hash[:8] not in html  # a month, never a hash
 
 
 def test_the_page_names_the_whole_city_only_for_the_central_samordnare(client, auth, city):
@@ -273,3 +279,53 @@ def test_the_page_names_the_whole_city_only_for_the_central_samordnare(client, a
     html = page(client, auth, city, "samordnare_a").get_data(as_text=True)
     assert "– dina förvaltningar." in html and '<option value="">Min förvaltning</option>' in html
     assert "hela staden" not in html.lower()
+
+
+# --- across versions ------------------------------------------------------------------------
+
+
+def new_version(app, tmp_path) -> int:
+    """A content change (one page's text): the course's new current version, same questions."""
+    changed = tmp_path / "grundutbildning"
+    shutil.copytree(Path(app.config["COURSES_DIR"]) / "grundutbildning", changed)
+    page_file = sorted((changed / "modules").glob("01-*/01-*.md"))[0]
+    page_file.write_text(page_file.read_text(encoding="utf-8") + "\nEn rättad mening.\n")
+    spec, problems = load_course(changed)
+    assert problems == []
+    version, created = sync_course(spec)
+    db.session.commit()
+    assert created
+    return version.id
+
+
+def test_the_same_questions_are_compared_across_versions(app, client, auth, city, tmp_path):
+    old_id = city.version_id
+    new_id = new_version(app, tmp_path)
+    unit = make_unit("Förvaltning A", "Enhet A1")
+    for n in range(MIN_GROUP):  # five new people on the new version: def-01 right first time
+        answer(make_user(unit=unit), 1, {"def-01": 0, "def-03": 1 if n else 0})
+    new = db.session.get(type(module_one().version), new_id)
+    compared, figures = across_versions(new, None)
+    assert [choice.id for choice in compared] == [old_id]
+    by_key = {question(key).id: key for key in ("def-01", "def-03", "def-11")}  # new version's
+    old = {by_key[qid]: versions[old_id] for qid, versions in figures.items() if qid in by_key}
+    assert (old["def-01"].first_attempts, old["def-01"].first_correct) == (11, 5)
+    assert (old["def-03"].first_attempts, old["def-03"].first_correct) == (5, 3)
+    assert old["def-11"].first_attempts == 0 and old["def-11"].share is None
+    stats = {s.key: s for s in question_analysis(new_id, None)}
+    assert stats["def-01"].share == 1.0 and stats["def-03"].share == pytest.approx(0.2)
+    # per förvaltning B: only four first attempts at def-03 in the old version → withheld
+    compared, figures = across_versions(new, [city.admin_b])
+    old_b = {by_key[qid]: v[old_id] for qid, v in figures.items() if qid in by_key}
+    assert (old_b["def-01"].first_attempts, old_b["def-01"].share) == (5, 0.2)
+    assert old_b["def-03"].first_attempts == 1 and old_b["def-03"].share is None
+    # the page: the old version's column beside the new one's figures, per question
+    html = page(client, auth, city, "central").get_data(as_text=True)
+    old_name = f"version {version_label(db.session.get(type(new), old_id).created_at)} (laddad "
+    assert old_name in html and "Andra kursversioner" in html
+    row = html.split(f"{question('def-01').key}</span>")[1].split("</tr>")[0]
+    assert "100 %" in row and "45 % (11)" in row
+    # the old version compared with the new one, the other way round
+    html = client.get(f"/uppfoljning/fragor?version={old_id}").get_data(as_text=True)
+    row = html.split(f"{question('def-01').key}</span>")[1].split("</tr>")[0]
+    assert "45 %" in row and "100 % (5)" in row

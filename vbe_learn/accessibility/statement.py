@@ -10,13 +10,3 @@ ASSESSED_ON = date(2026, 11, 24)
 UPDATED_ON = date(2026, 11, 24)
 # The phone viewport the pages are also scanned at (CSS pixels).
 PHONE_VIEWPORT = (375, 667)
-
-SWEDISH_MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def swedish_date(day: date) -> str:
-    """A date the Swedish way in running text: 24 november 2026."""
-    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"

@@ -2,8 +2,9 @@
 
 from flask import render_template
 
+from ..models.types import swedish_date
 from . import bp
-from .statement import ASSESSED_ON, AXE_CORE_VERSION, PHONE_VIEWPORT, UPDATED_ON, swedish_date
+from .statement import ASSESSED_ON, AXE_CORE_VERSION, PHONE_VIEWPORT, UPDATED_ON
 
 
 @bp.get("/tillganglighet")

@@ -1,18 +1,29 @@
-"""The intyg as a PDF (fpdf2, built-in fonts: no font or image is fetched)."""
+"""The intyg as a PDF (fpdf2, built-in fonts: no font or image is fetched), with a QR code
+of its verification address (segno, drawn here)."""
 
+from io import BytesIO
+
+import segno
 from fpdf import FPDF
 
+from ..models.types import swedish_date
 from .services import CertificateFacts
 
-SWEDISH_MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
+QR_SIZE_MM = 36
+QR_SCALE, QR_BORDER = 6, 4  # pixels per module; modules of quiet zone
 
 
-def swedish_date(day) -> str:
-    """A date the Swedish way: 24 november 2026."""
-    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
+def verification_qr(url: str) -> segno.QRCode:
+    """The QR code of an intyg's verification address."""
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_png(qr: segno.QRCode) -> BytesIO:
+    """A QR code as a black-on-white PNG with its quiet zone (segno writes the PNG itself)."""
+    buffer = BytesIO()
+    qr.save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
+    buffer.seek(0)
+    return buffer
 
 
 def certificate_pdf(facts: CertificateFacts, verify_url: str) -> bytes:
@@ -57,6 +68,7 @@ def certificate_pdf(facts: CertificateFacts, verify_url: str) -> bytes:
         lines.append(f"Resultat på kunskapskontrollerna: {facts.score_percent} %")
     for line in lines:
         pdf.cell(0, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.image(qr_png(verification_qr(verify_url)), x=(210 - QR_SIZE_MM) / 2, y=194, w=QR_SIZE_MM)
     pdf.set_y(235)
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(0, 6, f"Verifieringskod: {facts.code}", align="C", new_x="LMARGIN", new_y="NEXT")

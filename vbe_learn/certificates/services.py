@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..core.extensions import db
 from ..learning.status import StatusRule, valid_until
 from ..models import Administration, Completion, Course, CourseVersion, Department, Unit, User
-from ..models.types import city_date, utcnow
+from ..models.types import city_date, utcnow, version_label
 
 EARLIER_COURSE_TITLE = "Grundutbildning om våldsbejakande extremism"
 
@@ -25,8 +25,9 @@ class CertificateFacts:
     completed_on: date
     score_percent: int | None
     source: str
-    valid_until: date  # the last day it counts by age (the status rule)
+    valid_until: date  # the last day it counts by age (the status rule): "Giltigt till"
     counts_today: bool  # whether it counts today (by age and course version)
+    expired: bool  # whether today is past valid_until: the intyg "har gått ut"
 
 
 def _facts_query():
@@ -46,17 +47,21 @@ def _facts(row, rules: dict[int, StatusRule]) -> CertificateFacts:
     if rule is None:
         course = db.session.get(Course, completion.course_id)
         rule = rules[completion.course_id] = StatusRule.for_course(course, city_date(utcnow()))
+    last_day = valid_until(completion.completed_on, rule.validity_years)
     return CertificateFacts(
         code=completion.certificate_code,
         name=f"{first} {last}",
         administration=administration or "",
         course_title=version.title if version else EARLIER_COURSE_TITLE,
-        version_label=version.label if version else "tidigare plattform",
+        version_label=version_label(
+            version.created_at if version else None, completion.source_version
+        ),
         completed_on=completion.completed_on,
         score_percent=completion.score_percent,
         source=completion.source,
-        valid_until=valid_until(completion.completed_on, rule.validity_years),
+        valid_until=last_day,
         counts_today=rule.counts(completion),
+        expired=rule.on > last_day,
     )
 
 

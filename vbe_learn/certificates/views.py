@@ -32,8 +32,9 @@ def mine():
 
 @bp.get("/intyg/<code>")
 def verify(code: str):
-    """Public verification: only name, course and date; never indexed by search engines,
-    and limited per IP address (core/rate_limits.py) so that codes cannot be tried in bulk."""
+    """Public verification: only name, course, date and Giltigt till (or that it has expired);
+    never indexed by search engines, and limited per IP address (core/rate_limits.py) so
+    that codes cannot be tried in bulk."""
     facts = certificate_facts(access_certificate_verification(code))
     response = make_response(render_template("certificates/verify.html", facts=facts))
     response.headers["X-Robots-Tag"] = "noindex"

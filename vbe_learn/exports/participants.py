@@ -17,12 +17,13 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 from ..followup.people import PARTICIPANT_COLUMNS, people_with_status
 from ..learning.status import STATUS_SLUGS, valid_until
 from ..models import Administration, Unit, User
+from ..models.types import version_label
 from ..permissions import team_ids
 from .writers import DATE, INTEGER, TEXT, Column
 
 _KINDS_AND_WIDTHS = (
     (TEXT, 18), (TEXT, 16), (TEXT, 20), (TEXT, 34), (TEXT, 34), (TEXT, 28), (TEXT, 28),
-    (TEXT, 24), (TEXT, 13), (DATE, 16), (INTEGER, 13), (TEXT, 12), (DATE, 12),
+    (TEXT, 24), (TEXT, 13), (DATE, 16), (INTEGER, 13), (TEXT, 18), (DATE, 12),
 )  # fmt: skip
 PARTICIPANT_LAYOUT = tuple(
     Column(header, kind, width)
@@ -120,6 +121,8 @@ def participant_rows(connection: Connection, query: ParticipantQuery) -> Iterato
                 row.status,
                 row.completed_on,
                 row.score_percent,
-                row.version,
+                version_label(row.version_loaded_at, row.source_version)
+                if row.completed_on
+                else None,
                 valid_until(row.completed_on, query.validity_years),
             )

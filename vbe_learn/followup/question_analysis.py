@@ -9,6 +9,11 @@ For a course version and (optionally) some förvaltningar, per question:
     right first time the share of those answers that were right
     usual wrong      the wrong option chosen most often over every submitted attempt
 
+Across versions: a content change makes a new course version, with new question rows; a
+question keeps its id from questions.yaml (`key`, unique in the course), so its figures in
+the course's other versions are shown beside the chosen version's (`across_versions`, one
+query, the same rules for first attempts and small groups).
+
 A learner counts in the förvaltning of the enhet they work in today (users.unit_id).
 
 Small groups: both figures of a question are withheld (None, shown as "–") unless at least
@@ -35,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from ..core.extensions import db
 from ..models import (
@@ -50,7 +56,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..models.types import city_date
+from ..models.types import city_date, version_label
 
 MIN_GROUP = 5  # fewer people than this: the figure is withheld
 
@@ -98,16 +104,14 @@ def _questions_of(version_id: int):
     )
 
 
-def question_analysis(
-    version_id: int, administration_ids: Iterable[int] | None
-) -> list[QuestionStat]:
-    """Every question of a version with its aggregates (None = the whole city), in two queries."""
-    people = _people_in(administration_ids)
-    if people is None:  # the whole city: the version's questions, from the index alone
-        answers = AttemptAnswer.question_id.in_(_questions_of(version_id))
+def _first_attempts(questions, people):
+    """A subquery: per question of `questions` (a select of ids), its first-try answers and
+    how many were right; answers of `people` only when given (one index range each)."""
+    if people is None:  # the whole city: the questions, from the index alone
+        answers = AttemptAnswer.question_id.in_(questions)
     else:  # some förvaltningar: their people's first-try answers, one index range each
         answers = AttemptAnswer.user_id.in_(people)
-    first_attempts = (
+    return (
         select(
             AttemptAnswer.question_id,
             func.count().label("answers"),
@@ -115,8 +119,16 @@ def question_analysis(
         )
         .where(answers, AttemptAnswer.first_try.is_(True))
         .group_by(AttemptAnswer.question_id)
+        .subquery("first_attempts")
     )
-    first_attempts = first_attempts.subquery("first_attempts")
+
+
+def question_analysis(
+    version_id: int, administration_ids: Iterable[int] | None
+) -> list[QuestionStat]:
+    """Every question of a version with its aggregates (None = the whole city), in two queries."""
+    people = _people_in(administration_ids)
+    first_attempts = _first_attempts(_questions_of(version_id), people)
     rows = db.session.execute(
         select(
             Module.position,
@@ -200,6 +212,74 @@ def _most_chosen_wrong_options(version_id: int, people) -> dict[int, tuple[str, 
     return {question_id: (text, count) for question_id, text, count in rows}
 
 
+@dataclass(frozen=True)
+class VersionFigure:
+    """One question's first-try figures in one course version (share None when withheld)."""
+
+    first_attempts: int
+    first_correct: int | None
+
+    @property
+    def share(self) -> float | None:
+        """Andel rätt första gången (None when withheld or nobody answered)."""
+        if self.first_correct is None or not self.first_attempts:
+            return None
+        return self.first_correct / self.first_attempts
+
+
+MAX_COMPARED_VERSIONS = 4  # other versions shown beside the chosen one, newest first
+
+
+def across_versions(
+    version: CourseVersion, administration_ids: Iterable[int] | None
+) -> tuple[list["Choice"], dict[int, dict[int, VersionFigure]]]:
+    """The same questions (by their id in questions.yaml, `key`) in the course's other
+    versions, in one query: (the versions compared, newest first and only those with first
+    attempts, at most MAX_COMPARED_VERSIONS), {question id in `version`: {version id: figures}}.
+    A version without the question has no entry; small groups are withheld as above."""
+    chosen, same = aliased(Question), aliased(Question)
+    chosen_module, same_module = aliased(Module), aliased(Module)
+    course_questions = (
+        select(Question.id)
+        .join(Module, Module.id == Question.module_id)
+        .join(CourseVersion, CourseVersion.id == Module.version_id)
+        .where(CourseVersion.course_id == version.course_id, Module.version_id != version.id)
+    )
+    first_attempts = _first_attempts(course_questions, _people_in(administration_ids))
+    rows = db.session.execute(
+        select(
+            chosen.id,
+            CourseVersion.id,
+            CourseVersion.created_at,
+            first_attempts.c.answers,
+            first_attempts.c.correct,
+        )
+        .select_from(chosen)
+        .join(chosen_module, chosen_module.id == chosen.module_id)
+        .join(same, same.key == chosen.key)
+        .join(same_module, same_module.id == same.module_id)
+        .join(CourseVersion, CourseVersion.id == same_module.version_id)
+        .outerjoin(first_attempts, first_attempts.c.question_id == same.id)
+        .where(
+            chosen_module.version_id == version.id,
+            CourseVersion.course_id == version.course_id,
+            CourseVersion.id != version.id,
+        )
+        .order_by(CourseVersion.created_at.desc(), CourseVersion.id.desc())
+    ).all()
+    compared: dict[int, Choice] = {}
+    for _, version_id, loaded_at, answers, _ in rows:
+        if answers and version_id not in compared and len(compared) < MAX_COMPARED_VERSIONS:
+            compared[version_id] = Choice(version_id, _version_name(loaded_at))
+    figures: dict[int, dict[int, VersionFigure]] = {}
+    for question_id, version_id, _, answers, correct in rows:
+        if version_id in compared:
+            shown = (answers or 0) >= MIN_GROUP
+            figure = VersionFigure(answers or 0, (correct or 0) if shown else None)
+            figures.setdefault(question_id, {})[version_id] = figure
+    return list(compared.values()), figures
+
+
 def by_module(stats: list[QuestionStat]) -> list[tuple[str, list[QuestionStat]]]:
     """The stats grouped per module, in course order: [(module title, stats), …]."""
     groups: dict[int, tuple[str, list[QuestionStat]]] = {}
@@ -225,17 +305,20 @@ class Choice:
     label: str
 
 
+def _version_name(loaded_at) -> str:
+    """A version for the page: its month, and the day it was loaded (two versions can share
+    a month): 'mars 2026 (laddad 2026-03-01)'."""
+    return f"{version_label(loaded_at)} (laddad {city_date(loaded_at).isoformat()})"
+
+
 def version_choices(course_id: int) -> list[Choice]:
-    """The course's versions, newest first: 'a1b2c3d4 (2026-03-01)'."""
+    """The course's versions, newest first: 'mars 2026 (laddad 2026-03-01)'."""
     versions = db.session.execute(
-        select(CourseVersion.id, CourseVersion.content_hash, CourseVersion.created_at)
+        select(CourseVersion.id, CourseVersion.created_at)
         .where(CourseVersion.course_id == course_id)
         .order_by(CourseVersion.created_at.desc(), CourseVersion.id.desc())
     )
-    return [
-        Choice(id_, f"{hash_[:8]} ({city_date(created).isoformat()})")
-        for id_, hash_, created in versions
-    ]
+    return [Choice(id_, _version_name(created)) for id_, created in versions]
 
 
 def administration_choices(administration_ids: Iterable[int] | None) -> list[Choice]:

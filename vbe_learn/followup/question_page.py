@@ -16,6 +16,13 @@ class QuestionAnalysisPage:
     modules: list[tuple[str, list[analysis.QuestionStat]]]
     versions: list[analysis.Choice]
     administrations: list[analysis.Choice]
+    compared: list[analysis.Choice]  # other versions with figures for the same questions
+    across_versions: dict[int, dict[int, analysis.VersionFigure]]  # question id → version id
+
+    @property
+    def version_name(self) -> str:
+        """The chosen version as the page names it."""
+        return next(choice.label for choice in self.versions if choice.id == self.version.id)
 
 
 def question_analysis_page(
@@ -33,10 +40,13 @@ def question_analysis_page(
     if version is None:
         return None
     ids = [administration.id] if administration is not None else within_reach
+    compared, across = analysis.across_versions(version, ids)
     return QuestionAnalysisPage(
         version=version,
         administration=administration,
         modules=analysis.by_module(analysis.question_analysis(version.id, ids)),
         versions=analysis.version_choices(version.course_id),
         administrations=analysis.administration_choices(within_reach),
+        compared=compared,
+        across_versions=across,
     )

@@ -229,7 +229,8 @@ class StatusRule:
 
 def latest_valid_completion(rule: StatusRule, people=None):
     """A subquery: each person's valid completion on the rule's day (the newest that counts):
-    user_id, completed_on, score_percent, version (content hash, or the imported label).
+    user_id, completed_on, score_percent, version_loaded_at and source_version (for
+    models.types.version_label: the version's load time, or the imported label).
 
     `people` (a select or list of user ids) limits the ranking to them: much faster for a team.
     """
@@ -238,7 +239,8 @@ def latest_valid_completion(rule: StatusRule, people=None):
             Completion.user_id,
             Completion.completed_on,
             Completion.score_percent,
-            func.coalesce(CourseVersion.content_hash, Completion.source_version).label("version"),
+            CourseVersion.created_at.label("version_loaded_at"),
+            Completion.source_version,
             func.row_number()
             .over(
                 partition_by=Completion.user_id,

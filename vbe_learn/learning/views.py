@@ -26,9 +26,9 @@ from .services.attempts import (
     start_module_check,
     submit_attempt,
 )
-from .services.outline import outline_for
 from .services.position import page_position
 from .services.progress import NoSuchPage, learner_progress, record_page_read
+from .services.result import attempt_result
 
 
 @bp.get("/")
@@ -78,6 +78,19 @@ def mark_read(slug: str, module_no: int, page_no: int):
     return redirect(url_for(".page", slug=slug, module_no=next_module, page_no=next_page))
 
 
+@bp.post("/kurs/<slug>/<id:module_no>/<id:page_no>/visad")
+@login_required
+def page_seen(slug: str, module_no: int, page_no: int):
+    """A page reached by a link or the menu, reported by its own script (js/page-read.js)
+    once it has loaded: record it as read, as "Nästa" does, and answer 204 (CSRF checked by
+    CSRFProtect; the page view itself, a GET, writes nothing)."""
+    try:
+        record_page_read(current_user, slug, module_no, page_no)
+    except NoSuchPage:
+        abort(404)
+    return "", 204
+
+
 @bp.get("/kurs/<slug>/<id:module_no>/kunskapskontroll")
 @login_required
 def check(slug: str, module_no: int):
@@ -112,15 +125,14 @@ def start_check(slug: str, module_no: int):
 def attempt(attempt_id: int):
     """An open attempt's questions, or a submitted attempt's result with feedback."""
     attempt = access_attempt(current_user, attempt_id)
-    module, shown = attempt_module(attempt), shown_questions(attempt)
     if not attempt.is_open:
         if request.method == "POST":
             flash("Kunskapskontrollen är redan inlämnad.", "error")
             return redirect(url_for(".attempt", attempt_id=attempt.id))
-        slug = outline_for(attempt.module_version_id).slug
         return render_template(
-            "learning/result.html", attempt=attempt, module=module, slug=slug, shown=shown
+            "learning/result.html", attempt=attempt, result=attempt_result(attempt)
         )
+    module, shown = attempt_module(attempt), shown_questions(attempt)
     form = attempt_form(shown)
     if request.method == "POST" and form.unexpected_fields(list(request.form)):
         abort(400)

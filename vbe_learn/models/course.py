@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, utcnow, version_label
 
 
 class Course(db.Model):
@@ -42,7 +42,7 @@ class CourseVersion(db.Model):
     # Set by `flask courses require-renewal`: from this day, completions of older versions
     # no longer count (their holders are "Ska förnyas").
     renewal_required_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # loaded at
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     modules: Mapped[list["Module"]] = relationship(
@@ -51,8 +51,8 @@ class CourseVersion(db.Model):
 
     @property
     def label(self) -> str:
-        """The short version label shown to people (first 8 hex digits)."""
-        return self.content_hash[:8]
+        """The version as people read it: the month it was loaded ("december 2026")."""
+        return version_label(self.created_at or utcnow())
 
 
 class Module(db.Model):

@@ -44,7 +44,7 @@ from ..models import (
     User,
 )
 from ..models.org import ROLE_LABELS
-from ..models.types import city_today
+from ..models.types import city_today, version_label
 
 Rows = list[dict]
 
@@ -119,7 +119,7 @@ def roles(user: User) -> Rows:
 def enrollments(user: User) -> Rows:
     """The courses the person has started, with version and cycle."""
     rows = db.session.execute(
-        select(Course.slug, CourseVersion.title, CourseVersion.content_hash, Enrollment)
+        select(Course.slug, CourseVersion.title, CourseVersion.created_at, Enrollment)
         .join(Course, Course.id == Enrollment.course_id)
         .join(CourseVersion, CourseVersion.id == Enrollment.course_version_id)
         .where(Enrollment.user_id == user.id)
@@ -129,11 +129,11 @@ def enrollments(user: User) -> Rows:
         {
             "kurs": slug,
             "titel": title,
-            "kursversion": content_hash[:8],
+            "kursversion": version_label(loaded_at),
             "omgång": enrollment.cycle,
             "påbörjad": enrollment.started_at,
         }
-        for slug, title, content_hash, enrollment in rows
+        for slug, title, loaded_at, enrollment in rows
     ]
 
 
@@ -199,7 +199,7 @@ def completions(user: User) -> Rows:
     """Completed courses with their intyg (verification) codes."""
     version = aliased(CourseVersion)
     rows = db.session.execute(
-        select(Course.slug, version.content_hash, Completion)
+        select(Course.slug, version.created_at, Completion)
         .join(Course, Course.id == Completion.course_id)
         .outerjoin(version, version.id == Completion.course_version_id)
         .where(Completion.user_id == user.id)
@@ -208,14 +208,15 @@ def completions(user: User) -> Rows:
     return [
         {
             "kurs": slug,
-            "kursversion": content_hash[:8] if content_hash else completion.source_version,
+            # as stored for an imported completion (it is the person's data as given)
+            "kursversion": version_label(loaded_at) if loaded_at else completion.source_version,
             "genomförd": completion.completed_on,
             "registrerad": completion.completed_at,
             "resultat_procent": completion.score_percent,
             "källa": "importerad" if completion.source == "imported" else "här",
             "intygskod": completion.certificate_code,
         }
-        for slug, content_hash, completion in rows
+        for slug, loaded_at, completion in rows
     ]
 
 
