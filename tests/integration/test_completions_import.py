@@ -195,14 +195,14 @@ def test_headers_are_matched_ignoring_case_and_spaces(runner, tmp_path, staff):
 def test_malformed_date_refuses_the_whole_file(runner, tmp_path, staff):
     rows = [completion("1001", "2024-03-15"), completion("1002", "15/3 2024")]
     assert refused(runner, tmp_path, rows) == [
-        "Rad 3: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD."
+        "Rad 3: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”15/3 2024”."
     ]
     assert count() == 0
 
 
 def test_file_whose_only_date_is_malformed_is_refused(runner, tmp_path, staff):
     lines = refused(runner, tmp_path, [completion("1001", "2024-02-30")])
-    assert lines == ["Rad 2: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD."]
+    assert lines == ["Rad 2: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”2024-02-30”."]
 
 
 def test_future_date_refuses_the_whole_file(runner, tmp_path, staff):

@@ -14,6 +14,7 @@ HUGE = (2**31, 10**20)
 
 # Every route with a number in its path, the number written as {n}.
 ROUTES = [
+    ("GET", "/admin/roller/{n}/ta-bort"),
     ("POST", "/admin/roller/{n}/ta-bort"),
     ("POST", "/paminnelser/paminn/{n}"),
     ("GET", "/uppfoljning/forvaltning/{n}"),
@@ -32,7 +33,10 @@ ROUTES = [
 ]
 # The same path has a GET rule and a POST rule: Werkzeug's router answers 405 for the
 # other rule's method before it converts the number (still never a 500).
-METHOD_FIRST = {("POST", "/kurs/grundutbildning/{n}/kunskapskontroll")}
+METHOD_FIRST = {
+    ("POST", "/kurs/grundutbildning/{n}/kunskapskontroll"),
+    ("POST", "/admin/roller/{n}/ta-bort"),
+}
 QUERY_IDS = ["/uppfoljning/fragor?forvaltning={n}", "/uppfoljning/fragor?version={n}"]
 
 

@@ -115,4 +115,4 @@ def test_the_roster_import_takes_non_ascii_addresses_and_refuses_unsendable_ones
     for bad in ("anna,bo@exempel.se", '"anna"@exempel.se', "anna@exempel", "anna..bo@exempel.se"):
         rows = [person("1001"), person("1002", manager="1001", email=bad)]
         problems = plan_roster_file(roster_csv(rows), "personallista.csv", date(2026, 1, 1))
-        assert problems.lines() == ["Rad 3: E-postadressen är inte giltig."], bad
+        assert problems.lines() == [f"Rad 3: E-postadressen ”{bad}” är inte giltig."], bad

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_unit, make_user, read_all_pages, start_check
-from vbe_learn.admin.services import MANY_REFUSALS, refused_often
+from vbe_learn.admin.log import MANY_REFUSALS, refused_often
 from vbe_learn.core.audit import record
 from vbe_learn.core.extensions import db
 from vbe_learn.core.refusals import REFUSED

@@ -65,9 +65,9 @@ def run_import(runner, tmp_path, rows, *options, as_of=AS_OF, name="personallist
     return result
 
 
-def imported(runner, tmp_path, rows, **kwargs):
+def imported(runner, tmp_path, rows, *options, **kwargs):
     """Run an import that must succeed; return its result."""
-    result = run_import(runner, tmp_path, rows, **kwargs)
+    result = run_import(runner, tmp_path, rows, *options, **kwargs)
     assert result.exit_code == 0, describe(result)
     return result
 
@@ -177,32 +177,32 @@ PROBLEMS = [
     pytest.param(
         lambda rows: changed(rows, "1004", **{"Anställningsnummer": "1002"}),
         [
-            "Rad 3: Anställningsnumret finns på flera rader.",
-            "Rad 5: Anställningsnumret finns på flera rader.",
+            "Rad 3: Anställningsnumret 1002 finns också på rad 5.",
+            "Rad 5: Anställningsnumret 1002 finns också på rad 3.",
         ],
         id="dubblerat-nummer",
     ),
     pytest.param(
         lambda rows: changed(rows, "1002", **{"E-post": "anna.example.se"}),
-        ["Rad 3: E-postadressen är inte giltig."],
+        ["Rad 3: E-postadressen ”anna.example.se” är inte giltig."],
         id="felaktig-epost",
     ),
     pytest.param(
         lambda rows: changed(rows, "1003", **{"E-post": "anna @example.se"}),
-        ["Rad 4: E-postadressen är inte giltig."],
+        ["Rad 4: E-postadressen ”anna @example.se” är inte giltig."],
         id="epost-med-mellanslag",
     ),
     pytest.param(
         lambda rows: changed(rows, "1004", **{"E-post": "ASA.OBERG@example.SE"}),
         [
-            "Rad 2: E-postadressen finns på flera rader.",
-            "Rad 5: E-postadressen finns på flera rader.",
+            "Rad 2: E-postadressen asa.oberg@example.se finns också på rad 5.",
+            "Rad 5: E-postadressen asa.oberg@example.se finns också på rad 2.",
         ],
         id="samma-epost-två-gånger",
     ),
     pytest.param(
         lambda rows: changed(rows, "1003", **{"Chefens anställningsnummer": "9999"}),
-        ["Rad 4: Chefens anställningsnummer finns inte i filen."],
+        ["Rad 4: Chefens anställningsnummer 9999 finns inte i filen."],
         id="okänd-chef",
     ),
     pytest.param(
@@ -212,12 +212,12 @@ PROBLEMS = [
     ),
     pytest.param(
         lambda rows: changed(rows, "1001", **{"Invånarnära": "Kanske"}),
-        ["Rad 2: Invånarnära ska vara Ja eller Nej."],
+        ["Rad 2: Invånarnära ska vara Ja eller Nej, inte ”Kanske”."],
         id="invånarnära",
     ),
     pytest.param(
         lambda rows: changed(rows, "1002", **{"Anställd från": "1/3 2020"}),
-        ["Rad 3: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD."],
+        ["Rad 3: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”1/3 2020”."],
         id="datum",
     ),
 ]
@@ -232,9 +232,9 @@ def test_every_problem_in_the_file_is_reported(runner, tmp_path):
     rows = changed(staff(), "1002", **{"E-post": "fel", "Invånarnära": "?"})
     rows = changed(rows, "1004", **{"Chefens anställningsnummer": "77", "Efternamn": ""})
     assert refused(runner, tmp_path, rows) == [
-        "Rad 3: E-postadressen är inte giltig.",
-        "Rad 3: Invånarnära ska vara Ja eller Nej.",
-        "Rad 5: Chefens anställningsnummer finns inte i filen.",
+        "Rad 3: E-postadressen ”fel” är inte giltig.",
+        "Rad 3: Invånarnära ska vara Ja eller Nej, inte ”?”.",
+        "Rad 5: Chefens anställningsnummer 77 finns inte i filen.",
         "Rad 5: Efternamn saknas.",
     ]
 
@@ -243,8 +243,8 @@ def test_more_than_fifty_problems_show_fifty_and_a_count(runner, tmp_path):
     rows = [person(str(2000 + i), email=f"nummer{i}") for i in range(60)]
     lines = refused(runner, tmp_path, rows)
     assert len(lines) == 51
-    assert lines[0] == "Rad 2: E-postadressen är inte giltig."
-    assert lines[49] == "Rad 51: E-postadressen är inte giltig."
+    assert lines[0] == "Rad 2: E-postadressen ”nummer0” är inte giltig."
+    assert lines[49] == "Rad 51: E-postadressen ”nummer49” är inte giltig."
     assert lines[50] == "… och 10 problem till (60 totalt)."
 
 
@@ -271,7 +271,9 @@ def test_refused_file_leaves_the_database_exactly_as_before(runner, tmp_path):
     before = counts()
     rows = changed(without(staff(), "1004"), "1002", **{"Enhet": "Ny enhet", "Förnamn": "Ny"})
     rows += [person("1005"), person("1006", email="inte-en-adress")]
-    assert refused(runner, tmp_path, rows, as_of=LATER) == ["Rad 6: E-postadressen är inte giltig."]
+    assert refused(runner, tmp_path, rows, as_of=LATER) == [
+        "Rad 6: E-postadressen ”inte-en-adress” är inte giltig."
+    ]
     assert counts() == before
     assert employee("1004").active
     assert (employee("1002").first_name, employee("1002").unit.name) == (
@@ -302,7 +304,7 @@ def test_as_of_earlier_than_the_latest_import_is_refused(runner, tmp_path):
 
 def test_as_of_equal_to_the_latest_import_is_accepted(runner, tmp_path):
     imported(runner, tmp_path, staff(), as_of=LATER)
-    result = imported(runner, tmp_path, without(staff(), "1004"), as_of=LATER)
+    result = imported(runner, tmp_path, without(staff(), "1004"), "--deactivate", "1", as_of=LATER)
     assert "1 avaktiverade" in summary(result)
 
 
@@ -312,7 +314,10 @@ def test_email_of_someone_left_out_of_the_file_is_refused(runner, tmp_path):
         without(staff(), "1004"), "1003", **{"E-post": "person1004@example.stockholm.se"}
     )
     lines = refused(runner, tmp_path, rows, as_of=LATER)
-    assert lines == ["Rad 4: E-postadressen tillhör en annan person som inte finns i filen."]
+    assert lines == [
+        "Rad 4: E-postadressen person1004@example.stockholm.se tillhör Förnamn Efternamn1004, "
+        "som inte finns i filen."
+    ]
 
 
 def test_as_of_must_be_a_date(runner, tmp_path):
@@ -350,7 +355,7 @@ def test_dry_run_of_changes_counts_them_and_changes_nothing(runner, tmp_path):
 def test_dry_run_of_a_bad_file_is_refused(runner, tmp_path):
     result = run_import(runner, tmp_path, [person("1001", close="?")], "--dry-run")
     assert result.exit_code == 1
-    assert "Rad 2: Invånarnära ska vara Ja eller Nej." in result.stderr
+    assert "Rad 2: Invånarnära ska vara Ja eller Nej, inte ”?”." in result.stderr
 
 
 # --- the first import -----------------------------------------------------------------
@@ -619,7 +624,7 @@ def test_dry_run_with_a_new_person_in_an_existing_roster(runner, tmp_path):
 def test_absent_person_is_deactivated_but_kept(runner, tmp_path):
     imported(runner, tmp_path, staff())
     before = counts()
-    result = imported(runner, tmp_path, without(staff(), "1003"), as_of=LATER)
+    result = imported(runner, tmp_path, without(staff(), "1003"), "--deactivate", "1", as_of=LATER)
     assert "0 nya, 0 ändrade, 1 avaktiverade" in summary(result)
     gone = employee("1003")
     assert gone is not None and not gone.active
@@ -628,9 +633,21 @@ def test_absent_person_is_deactivated_but_kept(runner, tmp_path):
     assert placements(gone) == [("Hemtjänst Syd", date(2026, 1, 1), date(2026, 2, 1), True)]
 
 
+def test_deactivating_more_than_the_share_needs_the_count(runner, tmp_path):
+    imported(runner, tmp_path, staff())
+    result = run_import(runner, tmp_path, staff()[:1], as_of=LATER)
+    assert result.exit_code == 1
+    assert "Importen avaktiverar 3 av 4 aktiva personer; inget har ändrats." in result.stderr
+    assert "--deactivate 3" in result.stderr
+    wrong = run_import(runner, tmp_path, staff()[:1], "--deactivate", "2", as_of=LATER)
+    assert wrong.exit_code == 1 and employee("1004").active
+    imported(runner, tmp_path, staff()[:1], "--deactivate", "3", as_of=LATER)
+    assert not employee("1004").active and employee("1001").active
+
+
 def test_absent_person_drops_out_of_the_next_headcount(runner, tmp_path):
     imported(runner, tmp_path, staff())
-    imported(runner, tmp_path, without(staff(), "1004"), as_of=LATER)
+    imported(runner, tmp_path, without(staff(), "1004"), "--deactivate", "1", as_of=LATER)
     assert "Förskola Ängen" not in snapshot(LATER)
     assert snapshot(LATER)["Hemtjänst Syd"] == (ADMINISTRATION, 2, 2)
     assert snapshot(AS_OF)["Förskola Ängen"] == (OTHER_ADMINISTRATION, 1, 0)
@@ -638,7 +655,7 @@ def test_absent_person_drops_out_of_the_next_headcount(runner, tmp_path):
 
 def test_absent_person_is_deactivated_only_once(runner, tmp_path):
     imported(runner, tmp_path, staff())
-    imported(runner, tmp_path, without(staff(), "1003"), as_of=LATER)
+    imported(runner, tmp_path, without(staff(), "1003"), "--deactivate", "1", as_of=LATER)
     result = imported(runner, tmp_path, without(staff(), "1003"), as_of=EVEN_LATER)
     assert "0 nya, 0 ändrade, 0 avaktiverade" in summary(result)
     assert len(placements(employee("1003"))) == 1
@@ -647,7 +664,7 @@ def test_absent_person_is_deactivated_only_once(runner, tmp_path):
 def test_person_coming_back_is_reactivated(runner, tmp_path):
     imported(runner, tmp_path, staff())
     person_id = employee("1003").id
-    imported(runner, tmp_path, without(staff(), "1003"), as_of=LATER)
+    imported(runner, tmp_path, without(staff(), "1003"), "--deactivate", "1", as_of=LATER)
     result = imported(runner, tmp_path, staff(), as_of=EVEN_LATER)
     assert "0 nya, 1 ändrade, 0 avaktiverade" in summary(result)
     back = employee("1003")
@@ -664,7 +681,7 @@ def test_deactivated_person_cannot_log_in(runner, tmp_path, client, auth):
     gone = employee("1004")
     gone.password_hash = hash_password("ratt-losenord-123")
     db.session.commit()
-    imported(runner, tmp_path, without(staff(), "1004"), as_of=LATER)
+    imported(runner, tmp_path, without(staff(), "1004"), "--deactivate", "1", as_of=LATER)
     auth.login(gone.email)
     assert client.get("/min-utbildning").status_code == 302
 
@@ -710,7 +727,13 @@ def test_adopted_local_account_can_be_chef_of_a_new_person(runner, tmp_path):
 def test_stored_email_in_another_case_is_not_a_change(runner, tmp_path):
     make_user(employee_number="1002", email="Person1002@Example.Stockholm.se")
     plan = plan_roster_file(roster_csv([person("1002")]), "lista.csv", date(2026, 1, 1))
-    assert plan.changed["changes"].tolist() == [["förnamn", "efternamn", "enhet", "anställd från"]]
+    (changes,) = plan.changed["changes"].tolist()
+    assert [change.label for change in changes] == [
+        "förnamn",
+        "efternamn",
+        "enhet",
+        "anställd från",
+    ]
 
 
 def test_local_account_is_matched_whatever_the_case_of_its_stored_email(runner, tmp_path):

@@ -203,7 +203,14 @@ def test_preview_lists_changes_and_deactivations(client, admin):
         "Nya enheter": 1,
     }
     html = response.get_data(as_text=True)
-    assert "Ändrade personer (1)" in html and "<td>enhet</td>" in html
+    assert "Ändrade personer (1)" in html
+    assert (
+        "<li>enhet: <del>Skärholmens stadsdelsförvaltning / Äldreomsorg / Hemtjänst Syd</del>"
+        in html
+    )
+    assert (
+        "→ <ins>Skärholmens stadsdelsförvaltning / Äldreomsorg / Hemtjänst Norr</ins></li>" in html
+    )
     assert "Avaktiveras (1)" in html and "Efternamn1004" in html
     assert employee("1004").active
 
@@ -236,8 +243,8 @@ def test_bad_file_shows_the_problems_in_swedish_and_changes_nothing(client, admi
     html = response.get_data(as_text=True)
     assert "Filen avvisades – inget har ändrats" in html
     assert "2 problem" in html
-    assert "<li>Rad 3: E-postadressen är inte giltig.</li>" in html
-    assert "<li>Rad 5: Chefens anställningsnummer finns inte i filen.</li>" in html
+    assert "<li>Rad 3: E-postadressen ”inte-en-adress” är inte giltig.</li>" in html
+    assert "<li>Rad 5: Chefens anställningsnummer 9999 finns inte i filen.</li>" in html
     assert "Bekräfta importen" not in html
     assert counts() == before
     assert stashed(uploads) == []
@@ -362,3 +369,115 @@ def test_upload_older_than_a_day_cannot_be_confirmed(client, admin, uploads):
         os.utime(path, (day_and_more, day_and_more))
     assert confirm(client, token).status_code == 404
     assert counts()["RosterImport"] == 0
+
+
+# --- the mass-deactivation guard, old → new, lost letters, problems with their values ---
+
+
+def big_roster(size: int = 100) -> list[dict[str, str]]:
+    return [person(str(5000 + i), unit="Hemtjänst Syd") for i in range(size)]
+
+
+def active_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).where(User.active.is_(True)))
+
+
+def confirm_with(client, token: str, typed: str):
+    return client.post(f"{URL}/{token}", data={"deactivate_count": typed})
+
+
+def test_three_row_file_against_a_big_roster_warns_and_needs_the_typed_number(client, admin):
+    import_via_web(client, big_roster())
+    before = active_count()
+    preview = upload(client, roster_csv(big_roster()[:3]), name="utdrag.csv", as_of="2026-02-01")
+    html = preview.get_data(as_text=True)
+    assert facts(preview)["Avaktiveras"] == 97
+    assert '<div class="warning-box" role="alert" id="massavaktivering">' in html
+    assert "<h2>Varning: 97 av 101 aktiva personer avaktiveras</h2>" in html
+    assert '<label for="deactivate_count">Skriv antalet personer som avaktiveras' in html
+    token = token_of(preview)
+
+    refused = confirm(client, token)  # the button alone, as before
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Du skrev inget antal, och importen avaktiverar 97 personer. Inget har ändrats." in html
+    assert 'aria-describedby="deactivate_count-fel"' in html and 'aria-invalid="true"' in html
+    assert active_count() == before and counts()["RosterImport"] == 1
+
+    html = confirm_with(client, token, "96").get_data(as_text=True)
+    assert "Du skrev 96, men importen avaktiverar 97 personer. Inget har ändrats." in html
+    assert active_count() == before and counts()["RosterImport"] == 1
+
+    assert confirm_with(client, token, " 97 ").status_code == 302
+    assert active_count() == before - 97 and counts()["RosterImport"] == 2
+
+
+def test_a_few_leaving_needs_no_typed_number(client, admin):
+    import_via_web(client, big_roster())
+    preview = upload(client, roster_csv(big_roster()[:-2]), as_of="2026-02-01")  # 2 of 101
+    html = preview.get_data(as_text=True)
+    assert facts(preview)["Avaktiveras"] == 2
+    assert "warning-box" not in html and "deactivate_count" not in html
+    assert confirm(client, token_of(preview)).status_code == 302
+    assert not employee("5099").active
+
+
+def test_the_share_is_a_setting(app, client, admin):
+    import_via_web(client, big_roster(10))
+    app.config["ROSTER_MAX_DEACTIVATE_SHARE"] = 0.5
+    try:
+        three_leave = upload(client, roster_csv(big_roster(10)[:-3]), as_of="2026-02-01")
+        assert "warning-box" not in three_leave.get_data(as_text=True)  # 3 of 11 ≤ 50 %
+        most_leave = upload(client, roster_csv(big_roster(10)[:2]), as_of="2026-02-01")
+        assert "Varning: 8 av 11 aktiva personer avaktiveras" in most_leave.get_data(as_text=True)
+    finally:
+        app.config["ROSTER_MAX_DEACTIVATE_SHARE"] = 0.05
+
+
+def test_every_change_shows_old_and_new(client, admin):
+    import_via_web(client, staff())
+    rows = [
+        row | {"Förnamn": "Åse", "Invånarnära": "Ja"}
+        if row["Anställningsnummer"] == "1001"
+        else row
+        for row in staff()
+    ]
+    html = upload(client, roster_csv(rows), as_of="2026-02-01").get_data(as_text=True)
+    assert "<li>förnamn: <del>Åsa</del> → <ins>Åse</ins></li>" in html
+    assert "<li>invånarnära: <del>Nej</del> → <ins>Ja</ins></li>" in html
+
+
+def test_a_windows_1252_file_flags_letters_it_could_not_hold(client, admin):
+    rows = [*staff(), person("1005", first="Ivana", last="Marković")]
+    import_via_web(client, rows)
+    rows[-1] = person("1005", first="Ivana", last="Markovi?")  # what Excel's "CSV" writes
+    preview = upload(client, roster_csv(rows, encoding="cp1252"), as_of="2026-02-01")
+    html = preview.get_data(as_text=True)
+    assert "Bokstäver kan ha gått förlorade (1)" in html
+    assert "Rad 6: efternamn ”Markovi?” i filen, ”Marković” sparat" in html
+    assert "Spara filen som ”CSV UTF-8”" in html
+    assert facts(preview)["Ändrade personer"] == 1  # Åsa Öberg's letters came through
+    assert "<li>efternamn: <del>Marković</del> → <ins>Markovi?</ins></li>" in html
+
+
+def test_a_utf8_file_with_a_question_mark_for_a_stored_letter_is_flagged(client, admin):
+    import_via_web(client, [*staff(), person("1005", last="Dvořák")])
+    rows = [*staff(), person("1005", last="Dvo?ák")]
+    html = upload(client, roster_csv(rows), as_of="2026-02-01").get_data(as_text=True)
+    assert "Rad 6: efternamn ”Dvo?ák” i filen, ”Dvořák” sparat" in html
+
+
+def test_clean_files_flag_nothing(client, admin):
+    import_via_web(client, staff())
+    html = upload(client, roster_csv(staff()), as_of="2026-02-01").get_data(as_text=True)
+    assert "Bokstäver kan ha gått förlorade" not in html
+
+
+def test_a_duplicate_names_the_other_row_and_the_value(client, admin):
+    rows = staff()
+    rows[3]["Anställningsnummer"] = "1002"
+    rows[3]["Chefens anställningsnummer"] = ""
+    html = upload(client, roster_csv(rows)).get_data(as_text=True)
+    assert "<li>Rad 3: Anställningsnumret 1002 finns också på rad 5.</li>" in html
+    assert "<li>Rad 5: Anställningsnumret 1002 finns också på rad 3.</li>" in html

@@ -256,7 +256,9 @@ def test_header_only_file_has_no_people():
 
 def test_date_with_trailing_digits_is_refused():
     _roster, problems = validated([person("1001", employed_from="2020-03-011")])
-    assert problems.lines() == ["Rad 2: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD."]
+    assert problems.lines() == [
+        "Rad 2: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”2020-03-011”."
+    ]
 
 
 def test_date_and_time_text_is_accepted_as_its_date():
@@ -267,7 +269,9 @@ def test_date_and_time_text_is_accepted_as_its_date():
 @pytest.mark.parametrize("value", ["01/03/2020", "2020-02-30", "igår", "20200301"])
 def test_malformed_date_is_a_problem(value):
     _roster, problems = validated([person("1001", employed_from=value)])
-    assert problems.lines() == ["Rad 2: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD."]
+    assert problems.lines() == [
+        f"Rad 2: Anställd från ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{value}”."
+    ]
 
 
 def test_completions_need_a_date_and_an_employee_number():
@@ -279,7 +283,9 @@ def test_completions_need_a_date_and_an_employee_number():
 def test_completions_without_any_valid_date_are_refused():
     rows = [completion("1001", "2024-13-01")]
     _table, problems = validate_completions(read_table(completions_csv(rows)))
-    assert problems.lines() == ["Rad 2: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD."]
+    assert problems.lines() == [
+        "Rad 2: Genomförd ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”2024-13-01”."
+    ]
 
 
 # --- Problems -------------------------------------------------------------------------

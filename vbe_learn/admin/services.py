@@ -1,21 +1,11 @@
 """Giving and taking roles; every change is logged with its actor."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
 from sqlalchemy import func, select
 
-from ..core.audit import ACTION_LABELS, record
+from ..core.audit import record
 from ..core.extensions import db
-from ..core.refusals import REFUSED
-from ..models import Administration, AuditEvent, RoleAssignment, User
+from ..models import Administration, RoleAssignment, User
 from ..models.org import ADMIN, COORDINATOR
-from ..models.types import CITY_TIMEZONE, utcnow
-
-AUDIT_PAGE_SIZE = 50
-# "Många nekade förfrågningar": more refusals than this in the window, per person.
-MANY_REFUSALS = 10
-REFUSAL_WINDOW = timedelta(hours=24)
 
 
 class RoleRefused(Exception):
@@ -77,93 +67,3 @@ def revoke_role(actor: User, assignment: RoleAssignment) -> None:
 
 def _admin_count() -> int:
     return db.session.scalar(select(func.count()).where(RoleAssignment.role == ADMIN))
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One audit event as the log page shows it."""
-
-    at: datetime
-    who: str
-    action: str
-    target: str
-    details: str
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of the audit log, newest first."""
-
-    rows: list[AuditRow]
-    page: int
-    pages: int
-    total: int
-
-
-def _describe(details: dict) -> str:
-    return " · ".join(f"{key}: {value}" for key, value in sorted(details.items())) or "–"
-
-
-def audit_page(page: int, page_size: int = AUDIT_PAGE_SIZE) -> AuditPage:
-    """The audit events of one page (1 = newest), with their actors (two queries)."""
-    total = db.session.scalar(select(func.count(AuditEvent.id))) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        select(AuditEvent, User)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    )
-    return AuditPage(
-        rows=[
-            AuditRow(
-                at=event.at.astimezone(CITY_TIMEZONE),
-                who=f"{actor.full_name} ({actor.email})" if actor is not None else "Kommandorad",
-                action=ACTION_LABELS.get(event.action, event.action),
-                target=event.target or "–",
-                details=_describe(event.details or {}),
-            )
-            for event, actor in rows
-        ],
-        page=page,
-        pages=pages,
-        total=total,
-    )
-
-
-@dataclass(frozen=True)
-class RefusedPerson:
-    """Someone refused many times lately: who, how many times, and when last."""
-
-    user_id: int
-    who: str
-    refusals: int
-    last_at: datetime
-
-
-def refused_often(
-    now: datetime | None = None, more_than: int = MANY_REFUSALS, window: timedelta = REFUSAL_WINDOW
-) -> list[RefusedPerson]:
-    """People with more than `more_than` refused requests in the window, most first (one
-    grouped query)."""
-    since = (now or utcnow()) - window
-    refusals = func.count(AuditEvent.id)
-    rows = db.session.execute(
-        select(User, refusals, func.max(AuditEvent.at))
-        .join(AuditEvent, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.action == REFUSED, AuditEvent.at >= since)
-        .group_by(User.id)
-        .having(refusals > more_than)
-        .order_by(refusals.desc(), User.id)
-    )
-    return [
-        RefusedPerson(
-            user_id=user.id,
-            who=f"{user.full_name} ({user.email})",
-            refusals=count,
-            last_at=last_at.astimezone(CITY_TIMEZONE),
-        )
-        for user, count, last_at in rows
-    ]

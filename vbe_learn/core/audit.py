@@ -14,7 +14,8 @@ from .extensions import db
 
 log = logging.getLogger("vbe_learn.core.audit")
 
-# Actions and their Swedish labels on /admin/logg; add new actions here.
+# Actions and their Swedish labels on /admin/logg; add new actions here (and their sentence
+# in vbe_learn/admin/log.py).
 ACTION_LABELS = {
     "role.granted": "Roll given",
     "role.revoked": "Roll borttagen",
@@ -24,6 +25,7 @@ ACTION_LABELS = {
     "export.summary": "Samlad bild exporterad",
     "deadline.changed": "Sista datum ändrat",
     "access.refused": "Nekad förfrågan",
+    "auditlog.exported": "Händelselogg exporterad",
 }
 
 

@@ -69,6 +69,9 @@ class Config:
     # size (XLSX) and its rows.
     IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "100")) << 20
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+    # A roster import that deactivates more than this share of the active people must be
+    # confirmed by typing how many it deactivates (roster/plan.py, RosterPlan.mass_deactivation).
+    ROSTER_MAX_DEACTIVATE_SHARE = float(os.environ.get("ROSTER_MAX_DEACTIVATE_SHARE", "0.05"))
     # Single sign-on (OpenID Connect); SSO is offered when OIDC_ISSUER and OIDC_CLIENT_ID are set.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

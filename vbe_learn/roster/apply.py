@@ -61,7 +61,7 @@ def apply_roster(plan: RosterPlan, actor: User | None, source_name: str) -> Rost
 
 def _free_changed_emails(changed: pd.DataFrame) -> None:
     """Give people whose e-post changes a temporary one first, so that swaps never collide."""
-    moving = changed[changed["changes"].map(lambda c: "e-post" in c)]
+    moving = changed[changed["changes"].map(lambda c: any(x.field == "email" for x in c))]
     if len(moving):
         db.session.execute(
             update(User),

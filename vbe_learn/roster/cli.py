@@ -31,8 +31,14 @@ def _refuse(problems: "Problems") -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle hända utan att ändra något.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Personallistans datum.")
-def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
+@click.option(
+    "--deactivate",
+    type=int,
+    help="Antalet som avaktiveras (krävs när fler än ROSTER_MAX_DEACTIVATE_SHARE avaktiveras).",
+)
+def import_roster_command(path: Path, dry_run: bool, as_of, deactivate: int | None) -> None:
     """Import a roster (CSV or XLSX): add, change and deactivate people."""
+    from .plan import RosterPlan
     from .services import import_roster_file, plan_roster_file  # pandas: only when importing
     from .validation import Problems
 
@@ -45,9 +51,17 @@ def import_roster_command(path: Path, dry_run: bool, as_of) -> None:
             _refuse(plan)
         _echo_summary("Provkörning, inget har ändrats", plan.summary)
         return
-    result = import_roster_file(data, path.name, day, actor=None, limits=limits)
+    result = import_roster_file(data, path.name, day, None, limits, deactivate)
     if isinstance(result, Problems):
         _refuse(result)
+    if isinstance(result, RosterPlan):
+        count = len(result.deactivated)
+        click.echo(
+            f"Importen avaktiverar {count} av {result.active_people} aktiva personer; inget har "
+            f"ändrats. Kontrollera filen, och kör igen med --deactivate {count} om den stämmer.",
+            err=True,
+        )
+        raise SystemExit(1)
     db.session.commit()
     summary = {k: getattr(result, k) for k in ("rows", "added", "changed", "deactivated")}
     _echo_summary(f"Importerad ({day.isoformat()})", summary)

@@ -123,6 +123,17 @@ def read_table(
     return frame
 
 
+def read_as_windows_1252(data: bytes, filename: str = "") -> bool:
+    """True when a CSV is not UTF-8 and is read as Windows-1252 (letters may have been lost)."""
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        return False
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (BOM or not); otherwise Windows-1252, what Swedish Excel saves as "CSV"."""
     try:

@@ -5,6 +5,7 @@ Planning writes nothing: it is the preview, the dry run and the first step of an
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -23,8 +24,28 @@ COMPARED = {  # roster column → Swedish name shown in the preview
     "close_to_residents": "invånarnära",
     "employed_from": "anställd från",
     "employee_number": "anställningsnummer",
-    "reactivated": "återaktiverad",
+    "reactivated": "status",
 }
+NAME_FIELDS = {"first_name": "förnamn", "last_name": "efternamn"}
+FILE_ENCODING = "cp1252"  # what Swedish Excel saves as "CSV": letters outside it become "?"
+
+
+class Change(NamedTuple):
+    """One changed field of a person: code name, Swedish label, old and new value as shown."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class LostLetters(NamedTuple):
+    """A name in the file with "?" where a letter was lost (the stored name, when known)."""
+
+    row: int
+    label: str
+    in_file: str
+    stored: str | None
 
 
 @dataclass
@@ -38,6 +59,23 @@ class RosterPlan:
     deactivated: pd.DataFrame  # current people absent from the file
     new_units: list[tuple[str, str, str]]
     problems: Problems = field(default_factory=Problems)
+    active_people: int = 0  # active before the import (the share's denominator)
+    max_deactivate_share: float = 1.0  # more than this share deactivated needs a typed count
+    lost_letters: list[LostLetters] = field(default_factory=list)
+
+    @property
+    def deactivated_share(self) -> float:
+        """The share of the active people this import deactivates (0 when there are none)."""
+        return len(self.deactivated) / self.active_people if self.active_people else 0.0
+
+    @property
+    def mass_deactivation(self) -> bool:
+        """True when confirming must repeat the number deactivated (the guard's one rule)."""
+        return len(self.deactivated) > 0 and self.deactivated_share > self.max_deactivate_share
+
+    def count_confirmed(self, typed: int | None) -> bool:
+        """Whether the typed number lets this plan be applied."""
+        return not self.mass_deactivation or typed == len(self.deactivated)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -75,8 +113,13 @@ def current_people() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> RosterPlan:
-    """Match the roster's rows with the people in the database and list the differences."""
+def plan_roster(
+    roster: pd.DataFrame, as_of: date, problems: Problems, legacy_encoding: bool = False
+) -> RosterPlan:
+    """Match the roster's rows with the people in the database and list the differences.
+
+    legacy_encoding: the file was read as Windows-1252, so any "?" in a name is suspect.
+    """
     _check_as_of(as_of, problems)
     units = existing_unit_ids()
     paths = {unit_id: path for path, unit_id in units.items()}
@@ -118,11 +161,34 @@ def plan_roster(roster: pd.DataFrame, as_of: date, problems: Problems) -> Roster
         deactivated=deactivated,
         new_units=sorted(set(roster["unit_path"]) - set(units)),
         problems=problems,
+        active_people=int(current["active"].astype(bool).sum()),
+        lost_letters=_lost_letters(roster, people, legacy_encoding),
     )
 
 
-def _changes(row: dict, person, paths: dict) -> list[str]:
-    """The Swedish names of the fields where the roster row differs from the person."""
+def _lost_letters(roster: pd.DataFrame, people: dict, legacy_encoding: bool) -> list[LostLetters]:
+    """Names where the file has "?" for a letter Windows-1252 cannot hold ("Markovi?")."""
+    found = []
+    for row_number, row in zip(roster.index, roster.to_dict("records"), strict=True):
+        person = people.get(row["user_id"]) if row["user_id"] else None
+        for key, label in NAME_FIELDS.items():
+            in_file = row[key]
+            if "?" not in in_file:
+                continue
+            stored = getattr(person, key) if person is not None else None
+            lost = stored is not None and stored != in_file and _as_cp1252(stored) == in_file
+            if lost or legacy_encoding:
+                found.append(LostLetters(int(row_number), label, in_file, stored))
+    return found
+
+
+def _as_cp1252(text: str) -> str:
+    """The text as Excel writes it in Windows-1252: each letter it lacks becomes "?"."""
+    return text.encode(FILE_ENCODING, errors="replace").decode(FILE_ENCODING)
+
+
+def _changes(row: dict, person, paths: dict) -> list[Change]:
+    """The fields where the roster row differs from the person, with old and new values."""
     before = {
         "first_name": person.first_name,
         "last_name": person.last_name,
@@ -135,7 +201,24 @@ def _changes(row: dict, person, paths: dict) -> list[str]:
         "reactivated": not person.active,
     }
     after = row | {"reactivated": False}
-    return [label for key, label in COMPARED.items() if after[key] != before[key]]
+    return [
+        Change(key, label, _shown(key, before[key]), _shown(key, after[key]))
+        for key, label in COMPARED.items()
+        if after[key] != before[key]
+    ]
+
+
+def _shown(key: str, value) -> str:
+    """A compared value as the preview writes it (Swedish, "–" when empty)."""
+    if key == "reactivated":
+        return "avaktiverad" if value else "aktiv"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, tuple):
+        return " / ".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "–" if _missing(value) or value == "" else str(value)
 
 
 def _missing(value) -> bool:
@@ -166,6 +249,9 @@ def _check_email_owners(roster: pd.DataFrame, people: dict, problems: Problems) 
     ):
         owner = owners.get(email)
         if owner and owner != user_id and owner not in in_file:
+            other = people[owner]
             problems.add(
-                row_number, "E-postadressen tillhör en annan person som inte finns i filen."
+                row_number,
+                f"E-postadressen {email} tillhör {other.first_name} {other.last_name}, "
+                "som inte finns i filen.",
             )

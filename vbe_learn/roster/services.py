@@ -12,7 +12,7 @@ from ..core.extensions import db
 from ..learning.services.completion import new_certificate_code
 from ..models import Completion, Course, RosterImport, User
 from .apply import apply_roster
-from .files import DEFAULT_LIMITS, ImportLimits, UnreadableFile, read_table
+from .files import DEFAULT_LIMITS, ImportLimits, UnreadableFile, read_as_windows_1252, read_table
 from .plan import RosterPlan, plan_roster
 from .validation import Problems, validate_completions, validate_roster
 
@@ -39,7 +39,8 @@ def plan_roster_file(
     roster, problems = validate_roster(frame)
     if problems:
         return problems
-    plan = plan_roster(roster, as_of, problems)
+    plan = plan_roster(roster, as_of, problems, read_as_windows_1252(data, filename))
+    plan.max_deactivate_share = limits.max_deactivate_share
     return plan.problems if plan.problems else plan
 
 
@@ -49,10 +50,19 @@ def import_roster_file(
     as_of: date,
     actor: User | None,
     limits: ImportLimits = DEFAULT_LIMITS,
-) -> RosterImport | Problems:
-    """Plan and apply a roster file in the current transaction; Problems when refused."""
+    deactivate_count: int | None = None,
+) -> RosterImport | Problems | RosterPlan:
+    """Plan and apply a roster file in the current transaction; Problems when refused.
+
+    An import that deactivates more than the allowed share of the active people is applied
+    only when `deactivate_count` is exactly how many it deactivates; otherwise nothing is
+    written and the plan is returned (to be shown again with the warning).
+    """
     plan = plan_roster_file(data, filename, as_of, limits)
     if isinstance(plan, Problems):
+        return plan
+    if not plan.count_confirmed(deactivate_count):
+        log.info("roster import %s not applied: deactivation count not confirmed", filename)
         return plan
     return apply_roster(plan, actor, filename)
 

@@ -55,10 +55,25 @@ class Problems:
         """Record a problem (row None = the whole file)."""
         self.items.append((row, message))
 
-    def add_rows(self, frame: pd.DataFrame, mask: pd.Series, message: str) -> None:
-        """Record the same problem for every row where mask is true."""
+    def add_rows(
+        self, frame: pd.DataFrame, mask: pd.Series, message: str, values: pd.Series | None = None
+    ) -> None:
+        """Record a problem for every row where mask is true; `{value}` names the bad value."""
         for row in frame.index[mask]:
-            self.add(int(row), message)
+            shown = "" if values is None else values[row]
+            self.add(int(row), message.format(value=shown))
+
+    def add_duplicates(self, frame: pd.DataFrame, column: str, message: str) -> None:
+        """Record every row whose value (not empty) is also on other rows, naming those rows."""
+        values = frame[column]
+        repeated = values[values.duplicated(keep=False) & (values != "")]
+        rows_of: dict[str, list[int]] = {}
+        for row, value in repeated.items():
+            rows_of.setdefault(value, []).append(int(row))
+        for value, rows in rows_of.items():
+            for row in rows:
+                others = ", ".join(str(other) for other in rows if other != row)
+                self.add(row, message.format(value=value, rows=others))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -110,7 +125,9 @@ def parse_dates(values: pd.Series, header: str, frame, problems: Problems) -> pd
     text = values.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     bad = (values != "") & parsed.isna()
-    problems.add_rows(frame, bad, f"{header} ska vara ett datum som ÅÅÅÅ-MM-DD.")
+    problems.add_rows(
+        frame, bad, f"{header} ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{{value}}”.", values
+    )
     days = [None if pd.isna(moment) else moment.date() for moment in parsed]
     return pd.Series(days, index=values.index, dtype=object)
 
@@ -126,21 +143,23 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
         return roster, problems
     require_values(roster, ROSTER_COLUMNS, problems)
     numbers = roster["employee_number"]
-    duplicated = numbers.duplicated(keep=False) & (numbers != "")
-    problems.add_rows(roster, duplicated, "Anställningsnumret finns på flera rader.")
+    problems.add_duplicates(
+        roster, "employee_number", "Anställningsnumret {value} finns också på rad {rows}."
+    )
     roster["email"] = roster["email"].str.lower()
     emails = roster["email"]
     # The mail module's rule: what it can send (å, ä, ö allowed; see vbe_learn/core/mail.py).
     bad_email = (emails != "") & ~emails.str.fullmatch(ADDRESS_PATTERN)
-    problems.add_rows(roster, bad_email, "E-postadressen är inte giltig.")
-    problems.add_rows(
-        roster,
-        emails.duplicated(keep=False) & (emails != ""),
-        "E-postadressen finns på flera rader.",
-    )
+    problems.add_rows(roster, bad_email, "E-postadressen ”{value}” är inte giltig.", emails)
+    problems.add_duplicates(roster, "email", "E-postadressen {value} finns också på rad {rows}.")
     managers = roster["manager_number"]
     unknown_manager = (managers != "") & ~managers.isin(set(numbers))
-    problems.add_rows(roster, unknown_manager, "Chefens anställningsnummer finns inte i filen.")
+    problems.add_rows(
+        roster,
+        unknown_manager,
+        "Chefens anställningsnummer {value} finns inte i filen.",
+        managers,
+    )
     problems.add_rows(
         roster, (managers != "") & (managers == numbers), "Personen är sin egen chef."
     )
@@ -149,7 +168,12 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
         roster, in_circle & (managers != numbers), "Chefskedjan går runt i en cirkel."
     )
     flag = roster["close_to_residents"].str.lower()
-    problems.add_rows(roster, ~flag.isin(YES | NO), "Invånarnära ska vara Ja eller Nej.")
+    problems.add_rows(
+        roster,
+        ~flag.isin(YES | NO),
+        "Invånarnära ska vara Ja eller Nej, inte ”{value}”.",
+        roster["close_to_residents"],
+    )
     roster["close_to_residents"] = flag.isin(YES)
     roster["employed_from"] = parse_dates(
         roster["employed_from"], "Anställd från", roster, problems

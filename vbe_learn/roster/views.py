@@ -7,11 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..core.extensions import db
-from ..core.forms import ActionForm
 from ..models import RosterImport
 from ..permissions import may_import_roster, require
 from . import bp
-from .forms import RosterUploadForm
+from .forms import ConfirmRosterForm, RosterUploadForm
 from .limits import ImportLimits
 from .uploads import discard_upload, load_upload, stash_upload
 
@@ -44,7 +43,7 @@ def upload():
         )
     token = stash_upload(_uploads(), data, filename, form.as_of.data, current_user.id)
     return render_template(
-        "roster/preview.html", plan=plan, token=token, filename=filename, form=ActionForm()
+        "roster/preview.html", plan=plan, token=token, filename=filename, form=ConfirmRosterForm()
     )
 
 
@@ -52,16 +51,23 @@ def upload():
 @login_required
 def confirm(token: str):
     """Apply a previewed roster (planned again: the database may have changed since)."""
+    from .plan import RosterPlan
     from .services import import_roster_file  # pandas: loaded when a roster is read
     from .validation import Problems
 
     require(may_import_roster(current_user))
     stashed = load_upload(_uploads(), token, current_user.id)
-    if stashed is None or not ActionForm().validate_on_submit():
+    form = ConfirmRosterForm()
+    if stashed is None or not form.validate_on_submit():
         abort(404)
     data, filename, as_of = stashed
     limits = ImportLimits.from_config(current_app.config)
-    result = import_roster_file(data, filename, as_of, current_user, limits)
+    result = import_roster_file(data, filename, as_of, current_user, limits, form.typed_count())
+    if isinstance(result, RosterPlan):  # a mass deactivation without the right number
+        form.refuse_count(len(result.deactivated))
+        return render_template(
+            "roster/preview.html", plan=result, token=token, filename=filename, form=form
+        )
     if isinstance(result, Problems):
         form = RosterUploadForm()
         return render_template(
