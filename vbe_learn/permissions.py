@@ -19,9 +19,7 @@ from flask import abort, g, has_request_context
 from sqlalchemy import (
     ColumnElement,
     bindparam,
-    exists,
     literal,
-    null,
     select,
     true,
 )
@@ -35,7 +33,6 @@ from .models import (
     Completion,
     Course,
     Department,
-    RoleAssignment,
     Unit,
     User,
 )
@@ -70,16 +67,6 @@ class Reach:
         return self.is_central or bool(self.administration_ids)
 
 
-# Hot-path statements are built once at import; each request only binds its values.
-ROLES_AND_MANAGER = (
-    select(RoleAssignment.role, RoleAssignment.administration_id)
-    .where(RoleAssignment.user_id == bindparam("user_id"))
-    .union_all(
-        select(literal(MANAGER), null()).where(
-            exists().where(User.manager_id == bindparam("user_id"), User.active.is_(True))
-        )
-    )
-)
 COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
 
 
@@ -94,11 +81,14 @@ def _reach(user_id: int, roles: list[tuple[str, int | None]]) -> Reach:
 
 
 def reach_of(user: User) -> Reach:
-    """The person's roles, cached for the request (one query)."""
+    """What the person's roles reach, kept for the request (the signed-in person's roles
+    are loaded with them; anyone else's are read on first use)."""
     cache = g.setdefault("reach", {}) if has_request_context() else {}
     if user.id not in cache:
-        roles = db.session.execute(ROLES_AND_MANAGER, {"user_id": user.id}).all()
-        cache[user.id] = _reach(user.id, [(role, a) for role, a in roles])
+        roles = [(role.role, role.administration_id) for role in user.roles]
+        if user.manages_someone:
+            roles.append((MANAGER, None))
+        cache[user.id] = _reach(user.id, roles)
     return cache[user.id]
 
 

@@ -4,6 +4,7 @@ import logging
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, undefer
 
 from ..core.extensions import db
 from ..models import User
@@ -14,10 +15,15 @@ SET_PASSWORD_SALT = "set-password"  # noqa: S105 - a salt name, not a secret
 
 
 def find_signed_in_user(session_token: str) -> User | None:
-    """The active person holding this session token (None if nobody does)."""
-    return db.session.scalar(
-        select(User).where(User.session_token == session_token, User.active.is_(True))
+    """The active person holding this session token (None if nobody does), with their
+    roles and whether they are someone's chef (what the menu and permissions ask next)."""
+    query = (
+        select(User)
+        .options(joinedload(User.roles), undefer(User.manages_someone))
+        .where(User.session_token == session_token, User.active.is_(True))
+        .execution_options(populate_existing=True)  # fresh, even if the session had them
     )
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -4,8 +4,8 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, false, select
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from ..core.extensions import db
 from .types import UTCDateTime
@@ -78,6 +78,10 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[Unit | None] = relationship()
     manager: Mapped["User | None"] = relationship(remote_side=[id])
+    # The roles given to the person (read-only here: roles are given as RoleAssignment rows).
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        viewonly=True, order_by="RoleAssignment.id"
+    )
 
     @property
     def full_name(self) -> str:
@@ -115,3 +119,12 @@ class RoleAssignment(db.Model):
 
     user: Mapped[User] = relationship()
     administration: Mapped[Administration | None] = relationship()
+
+
+_REPORT = aliased(User)
+# Whether anyone active has the person as their chef (a chef's role is derived, never
+# given); loaded only when asked for, as the signed-in person is (auth/services.py).
+User.manages_someone = column_property(
+    select(_REPORT.id).where(_REPORT.manager_id == User.id, _REPORT.active.is_(True)).exists(),
+    deferred=True,
+)
