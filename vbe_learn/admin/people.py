@@ -1,6 +1,7 @@
 """Finding a person by name or e-post (Roller's search, the Händelselogg's person filter)."""
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
 from ..models import User
@@ -34,6 +35,7 @@ def find_people(text: str, limit: int = MAX_MATCHES) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
+            .options(joinedload(User.unit))  # the list shows each person's enhet
             .where(User.active.is_(True), person_matches(text))
             .order_by(User.last_name, User.first_name, User.id)
             .limit(limit)

@@ -38,8 +38,7 @@ def set_password_message(user: User) -> Outgoing:
     )
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     message_id = f"<losenord-{user.id}-{secrets.token_hex(8)}@{domain}>"
-    name = f"{user.first_name} {user.last_name}".strip()
-    return Outgoing(user.email, SUBJECT, text, html, message_id, to_name=name)
+    return Outgoing(user.email, SUBJECT, text, html, message_id, to_name=user.full_name)
 
 
 def send_set_password_message(user: User) -> str:

@@ -3,16 +3,15 @@
 ("access.refused"), so that the Händelselogg can show who is refused many times.
 
 The request that was refused is rolled back (it answers 404), so the audit events cannot
-ride on its transaction: they are written when the request ends (teardown), by a session of
-their own in a short transaction of their own. A failure to write them is logged and never
-changes the answer.
+ride on its transaction: they are written when the request ends (teardown), after it is
+rolled back, in a short transaction of their own; this is the one write a GET may cause.
+A failure to write them is logged and never changes the answer.
 """
 
 import logging
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from ..models import User
 from .audit import new_event
@@ -42,17 +41,15 @@ def write_refusals(_error: BaseException | None = None) -> None:
     # session is removed, so that it holds no lock the events' transaction would wait for.
     db.session.rollback()
     try:
-        # A session of its own on the request session's bind: its own connection from the
-        # pool and its own transaction, committed whatever the request's transaction does.
-        # (In the test suite's rolled-back session the bind is the test's connection, so
-        # the events go with the test's transaction; tests marked `live` see them commit.)
-        bind = db.session.get_bind().execution_options(read_only=False)  # it writes
-        with Session(bind=bind) as session, session.begin():
-            session.add_all(
-                new_event(actor_id, REFUSED, f"{kind}:{object_id}", path=path)
-                for actor_id, kind, object_id, path in refusals
-            )
+        # A transaction of its own, on a connection that writes even during a GET.
+        db.session.connection(execution_options={"read_only": False})
+        db.session.add_all(
+            new_event(actor_id, REFUSED, f"{kind}:{object_id}", path=path)
+            for actor_id, kind, object_id, path in refusals
+        )
+        db.session.commit()
     except SQLAlchemyError:
+        db.session.rollback()
         log.exception("event=access_refused_not_recorded refusals=%s", len(refusals))
 
 

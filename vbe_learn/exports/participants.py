@@ -1,7 +1,7 @@
 """The deltagarlista: one row per person within a scope and the chosen filters.
 
 Rows come from `followup.people.people_with_status` (status on a date, derived in SQL) in
-one query, read on a snapshot connection (db.read_snapshot): all rows come from one moment.
+one query, read on a snapshot connection (core/db.py, read_snapshot): all rows come from one moment.
 The rows are not fetched through a server-side cursor: on PostgreSQL a cursor is planned
 for its first rows (cursor_tuple_fraction), and that plan took 46 s for 50,000 people
 against 0.7 s for the plain query. The driver holds the result (about 10 MB for 50,000

@@ -2,7 +2,7 @@
 
 Each export writes one ExportLog row (and its audit event) in the caller's session
 (flushed, never committed here): the request's or the command's one commit saves it. A
-deltagarlista's rows are read under one snapshot (db.read_snapshot), never through the session:
+deltagarlista's rows are read under one snapshot (core/db.py, read_snapshot), never through the session:
 all rows come from one moment, and on SQLite the read holds no write lock.
 
 * XLSX: written to a temporary file (or the command's output) from the snapshot, then
@@ -123,7 +123,7 @@ class StreamedCsv:
     def close(self) -> None:
         """End the snapshot (a client that went away, or a body never read); again: nothing."""
         self._chunks.close()
-        self._rows.close()  # closes the result (a server-side cursor on PostgreSQL)
+        self._rows.close()  # closes the result
         self._snapshot.close()
 
 

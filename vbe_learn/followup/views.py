@@ -73,8 +73,8 @@ def team():
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     text = request.args.get("sok", "")[:100]
-    report = team_report(current_user, city_today(), _years(), sort, status, text)
     years = _years()
+    report = team_report(current_user, city_today(), years, sort, status, text)
     return render_template(
         "followup/team.html",
         report=report,

@@ -2,10 +2,7 @@
 per person (the same unique key as every other message), sent by the next run of
 `flask reminders send`."""
 
-from sqlalchemy import select
-
-from ..core.extensions import db
-from ..models import ReminderMessage, User
+from ..models import User
 from ..permissions import team_ids
 from .planning import MANUAL, Schedule, _iso, _message, insert_planned, people_not_done
 
@@ -33,16 +30,3 @@ def remind_team(chef: User, person_id: int | None, schedule: Schedule, course_sl
         if p.row.email
     ]
     return insert_planned(messages).get(MANUAL, 0)
-
-
-def reminded_today(chef: User, schedule: Schedule) -> set[int]:
-    """Ids of the chef's team members who already have a "Påminn" for today."""
-    return set(
-        db.session.scalars(
-            select(ReminderMessage.user_id).where(
-                ReminderMessage.kind == MANUAL,
-                ReminderMessage.period_key == schedule.today.isoformat(),
-                ReminderMessage.user_id.in_(team_ids(chef.id, name="reminded_team")),
-            )
-        )
-    )

@@ -41,7 +41,7 @@ class PagePosition:
     read_page_ids: frozenset[int]
 
 
-# Columns beside a users row (bind "slug"): the course, its current version, the person's
+# Selected from the person's users row (bind "slug"): the course, its current version, the person's
 # latest enrollment in it, that enrollment's version, its completion and the pages read
 # there ("12,13,...").
 _COURSE_BY_SLUG = Course.slug == bindparam("slug")
