@@ -2,8 +2,8 @@
 
 Each export writes one ExportLog row (and its audit event) in the caller's session
 (flushed, never committed here): the request's or the command's one commit saves it. A
-deltagarlista's rows are read under one snapshot (core/db.py, read_snapshot), never through the session:
-all rows come from one moment, and on SQLite the read holds no write lock.
+deltagarlista's rows are read under one snapshot (core/db.py, read_snapshot), never through
+the session: all rows come from one moment, and on SQLite the read holds no write lock.
 
 * XLSX: written to a temporary file (or the command's output) from the snapshot, then
   logged with the rows written.
