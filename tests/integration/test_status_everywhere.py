@@ -26,10 +26,12 @@ from vbe_learn.learning.status import (
     RENEWAL_DUE,
     STARTED,
     StatusRule,
+    person_status,
     validity_years,
 )
 from vbe_learn.models import (
     Completion,
+    Course,
     CourseVersion,
     Deadline,
     Enrollment,
@@ -282,3 +284,25 @@ def test_the_python_rule_and_the_sql_rule_agree(people):
     )  # fmt: skip
     db.session.commit()
     compare()
+
+
+def test_starting_another_course_is_not_starting_this_one(app):
+    """A person's status in a course rests on their completions and enrollments in it only."""
+    other = Course(slug="annan-kurs")
+    db.session.add(other)
+    db.session.flush()
+    version = CourseVersion(
+        course_id=other.id,
+        content_hash="0" * 64,
+        title="En annan kurs",
+        pass_mark=80,
+        questions_per_check=5,
+        validity_years=3,
+    )
+    db.session.add(version)
+    db.session.flush()
+    person = make_user()
+    db.session.add(Enrollment(user_id=person.id, course_id=other.id, course_version_id=version.id))
+    db.session.flush()
+    assert person_status(person.id, version.course, city_today()).status == STARTED
+    assert person_status(person.id, course(), city_today()).status == NOT_STARTED

@@ -304,7 +304,11 @@ def person_status(user_id: int, course: Course, on: date) -> PersonStatus:
         )
     )
     has_started = (
-        db.session.scalar(select(Enrollment.id).where(Enrollment.user_id == user_id).limit(1))
+        db.session.scalar(
+            select(Enrollment.id)
+            .where(Enrollment.user_id == user_id, Enrollment.course_id == course.id)
+            .limit(1)
+        )
         is not None
     )
     return status_of(rule, completions, has_started)
