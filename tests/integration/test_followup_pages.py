@@ -105,7 +105,7 @@ def test_central_sees_every_forvaltning_with_change(client, auth, org):
     html = client.get("/uppfoljning/").get_data(as_text=True)
     assert "Samlad bild" in html and "Förvaltning A" in html and "Förvaltning B" in html
     assert "100 %" in html  # B: Dan completed
-    assert "p.e." in html  # change since the previous tertial
+    assert "procentenheter" in html  # change since the previous tertial
     assert "<svg" in html
 
 

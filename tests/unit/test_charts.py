@@ -23,7 +23,10 @@ def parse(chart: Markup) -> ET.Element:
 
 
 def texts(root: ET.Element) -> list[str]:
-    return ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+    """The chart's texts, with the no-break space before a unit read as a plain space."""
+    return [
+        "".join(element.itertext()).replace("\u00a0", " ") for element in root.iter(f"{SVG}text")
+    ]
 
 
 def accessible_name_and_description(root: ET.Element) -> tuple[str, str]:
@@ -31,7 +34,7 @@ def accessible_name_and_description(root: ET.Element) -> tuple[str, str]:
     title_id, desc_id = root.get("aria-labelledby").split()
     by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
     assert by_id[title_id].tag == f"{SVG}title" and by_id[desc_id].tag == f"{SVG}desc"
-    return by_id[title_id].text, by_id[desc_id].text
+    return by_id[title_id].text, by_id[desc_id].text.replace("\u00a0", " ")
 
 
 def test_bar_chart_is_valid_svg_with_title_desc_labels_and_scale():
@@ -144,9 +147,10 @@ def test_all_missing_and_empty_charts_still_render():
 
 
 def test_format_value():
-    assert format_value(42.4) == "42 %"
+    assert format_value(42.4) == "42\u00a0%"
     assert format_value(None) == "–"
-    assert format_value(3.5, "h") == "3,5 h"
+    assert format_value(3.5, "h") == "3,5\u00a0h"
+    assert format_value(-4.25) == "\u22124,2\u00a0%"
     assert format_value(7, "") == "7"
 
 

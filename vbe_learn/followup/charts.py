@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from ..core.numbers import MISSING, THIN_SPACE, swedish_number
+
 WIDTH = 640
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 TEXT_COLOUR = "#1b1b1b"
@@ -21,7 +23,6 @@ MUTED_COLOUR = "#595959"  # 7:1 on white
 GRID_COLOUR = "#c8c8c8"
 BAR_COLOUR = "#005a9c"
 SCALE_STEPS = (0, 0.25, 0.5, 0.75, 1)
-MISSING = "–"
 
 # Series styles: colour, dash pattern and marker shape all change from one series to the
 # next (6 dash patterns × 7 shapes: the first 42 series differ in pattern and shape).
@@ -43,14 +44,12 @@ def _number(value: float) -> str:
 
 
 def format_value(value: float | None, unit: str = "%") -> str:
-    """'42 %' (rounded), '3,5 h' for small non-integers, or '–' when missing."""
+    """'42 %' (rounded), '3,5 h' for small non-integers, '−4 %', or '–' when missing."""
     if value is None:
         return MISSING
-    if abs(value) >= 10 or float(value).is_integer():
-        number = f"{value:.0f}"
-    else:
-        number = f"{value:.1f}".replace(".", ",")
-    return f"{number} {unit}".strip()
+    decimals = 0 if abs(value) >= 10 or float(value).is_integer() else 1
+    number = swedish_number(value, decimals)
+    return f"{number}{THIN_SPACE}{unit}" if unit else number
 
 
 def _chart_id(kind: str, title: str, data: object) -> str:

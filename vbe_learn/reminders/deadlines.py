@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..core.audit import record
 from ..core.extensions import db
+from ..learning.status import COMPLETED
 from ..models import Administration, Deadline, DeadlineChange, User
 from ..models.types import utcnow
 
@@ -21,6 +22,20 @@ from ..models.types import utcnow
 def deadlines_by_administration() -> dict[int | None, date]:
     """{administration id (None: city-wide): deadline} (one query)."""
     return dict(db.session.execute(select(Deadline.administration_id, Deadline.due_on)).all())
+
+
+# Shown beside the status (never instead of it) when a person not done is past their deadline.
+LATE = "Försenad"
+
+
+def is_late(status: str, deadline: date | None, today: date) -> bool:
+    """Försenad: not Genomförd and the person's own deadline has passed."""
+    return status != COMPLETED and deadline is not None and today > deadline
+
+
+def days_left(deadline: date | None, today: date) -> int | None:
+    """Days from today to the deadline (0 on the day, negative after); None without one."""
+    return None if deadline is None else (deadline - today).days
 
 
 def personal_deadline(
