@@ -188,6 +188,15 @@ class TeamReport:
         return self.completed / self.headcount if self.headcount else None
 
 
+def team_selection(manager_id: int) -> tuple:
+    """(the team, the people whose completions to read): a list of ids for a team of up to
+    TEAM_LIST_MAX people (one query now), else the recursive query twice (see team_rows)."""
+    ids = db.session.scalars(team_ids(manager_id).limit(TEAM_LIST_MAX + 1)).all()
+    if len(ids) <= TEAM_LIST_MAX:
+        return ids, ids
+    return team_ids(manager_id), team_ids(manager_id, "team_completions")
+
+
 def team_rows(manager_id: int, today: date, years: int) -> list:
     """Everyone in a chef's team (every level below) with their status, by name.
 
@@ -195,11 +204,7 @@ def team_rows(manager_id: int, today: date, years: int) -> list:
     planner then knows it is a few rows (PostgreSQL guesses thousands for the recursive
     query and hashes every enrollment and completion). A larger team stays a subquery.
     """
-    ids = db.session.scalars(team_ids(manager_id).limit(TEAM_LIST_MAX + 1)).all()
-    if len(ids) <= TEAM_LIST_MAX:
-        team, completions_of = ids, ids
-    else:
-        team, completions_of = team_ids(manager_id), team_ids(manager_id, "team_completions")
+    team, completions_of = team_selection(manager_id)
     query = people_with_status(User.id.in_(team), today, years, completions_of)
     return db.session.execute(query).all()
 
