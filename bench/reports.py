@@ -36,7 +36,7 @@ median, min and max are printed:
   close_to_residents today and per förvaltning on the 12 month ends and 6 tertial ends of
   the trend, from `administration_rates`, and the people employed > 30 days without a
   completion: their number and the first 500 by name);
-- chef view: `followup.services.team_rows(chef, today, 3)` (what team_report reads: the team's
+- chef view: `followup.services.team_rows(chef, today, 3)` (the team page's query: the team's
   ids, then `people_with_status` ranking only the team's completions) for the chef of an
   enhet (the one whose team is closest to 25 people), all rows fetched;
 - frågeanalys: `question_analysis(version, None)` over the whole city;
@@ -379,7 +379,7 @@ def reports(version_id: int) -> dict:
     def samordnare_view(ids=(administration_id,)):  # everything the samordnare page shows
         return [administration_report(ids[0], today, years)]
 
-    def chef_view():  # as followup.services.team_report asks it
+    def chef_view():  # the statuses the team page reads (people_not_done)
         return team_rows(chef_id, today, years)
 
     def fragor():

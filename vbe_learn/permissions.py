@@ -236,6 +236,28 @@ def may_remind(user: User, person_id: int) -> bool:
     return bool(in_team)
 
 
+def may_remind_in_administration(
+    user: User, administration_id: int, person_id: int | None = None
+) -> bool:
+    """Samordnare (their förvaltningar) and the central samordnare may press "Påminn" for
+    people in a förvaltning; for one person, only someone active placed in it."""
+    if not may_see_administration(user, administration_id):
+        return False
+    if person_id is None:
+        return True
+    units = (
+        select(Unit.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.administration_id == administration_id)
+    )
+    placed_there = db.session.scalar(
+        select(literal(True)).where(
+            User.id == person_id, User.active.is_(True), User.unit_id.in_(units)
+        )
+    )
+    return bool(placed_there)
+
+
 def require(allowed: bool) -> None:
     """Answer 404 unless allowed (a page you may not use looks like no page at all)."""
     if not allowed:

@@ -222,10 +222,17 @@ def learner_pages(page, app, city: City, report: AxeReport) -> None:
 def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     """The chef's team and a person, the samordnare's and the central samordnare's views."""
     chef = log_in(new_context, DEMO_EMAILS["chef"], DEMO_PASSWORD)
-    visit(chef, report, "/uppfoljning/team", "Chefens team")
-    scan_also_on_phone(chef, report, "Chefens team", desktop=False)
+    visit(chef, report, "/uppfoljning/team", "Chefens team, Ej klara (standard)", "Mitt team")
+    expect(chef.get_by_label("Visa", exact=True)).to_have_value("ej-klara")
+    scan_also_on_phone(chef, report, "Chefens team, Ej klara (standard)", desktop=False)
     visit(chef, report, "/uppfoljning/team?status=Ej+p%C3%A5b%C3%B6rjad&sortera=status",
           "Chefens team, filtrerat")  # fmt: skip
+    visit(chef, report, "/uppfoljning/team?status=alla&sortera=-framsteg", "Chefens team, alla")
+    chef.get_by_role("link", name=re.compile(r"^Påminn (?!alla)")).first.click()
+    expect(chef.get_by_role("button", name="Skicka påminnelsen")).to_be_visible()
+    scan_also_on_phone(chef, report, "Påminn en person, bekräftelse")
+    visit(chef, report, "/paminnelser/paminn-alla", "Påminn alla, bekräftelse", "Påminn alla")
+    scan_also_on_phone(chef, report, "Påminn alla, bekräftelse", desktop=False)
     visit(chef, report, f"/uppfoljning/person/{city.learner_id}", "En person i teamet")
     visit(chef, report, "/mina-uppgifter", "Mina uppgifter", "Mina uppgifter")
 
@@ -235,6 +242,14 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
           "Samordnarens förvaltning", COORDINATOR_ADMINISTRATION)  # fmt: skip
     expect(coordinator.locator("figure.chart svg[role='img'] text").first).to_be_visible()
     scan_also_on_phone(coordinator, report, "Samordnarens förvaltning", desktop=False)
+    not_done = f"/uppfoljning/forvaltning/{city.skarholmen_id}/ej-klara"
+    visit(coordinator, report, not_done, "Ej klara i förvaltningen", "Ej klara i")
+    scan_also_on_phone(coordinator, report, "Ej klara i förvaltningen", desktop=False)
+    visit(coordinator, report, f"{not_done}?status=F%C3%B6rsenad&sortera=enhet",
+          "Ej klara i förvaltningen, försenade")  # fmt: skip
+    visit(coordinator, report,
+          f"/paminnelser/forvaltning/{city.skarholmen_id}/paminn-alla?status=P%C3%A5b%C3%B6rjad",
+          "Påminn alla i förvaltningen, bekräftelse", "Påminn alla")  # fmt: skip
     visit(coordinator, report, "/uppfoljning/fragor", "Frågeanalys, samordnare", "Frågeanalys")
     expect(coordinator.locator("figure.chart svg[role='img'] rect").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/export", "Exportformuläret, samordnare")

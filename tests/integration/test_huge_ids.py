@@ -16,7 +16,13 @@ HUGE = (2**31, 10**20)
 ROUTES = [
     ("GET", "/admin/roller/{n}/ta-bort"),
     ("POST", "/admin/roller/{n}/ta-bort"),
+    ("GET", "/paminnelser/paminn/{n}"),
     ("POST", "/paminnelser/paminn/{n}"),
+    ("GET", "/paminnelser/forvaltning/{n}/paminn-alla"),
+    ("POST", "/paminnelser/forvaltning/{n}/paminn-alla"),
+    ("GET", "/paminnelser/forvaltning/{n}/paminn/1"),
+    ("POST", "/paminnelser/forvaltning/1/paminn/{n}"),
+    ("GET", "/uppfoljning/forvaltning/{n}/ej-klara"),
     ("GET", "/uppfoljning/forvaltning/{n}"),
     ("GET", "/uppfoljning/person/{n}"),
     ("GET", "/kurs/grundutbildning/{n}/1"),

@@ -380,9 +380,9 @@ def test_chef_presses_paminn_at_most_once_a_day_per_person(client, auth, runner,
     anna, bodil, axel = city.people["anna"], city.people["bodil"], city.people["axel"]
     complete(axel, city_today())
     auth.login("chef.a@test.se")
-    page = client.get("/uppfoljning/team").get_data(as_text=True)
-    assert f'action="/paminnelser/paminn/{anna.id}"' in page
-    assert f'action="/paminnelser/paminn/{axel.id}"' not in page  # done
+    page = client.get("/uppfoljning/team?status=alla").get_data(as_text=True)
+    assert f'href="/paminnelser/paminn/{anna.id}?status=alla"' in page  # to the confirmation
+    assert f'href="/paminnelser/paminn/{axel.id}' not in page  # done
     response = client.post(f"/paminnelser/paminn/{anna.id}", follow_redirects=True)
     assert "En påminnelse skickas till 1 person vid nästa utskick." in response.get_data(
         as_text=True

@@ -206,8 +206,8 @@ def test_each_persons_status_is_the_same_everywhere(
 ):
     chef, samordnare = people["chef"], people["samordnare"]
     team = _by_person(
-        _page(client, auth, chef.email, "/uppfoljning/team"),
-        r'person/(\d+)">[^<]*</a></td><td>[^<]*</td>\s*<td>([^<]+)</td>',
+        _page(client, auth, chef.email, "/uppfoljning/team?status=alla"),
+        r'person/(\d+)">[^<]*</a></th>\s*<td[^>]*><span class="ds-tag"[^>]*>([^<]+)</span>',
     )
     administration_id = people["unit"].department.administration_id
     samordnare_html = _page(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, false, func, select
 
 from ..core.extensions import db
-from ..learning.status import COMPLETED, VALID, StatusRule
+from ..learning.status import VALID, StatusRule
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
 from .people import people_with_status
@@ -16,12 +16,6 @@ from .rates import Rate, rates, rates_by
 NEW_EMPLOYEE_DAYS = 30
 OVERDUE_SHOWN = 500  # the samordnare page lists this many; all of them are in the export
 TEAM_LIST_MAX = 1000  # a chef's team up to this size is passed to the query as a list of ids
-SORTS = {
-    "namn": lambda r: (r.last_name.lower(), r.first_name.lower()),
-    "enhet": lambda r: (r.unit.lower(), r.last_name.lower()),
-    "status": lambda r: (r.status, r.last_name.lower()),
-    "datum": lambda r: (r.completed_on or date.min, r.last_name.lower()),
-}
 
 
 @dataclass(frozen=True)
@@ -174,18 +168,13 @@ def overdue_people(administration_id: int, today: date, years: int) -> tuple[int
     return count, rows
 
 
-@dataclass
-class TeamReport:
-    """A chef's team: rows (sorted, filtered) and the counts over the whole team."""
-
-    rows: list
-    headcount: int
-    completed: int
-
-    @property
-    def share(self) -> float | None:
-        """Andel genomförda of the whole team."""
-        return self.completed / self.headcount if self.headcount else None
+def team_selection(manager_id: int) -> tuple:
+    """(the team, the people whose completions to read): a list of ids for a team of up to
+    TEAM_LIST_MAX people (one query now), else the recursive query twice (see team_rows)."""
+    ids = db.session.scalars(team_ids(manager_id).limit(TEAM_LIST_MAX + 1)).all()
+    if len(ids) <= TEAM_LIST_MAX:
+        return ids, ids
+    return team_ids(manager_id), team_ids(manager_id, "team_completions")
 
 
 def team_rows(manager_id: int, today: date, years: int) -> list:
@@ -195,31 +184,9 @@ def team_rows(manager_id: int, today: date, years: int) -> list:
     planner then knows it is a few rows (PostgreSQL guesses thousands for the recursive
     query and hashes every enrollment and completion). A larger team stays a subquery.
     """
-    ids = db.session.scalars(team_ids(manager_id).limit(TEAM_LIST_MAX + 1)).all()
-    if len(ids) <= TEAM_LIST_MAX:
-        team, completions_of = ids, ids
-    else:
-        team, completions_of = team_ids(manager_id), team_ids(manager_id, "team_completions")
+    team, completions_of = team_selection(manager_id)
     query = people_with_status(User.id.in_(team), today, years, completions_of)
     return db.session.execute(query).all()
-
-
-def team_report(
-    manager: User, today: date, years: int, sort: str, status: str, text: str
-) -> TeamReport:
-    """The chef's whole team (every level below) with status, sorted and filtered."""
-    everyone = team_rows(manager.id, today, years)
-    completed = sum(1 for row in everyone if row.status == COMPLETED)
-    text = text.strip().lower()
-    shown = [
-        row
-        for row in everyone
-        if (not status or row.status == status)
-        and (not text or text in f"{row.first_name} {row.last_name} {row.unit}".lower())
-    ]
-    key, reverse = sort.lstrip("-"), sort.startswith("-")
-    shown.sort(key=SORTS.get(key, SORTS["namn"]), reverse=reverse)
-    return TeamReport(shown, len(everyone), completed)
 
 
 def person_completions(person: User) -> list[Completion]:

@@ -4,7 +4,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from ..core.urls import database_id
-from ..learning.status import STATUSES, valid_until, validity_years
+from ..learning.status import validity_years
 from ..models import Administration
 from ..models.types import city_today
 from ..permissions import (
@@ -18,19 +18,27 @@ from ..permissions import (
     may_see_whole_city,
     require,
 )
-from . import bp
+from ..reminders.planning import Schedule
+from . import bp, missing
 from . import question_analysis as analysis
 from .question_page import question_analysis_page
 from .services import (
     administration_report,
     city_overview,
     person_completions,
-    team_report,
 )
 
 
 def _years() -> int:
     return validity_years(current_app.config["DEFAULT_COURSE"])
+
+
+def _course() -> str:
+    return current_app.config["DEFAULT_COURSE"]
+
+
+def _schedule() -> Schedule:
+    return Schedule.from_config(current_app.config, city_today(), _years())
 
 
 @bp.get("/")
@@ -67,23 +75,13 @@ def administration(administration_id: int):
 @bp.get("/team")
 @login_required
 def team():
-    """A chef's team, every level below them: sortable, filterable, with counts."""
+    """A chef's team, every level below them: Ej klara first, filterable, sortable, with
+    deadlines, progress, Senast påmind and Påminn."""
     require(may_see_team(current_user))
-    sort = request.args.get("sortera", "namn")
-    status = request.args.get("status", "")
-    status = status if status in STATUSES else ""
-    text = request.args.get("sok", "")[:100]
-    years = _years()
-    report = team_report(current_user, city_today(), years, sort, status, text)
-    return render_template(
-        "followup/team.html",
-        report=report,
-        sort=sort,
-        status=status,
-        text=text,
-        statuses=STATUSES,
-        valid_until=lambda day: valid_until(day, years),
-    )
+    scope = missing.Scope(manager_id=current_user.id)
+    filters = missing.ListFilter.read(request.args, scope.statuses)
+    found = missing.listing(scope, _schedule(), _course(), filters, rates_too=True)
+    return render_template("followup/team.html", listing=found, filters=filters, today=city_today())
 
 
 @bp.get("/person/<id:person_id>")
@@ -127,3 +125,17 @@ def questions():
         min_group=analysis.MIN_GROUP,
         question_bars=analysis.question_bars,
     )
+
+
+@bp.get("/forvaltning/<id:administration_id>/ej-klara")
+@login_required
+def not_done(administration_id: int):
+    """A förvaltning's people not done: filter by enhet, status, Försenad and name; Påminn."""
+    administration = access_administration(current_user, administration_id)
+    scope = missing.Scope(administration_id=administration.id)
+    filters = missing.ListFilter.read(request.args, scope.statuses)
+    found = missing.listing(scope, _schedule(), _course(), filters)
+    return render_template(
+        "followup/not_done.html", administration=administration, listing=found,
+        filters=filters, units=missing.units_of(administration.id), today=city_today(),
+    )  # fmt: skip

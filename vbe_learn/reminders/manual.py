@@ -1,20 +1,29 @@
-"""A chef's "Påminn": a reminder to one team member or to all not done, at most once a day
-per person (the same unique key as every other message), sent by the next run of
-`flask reminders send`."""
+"""A manual "Påminn" from a chef (their team) or a samordnare (their förvaltning): at most
+one a day per person (the same unique key as every other message), sent by the next run of
+`flask reminders send`. Who is reached is decided by the lists (followup/missing.py)."""
 
+import json
+from types import SimpleNamespace
+
+from ..core.mail import Outgoing
 from ..models import User
-from ..permissions import team_ids
-from .planning import MANUAL, Schedule, _iso, _message, insert_planned, people_not_done
+from .messages import Links, render_message
+from .planning import MANUAL, PersonDue, Schedule, _iso, _message, insert_planned
+
+CHEF, COORDINATOR = "chef", "samordnare"  # who the message says it comes from
+PREVIEW_DOMAIN = "forhandsvisning.invalid"
 
 
-def remind_team(chef: User, person_id: int | None, schedule: Schedule, course_slug: str) -> int:
-    """Plan a reminder for one team member (or, with None, everyone not done); return how
-    many are new today (people already reminded today, or done, are left out)."""
-    condition = User.id.in_(team_ids(chef.id, name="remind_team"))
-    if person_id is not None:
-        condition = condition & (User.id == person_id)
-    completions_of = team_ids(chef.id, name="remind_completions")
-    _rows, due = people_not_done(schedule, condition, course_slug, completions_of)
+def _payload(person: PersonDue, sender: str) -> dict:
+    payload = {"deadline": _iso(person.deadline)}
+    if sender != CHEF:
+        payload["sender"] = sender
+    return payload
+
+
+def remind_people(people: list[PersonDue], requested_by: User, schedule: Schedule, sender: str):
+    """Plan today's manual reminder for each person; return how many are new (anyone
+    already reminded today is skipped by the unique key)."""
     key = schedule.today.isoformat()
     messages = [
         _message(
@@ -23,10 +32,22 @@ def remind_team(chef: User, person_id: int | None, schedule: Schedule, course_sl
             key,
             p.row.email,
             p.row.administration_id,
-            {"deadline": _iso(p.deadline)},
-            requested_by=chef.id,
+            _payload(p, sender),
+            requested_by=requested_by.id,
         )
-        for p in due
+        for p in people
         if p.row.email
     ]
     return insert_planned(messages).get(MANUAL, 0)
+
+
+def preview_message(person: PersonDue, sender: str) -> Outgoing:
+    """The e-mail the person would get, rendered by the same templates as when sent."""
+    reminder = SimpleNamespace(
+        id=0,
+        kind=MANUAL,
+        payload=json.dumps(_payload(person, sender)),
+        recipient=person.row.email,
+    )
+    row = person.row
+    return render_message(reminder, row.first_name, Links.build(), PREVIEW_DOMAIN, row.last_name)

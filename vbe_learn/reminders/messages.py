@@ -24,6 +24,8 @@ SUBJECTS = {
     DIGEST: "Veckobrev: ditt team och utbildningen om våldsbejakande extremism",
     SUMMARY: "Månadssammanfattning: utbildningen om våldsbejakande extremism",
 }
+# A manual reminder from a samordnare (payload "sender") says so instead of "din chef".
+COORDINATOR_SUBJECT = "Påminnelse från samordnaren: utbildningen om våldsbejakande extremism"
 TEMPLATES = {DIGEST: "digest", SUMMARY: "summary"}  # every other kind: "person"
 
 
@@ -67,10 +69,14 @@ def render_message(
         "members": payload.get("members", []),
         "administrations": payload.get("administrations", []),
         "month": payload.get("month"),
+        "sender": payload.get("sender", "chef"),
     }
+    subject = SUBJECTS[reminder.kind]
+    if reminder.kind == MANUAL and context["sender"] == "samordnare":
+        subject = COORDINATOR_SUBJECT
     return Outgoing(
         to=reminder.recipient,
-        subject=SUBJECTS[reminder.kind],
+        subject=subject,
         text=_render(f"reminders/email/{name}.txt", context),
         html=_render(f"reminders/email/{name}.html", context),
         message_id=message_id(reminder.id, domain),

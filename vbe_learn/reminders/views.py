@@ -1,10 +1,11 @@
-"""Deadlines, the send log and the chef's "Påminn" buttons (HTTP only)."""
+"""Deadlines, the send log and "Påminn" (a chef's team, a samordnare's förvaltning) (HTTP only)."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.forms import ActionForm
+from ..followup import missing
 from ..learning.status import validity_years
 from ..models.types import city_today
 from ..permissions import (
@@ -12,6 +13,7 @@ from ..permissions import (
     administrations_in_reach,
     may_manage_deadlines,
     may_remind,
+    may_remind_in_administration,
     may_see_reminder_log,
     may_see_team,
     may_set_deadline,
@@ -21,7 +23,7 @@ from . import bp
 from .deadlines import city_deadline, deadline_changes, deadline_rows, set_deadline
 from .forms import CITY, DeadlineForm
 from .log import STATUS_LABELS, send_log
-from .manual import remind_team
+from .manual import preview_message, remind_people
 from .planning import KIND_LABELS, Schedule
 
 
@@ -70,28 +72,69 @@ def log():
     )  # fmt: skip
 
 
-@bp.post("/paminn/<id:person_id>")
+@bp.route("/paminn/<id:person_id>", methods=["GET", "POST"])
 @login_required
 def remind_one(person_id: int):
-    """Remind one team member (at most once a day)."""
+    """Remind one team member (at most once a day): GET shows the message, POST sends it."""
     require(may_remind(current_user, person_id))
-    if ActionForm().validate_on_submit():
-        count = remind_team(
-            current_user, person_id, _schedule(), current_app.config["DEFAULT_COURSE"]
-        )
-        flash(_reminded_text(count), "success")
-    return redirect(url_for("followup.team"))
+    return _remind(missing.Scope(manager_id=current_user.id), person_id)
 
 
-@bp.post("/paminn-alla")
+@bp.route("/paminn-alla", methods=["GET", "POST"])
 @login_required
 def remind_all():
-    """Remind everyone in the chef's team who is not done (each at most once a day)."""
+    """Remind everyone the chef's filtered team list shows who is not done: GET shows the
+    message and the recipients, POST sends (each at most once a day)."""
     require(may_see_team(current_user))
-    if ActionForm().validate_on_submit():
-        count = remind_team(current_user, None, _schedule(), current_app.config["DEFAULT_COURSE"])
-        flash(_reminded_text(count), "success")
-    return redirect(url_for("followup.team"))
+    return _remind(missing.Scope(manager_id=current_user.id), None)
+
+
+@bp.route("/forvaltning/<id:administration_id>/paminn/<id:person_id>", methods=["GET", "POST"])
+@login_required
+def remind_one_in_administration(administration_id: int, person_id: int):
+    """A samordnare reminds one person not done in their förvaltning (confirm first)."""
+    administration = access_administration(current_user, administration_id)
+    require(may_remind_in_administration(current_user, administration.id, person_id))
+    return _remind(missing.Scope(administration_id=administration.id), person_id)
+
+
+@bp.route("/forvaltning/<id:administration_id>/paminn-alla", methods=["GET", "POST"])
+@login_required
+def remind_all_in_administration(administration_id: int):
+    """A samordnare reminds everyone their filtered list of people not done shows."""
+    administration = access_administration(current_user, administration_id)
+    require(may_remind_in_administration(current_user, administration.id))
+    return _remind(missing.Scope(administration_id=administration.id), None)
+
+
+def _list_url(scope, filters, person_id: int | None) -> str:
+    anchor = f"person-{person_id}" if person_id else "lista"
+    if scope.manager_id is not None:
+        return url_for("followup.team", **filters.query_args(), _anchor=anchor)
+    return url_for(
+        "followup.not_done", administration_id=scope.administration_id,
+        **filters.query_args(), _anchor=anchor,
+    )  # fmt: skip
+
+
+def _remind(scope, person_id: int | None):
+    """The confirmation page (GET), or the reminders and back to the same list (POST)."""
+    posted = request.method == "POST"
+    filters = missing.ListFilter.read(request.form if posted else request.args, scope.statuses)
+    schedule, course = _schedule(), current_app.config["DEFAULT_COURSE"]
+    to_remind, already = missing.recipients(scope, schedule, course, filters, person_id)
+    back = _list_url(scope, filters, person_id)
+    if posted:
+        if ActionForm().validate_on_submit():
+            count = remind_people([p.due for p in to_remind], current_user, schedule, scope.sender)
+            flash(_reminded_text(count), "success")
+        return redirect(back)
+    sample = (to_remind or already or [None])[0]
+    return render_template(
+        "reminders/confirm.html", to_remind=to_remind, already=already, filters=filters,
+        back=back, person_id=person_id, names_shown=missing.NAMES_SHOWN,
+        message=preview_message(sample.due, scope.sender) if sample else None,
+    )  # fmt: skip
 
 
 def _reminded_text(count: int) -> str:
