@@ -65,7 +65,7 @@ def test_samordnare_page_shows_totals_breakdowns_and_overdue_people(client, auth
     # A: chef, anna, bo (Hemtjänsten) + cia (Förskolan) = 4 people, 1 completed (anna)
     assert "<dt>Antal anställda</dt><dd>4</dd>" in html
     assert "<dt>Genomförda</dt><dd>1</dd>" in html
-    assert "<dt>Andel genomförda</dt><dd>25 %</dd>" in html
+    assert "<dt>Andel genomförda</dt><dd>25\u00a0%</dd>" in html
     assert "Hemtjänsten" in html and "Förskolan" in html and "Biblioteket" not in html
     overdue = html.split("utan genomförd utbildning")[1]
     assert "Bo Al" in overdue and "Anna Berg" not in overdue and "Cia Dahl" not in overdue
@@ -104,7 +104,7 @@ def test_central_sees_every_forvaltning_with_change(client, auth, org):
     auth.login("central@test.se")
     html = client.get("/uppfoljning/").get_data(as_text=True)
     assert "Samlad bild" in html and "Förvaltning A" in html and "Förvaltning B" in html
-    assert "100 %" in html  # B: Dan completed
+    assert "100\u00a0%" in html  # B: Dan completed
     assert "procentenheter" in html  # change since the previous tertial
     assert "<svg" in html
 
@@ -112,7 +112,7 @@ def test_central_sees_every_forvaltning_with_change(client, auth, org):
 def test_chef_team_counts_sort_and_filter(client, auth, org):
     auth.login("chef@test.se")
     html = client.get("/uppfoljning/team").get_data(as_text=True)
-    assert "<dt>Antal i teamet</dt><dd>3</dd>" in html and "33 %" in html
+    assert "<dt>Antal i teamet</dt><dd>3</dd>" in html and "33\u00a0%" in html
     assert "Dan Oslo" not in html
     by_name = client.get("/uppfoljning/team?sortera=namn").get_data(as_text=True)
     assert by_name.index("Bo Al") < by_name.index("Anna Berg") < by_name.index("Cia Dahl")
