@@ -10,6 +10,7 @@ from ..models.types import city_today
 from ..permissions import (
     access_administration,
     access_employee,
+    access_unit_report,
     administrations_in_reach,
     may_follow_up,
     may_see_administration_overview,
@@ -18,6 +19,7 @@ from ..permissions import (
     may_see_whole_city,
     require,
 )
+from ..reminders.planning import Schedule
 from . import bp
 from . import question_analysis as analysis
 from .question_page import question_analysis_page
@@ -27,6 +29,7 @@ from .services import (
     person_completions,
     team_report,
 )
+from .units import GROUP_SORTS, unit_report
 
 
 def _years() -> int:
@@ -58,9 +61,15 @@ def overview():
 def administration(administration_id: int):
     """One förvaltning: breakdowns, trends, people without completion after 30 days."""
     administration = access_administration(current_user, administration_id)
-    report = administration_report(administration.id, city_today(), _years())
+    sort = request.args.get("sortera", "namn")
+    sort = sort if sort in GROUP_SORTS else "namn"
+    report = administration_report(administration.id, city_today(), _years(), sort)
     return render_template(
-        "followup/administration.html", administration=administration, report=report
+        "followup/administration.html",
+        administration=administration,
+        report=report,
+        sort=sort,
+        target=current_app.config["FOLLOWUP_TARGET_SHARE"] or None,
     )
 
 
@@ -126,4 +135,21 @@ def questions():
         sees_whole_city=may_see_whole_city(current_user),
         min_group=analysis.MIN_GROUP,
         question_bars=analysis.question_bars,
+    )
+
+
+@bp.get("/enhet/<id:unit_id>")
+@login_required
+def unit(unit_id: int):
+    """One enhet: its figures beside its förvaltning's, and its people, needing action first."""
+    unit = access_unit_report(current_user, unit_id)
+    administration = unit.department.administration
+    schedule = Schedule.from_config(current_app.config, city_today(), _years())
+    report = unit_report(unit, administration, schedule)
+    return render_template(
+        "followup/unit.html",
+        unit=unit,
+        administration=administration,
+        report=report,
+        target=current_app.config["FOLLOWUP_TARGET_SHARE"] or None,
     )
