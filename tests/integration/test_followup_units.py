@@ -191,7 +191,7 @@ def test_the_enhet_page_lists_its_people_needing_action_first(client, auth, city
     assert 'data-color="success">Genomförd</span>' in anna and "<td>–</td>" in anna
     assert f'href="/uppfoljning/person/{city["bo"].id}"' in bo
     assert "4 har inte genomfört" not in html and "3 har inte genomfört" in html
-    assert "varav 2 försenade" in html
+    assert "varav 2 är försenade" in html
     assert "Dan Dahl" not in html  # another enhet
 
 
