@@ -36,6 +36,11 @@ def _years() -> int:
     return validity_years(current_app.config["DEFAULT_COURSE"])
 
 
+def _target_share() -> float | None:
+    """The target share for the charts (FOLLOWUP_TARGET_SHARE; 0: none)."""
+    return current_app.config["FOLLOWUP_TARGET_SHARE"] or None
+
+
 @bp.get("/")
 @login_required
 def overview():
@@ -69,7 +74,7 @@ def administration(administration_id: int):
         administration=administration,
         report=report,
         sort=sort,
-        target=current_app.config["FOLLOWUP_TARGET_SHARE"] or None,
+        target=_target_share(),
     )
 
 
@@ -142,14 +147,14 @@ def questions():
 @login_required
 def unit(unit_id: int):
     """One enhet: its figures beside its förvaltning's, and its people, needing action first."""
-    unit = access_unit_report(current_user, unit_id)
-    administration = unit.department.administration
+    found = access_unit_report(current_user, unit_id)
+    administration = found.department.administration
     schedule = Schedule.from_config(current_app.config, city_today(), _years())
-    report = unit_report(unit, administration, schedule)
+    report = unit_report(found, administration, schedule)
     return render_template(
         "followup/unit.html",
-        unit=unit,
+        unit=found,
         administration=administration,
         report=report,
-        target=current_app.config["FOLLOWUP_TARGET_SHARE"] or None,
+        target=_target_share(),
     )
