@@ -19,6 +19,7 @@ ROUTES = [
     ("POST", "/paminnelser/paminn/{n}"),
     ("GET", "/uppfoljning/forvaltning/{n}"),
     ("GET", "/uppfoljning/person/{n}"),
+    ("GET", "/uppfoljning/enhet/{n}"),
     ("GET", "/kurs/grundutbildning/{n}/1"),
     ("GET", "/kurs/grundutbildning/1/{n}"),
     ("POST", "/kurs/grundutbildning/{n}/1/last"),

@@ -12,6 +12,7 @@ from vbe_learn.followup.charts import (
     bar_chart,
     format_value,
     line_chart,
+    responsive_bar_chart,
     responsive_line_chart,
     series_style,
 )
@@ -214,3 +215,24 @@ def test_the_narrow_chart_is_drawn_for_a_phone_with_larger_text_and_its_own_ids(
     assert min(sizes) >= 14  # about 13 px at 375 px, where the chart is about 317 px wide
     x_labels = [t for t in texts(narrow) if t.startswith("2025-")]
     assert 2 <= len(x_labels) <= 4 and "2025-12" in x_labels  # fewer labels, the last kept
+
+
+def test_only_the_responsive_pair_is_marked_for_the_phone_switch():
+    assert "chart-wide" not in parse(line_chart("t", [("A", [("1", 1)])])).get("class")
+    assert "chart-wide" not in parse(bar_chart("t", [("a", 1)])).get("class")
+
+
+def test_the_narrow_bar_chart_puts_each_name_above_its_bar_in_larger_text():
+    name = "Skärholmens stadsdelsförvaltning"
+    both = responsive_bar_chart("Andel per förvaltning", [(name, 42), ("Kultur", 88)])
+    root = ET.fromstring(f"<charts>{both}</charts>")  # noqa: S314 - our own output
+    wide, narrow = list(root)
+    assert "chart-wide" in wide.get("class") and "chart-narrow" in narrow.get("class")
+    assert accessible_name_and_description(wide) == accessible_name_and_description(narrow)
+    assert narrow.get("viewBox").split()[2] == "330"
+    sizes = [int(t.get("font-size") or narrow.get("font-size")) for t in narrow.iter(f"{SVG}text")]
+    assert min(sizes) >= 14
+    label = next(t for t in narrow.iter(f"{SVG}text") if t.text == name)  # not shortened
+    bar = next(iter(narrow.iter(f"{SVG}rect")))
+    assert float(label.get("y")) < float(bar.get("y"))  # above its bar
+    assert {"42 %", "88 %"} <= set(texts(narrow))

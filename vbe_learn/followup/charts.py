@@ -99,19 +99,32 @@ def bar_chart(
     max_value: float = 100,
     *,
     chart_id: str | None = None,
+    narrow: bool = False,
+    css_class: str = "",
 ) -> Markup:
-    """Horizontal bars with their values written out, a 0–100 % scale and a text summary."""
+    """Horizontal bars with their values written out, a 0–100 % scale and a text summary.
+
+    `narrow` draws it for a phone: each name above its bar, larger text; `css_class` is
+    added to the svg's classes."""
     bars = [(str(label), value) for label, value in bars]
-    chart_id = chart_id or _chart_id("bar", title, bars)
+    chart_id = (chart_id or _chart_id("bar", title, bars)) + ("-smal" if narrow else "")
     max_value = max_value if max_value and max_value > 0 else 100
     longest = max((len(label) for label, _ in bars), default=0)
-    label_width = min(280, max(80, 7 * longest))
-    plot_left = label_width + 12
-    plot_width = WIDTH - plot_left - 60
-    row_height, bar_height = 24, 16
-    top = 50  # title, then the upper scale labels
+    if narrow:  # the name on its own line above the bar
+        width, font, small, title_size = NARROW_WIDTH, 15, 14, 16
+        label_width, plot_left = 0, 4
+        row_height, bar_height, bar_offset = 46, 16, 23
+        most_chars = int((width - 8) / (font * 0.6))
+    else:
+        width, font, small, title_size = WIDTH, 13, 11, 15
+        label_width = min(280, max(80, 7 * longest))
+        plot_left = label_width + 12
+        row_height, bar_height, bar_offset = 24, 16, 4
+        most_chars = max(8, int(label_width / 7))
+    plot_width = width - plot_left - 60
+    top = 39 + small  # title, then the upper scale labels
     rows_bottom = top + row_height * max(len(bars), 1)
-    height = rows_bottom + 26
+    height = rows_bottom + small + 15
 
     def x_of(value: float) -> float:
         share = min(max(value / max_value, 0), 1)
@@ -120,29 +133,32 @@ def bar_chart(
     summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in bars)
     scale = f"skala {format_value(0, unit)}–{format_value(max_value, unit)}"
     desc = f"Liggande stapeldiagram, {scale}. {summary or 'Inga uppgifter.'}"
-    parts = _open_svg(chart_id, height, "chart chart-bar")
-    parts += _title_and_desc(chart_id, title, desc)
+    parts = _open_svg(chart_id, height, f"chart chart-bar {css_class}".strip(), width, font)
+    parts += _title_and_desc(chart_id, title, desc, title_size)
     parts.append('<g aria-hidden="true">')
     for step in SCALE_STEPS:
         x = _number(x_of(step * max_value))
         value = _text(_scale_label(step * max_value, unit))
+        anchor = "start" if narrow and step == 0 else "middle"
         parts.append(
             f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{rows_bottom}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
         )
-        for y in (top - 12, rows_bottom + 16):
+        for y in (top - 12, rows_bottom + small + 5):
             parts.append(
-                f'<text x="{x}" y="{y}" text-anchor="middle" font-size="11" '
+                f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{small}" '
                 f'fill="{MUTED_COLOUR}">{value}</text>'
             )
-    most_chars = max(8, int(label_width / 7))
     for index, (label, value) in enumerate(bars):
         y = top + index * row_height
-        middle = _number(y + row_height / 2 + 4)
+        bar_top = y + (bar_offset if narrow else (row_height - bar_height) / 2)
+        middle = _number(bar_top + bar_height / 2 + font / 3)
+        label_y = _number(y + font + 2) if narrow else middle
+        label_x, label_anchor = (plot_left, "start") if narrow else (label_width, "end")
         parts.append("<g>")
         parts.append(f"<title>{_text(label)}: {_text(format_value(value, unit))}</title>")
         parts.append(
-            f'<text x="{label_width}" y="{middle}" text-anchor="end">'
+            f'<text x="{label_x}" y="{label_y}" text-anchor="{label_anchor}">'
             f"{_text(_shorten(label, most_chars))}</text>"
         )
         if value is None:
@@ -151,10 +167,9 @@ def bar_chart(
             )
         else:
             end = x_of(value)
-            bar_top = _number(y + (row_height - bar_height) / 2)
             parts.append(
-                f'<rect x="{plot_left}" y="{bar_top}" width="{_number(end - plot_left)}" '
-                f'height="{bar_height}" fill="{BAR_COLOUR}"/>'
+                f'<rect x="{plot_left}" y="{_number(bar_top)}" '
+                f'width="{_number(end - plot_left)}" height="{bar_height}" fill="{BAR_COLOUR}"/>'
             )
             parts.append(
                 f'<text x="{_number(end + 5)}" y="{middle}" font-weight="bold">'
@@ -171,6 +186,12 @@ def bar_chart(
     )
     parts.append("</g></svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through _text()
+
+
+def responsive_bar_chart(*args, **kwargs) -> Markup:
+    """The bar chart twice: wide (desktop and print) and narrow (phones); CSS shows one."""
+    wide = bar_chart(*args, **kwargs, css_class="chart-wide")
+    return wide + bar_chart(*args, **kwargs, narrow=True, css_class="chart-narrow")
 
 
 def series_style(index: int) -> tuple[str, str, str]:
@@ -291,12 +312,14 @@ def line_chart(
     deadline: date | None = None,
     days: Sequence[date] | None = None,
     layout: LineLayout = WIDE,
+    css_class: str = "",
 ) -> Markup:
     """Lines over labelled points (months, tertials), told apart by dash, marker and colour.
 
     `target` (in `unit`) is drawn as a labelled horizontal line ("Mål 90 %"); `deadline` as
     a labelled vertical line where it falls among `days` (the date of each label), and
     named in the legend when it falls outside them. Both are in the text alternative.
+    `layout` NARROW draws it for a phone; `css_class` is added to the svg's classes.
     """
     series = [(str(name), [(str(x), v) for x, v in points]) for name, points in series]
     chart_id = (chart_id or _chart_id("line", title, (series, target, deadline))) + layout.suffix
@@ -338,10 +361,8 @@ def line_chart(
     desc = f"Linjediagram, {scale}. " + ("; ".join(summaries) or "Inga uppgifter.")
     if notes:
         desc = desc.rstrip(".") + ". " + ". ".join(note for _, note in notes) + "."
-    parts = _open_svg(
-        chart_id, height, f"chart chart-line chart-{'narrow' if layout.suffix else 'wide'}",
-        layout.width, layout.font_size,
-    )  # fmt: skip
+    css_class = f"chart chart-line {css_class}".strip()
+    parts = _open_svg(chart_id, height, css_class, layout.width, layout.font_size)
     parts += _title_and_desc(chart_id, title, desc, layout.title_size)
     parts.append('<g aria-hidden="true">')
     small = layout.small_size
@@ -486,7 +507,8 @@ def _deadline_line(deadline, x, plot_top, plot_bottom, plot_left, plot_right) ->
 
 def responsive_line_chart(*args, **kwargs) -> Markup:
     """The chart twice: wide (desktop and print) and narrow (phones); CSS shows one."""
-    return line_chart(*args, **kwargs) + line_chart(*args, **kwargs, layout=NARROW)
+    wide = line_chart(*args, **kwargs, css_class="chart-wide")
+    return wide + line_chart(*args, **kwargs, layout=NARROW, css_class="chart-narrow")
 
 
 def _nice_ceiling(value: float) -> float:
