@@ -134,6 +134,10 @@ def test_samordnare_follows_up_forvaltning_and_enhet(app, new_context):
     assert sizes and min(s["size"] for s in sizes) >= 12, sizes
     labels = [s for s in sizes if re.match(r"\d{4}-\d{2}$", s["text"])]
     assert labels and min(s["height"] for s in labels) >= 12, labels
+    # the avdelning/enhet table fits too: its Andel column is on the screen, not scrolled to
+    fits = "e => [e.scrollWidth, e.clientWidth]"
+    width, room = groups.locator("xpath=..").evaluate(fits)
+    assert width <= room, (width, room)
     page.set_viewport_size(DESKTOP)
 
     # Printed: a few pages, none blank
