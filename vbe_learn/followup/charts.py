@@ -3,7 +3,10 @@
 Every chart has a <title> and a <desc> (role="img", aria-labelledby), writes each value
 as text next to its bar or line end, and tells series apart by dash pattern and marker
 shape as well as by colour, so nothing depends on colour alone. All text is escaped (names
-come from HR files). The width is a viewBox, so a chart scales down to a phone's width.
+come from HR files). The width is a viewBox, so a chart scales with its box; on a phone
+that would shrink its text to about 5 px, so responsive_line_chart / responsive_bar_chart
+draw it twice, wide and narrow (for about 320 px, larger text, fewer labels), and the
+stylesheet shows one (the wide one in print).
 Only presentation attributes are used (no style attributes): the CSP allows no inline CSS.
 """
 
