@@ -305,6 +305,16 @@ def access_unit(user: User, unit_id: int) -> Unit:
     return unit
 
 
+def access_unit_report(user: User, unit_id: int) -> Unit:
+    """An enhet's follow-up page (all its people): samordnare for its förvaltning and the
+    central samordnare. A chef alone is refused: an enhet may hold people outside their
+    team, whom they follow up on Mitt team instead."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not may_see_administration(user, unit.department.administration_id):
+        refuse(user, "unit", unit_id)
+    return unit
+
+
 def access_course(slug: str) -> Course:
     """A course with a loaded version, which every logged-in person may take."""
     course = db.session.scalar(COURSE_BY_SLUG, {"slug": slug})

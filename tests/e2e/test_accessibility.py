@@ -242,6 +242,11 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
           "Samordnarens förvaltning", COORDINATOR_ADMINISTRATION)  # fmt: skip
     expect(coordinator.locator("figure.chart svg[role='img'] text").first).to_be_visible()
     scan_also_on_phone(coordinator, report, "Samordnarens förvaltning", desktop=False)
+    coordinator.get_by_role("link", name="lägst andel först").click()
+    report.scan(coordinator, "Samordnarens förvaltning, sorterad efter andel")
+    coordinator.locator("table.followup-groups tbody th[scope='row'] a").first.click()
+    expect(coordinator.locator("table.followup-people .ds-tag").first).to_be_visible()
+    scan_also_on_phone(coordinator, report, "En enhet i samordnarens förvaltning")
     not_done = f"/uppfoljning/forvaltning/{city.skarholmen_id}/ej-klara"
     visit(coordinator, report, not_done, "Ej klara i förvaltningen", "Ej klara i")
     scan_also_on_phone(coordinator, report, "Ej klara i förvaltningen", desktop=False)

@@ -25,6 +25,7 @@ ROUTES = [
     ("GET", "/uppfoljning/forvaltning/{n}/ej-klara"),
     ("GET", "/uppfoljning/forvaltning/{n}"),
     ("GET", "/uppfoljning/person/{n}"),
+    ("GET", "/uppfoljning/enhet/{n}"),
     ("GET", "/kurs/grundutbildning/{n}/1"),
     ("GET", "/kurs/grundutbildning/1/{n}"),
     ("POST", "/kurs/grundutbildning/{n}/1/last"),

@@ -213,8 +213,9 @@ def test_each_persons_status_is_the_same_everywhere(
     samordnare_html = _page(
         client, auth, samordnare.email, f"/uppfoljning/forvaltning/{administration_id}"
     )
-    overdue = _by_person(
-        samordnare_html, r'person/(\d+)">[^<]*</a></td><td>[^<]*</td><td>[^<]*</td><td>([^<]+)</td>'
+    overdue = _by_person(  # the status is a tag (a span) in the last cell
+        samordnare_html,
+        r'person/(\d+)">[^<]*</a></td><td>[^<]*</td><td>[^<]*</td><td><span[^>]*>([^<]+)</span>',
     )
     exports = {kind: _export(client, auth, samordnare.email, kind) for kind in ("csv", "xlsx")}
     result = runner.invoke(args=["reminders", "send", "--date", TODAY.isoformat()])

@@ -2,7 +2,9 @@
 without colour (dash pattern and marker shape differ per series), with <title> and <desc>."""
 
 import xml.etree.ElementTree as ET
+from datetime import date
 
+import pytest
 from markupsafe import Markup
 
 from vbe_learn.followup.charts import (
@@ -10,6 +12,8 @@ from vbe_learn.followup.charts import (
     bar_chart,
     format_value,
     line_chart,
+    responsive_bar_chart,
+    responsive_line_chart,
     series_style,
 )
 
@@ -160,3 +164,75 @@ def test_charts_with_the_same_content_get_the_same_ids_and_different_charts_not(
     assert parse(first).get("aria-labelledby") != parse(bar_chart("t", [("a", 2)])).get(
         "aria-labelledby"
     )
+
+
+def test_the_target_is_a_labelled_horizontal_line_and_in_the_text_alternative():
+    root = parse(line_chart("t", [("A", [("2025-01", 40), ("2025-02", 50)])], target=90))
+    target = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "chart-target")
+    assert target.get("y1") == target.get("y2")
+    zero = next(line for line in root.iter(f"{SVG}line") if line.get("y1") == "250")
+    top = 40
+    assert float(target.get("y1")) == pytest.approx(250 - 0.9 * (250 - top))
+    assert float(target.get("y1")) < float(zero.get("y1"))
+    assert "Mål 90 %" in texts(root)
+    assert "Mål 90 %." in accessible_name_and_description(root)[1]
+
+
+def test_a_deadline_among_the_days_is_a_vertical_line_where_it_falls():
+    days = [date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31)]
+    points = [("2025-01", 10), ("2025-02", 20), ("2025-03", 30)]
+    deadline = date(2025, 2, 14)  # half-way between the first two points
+    root = parse(line_chart("t", [("A", points)], deadline=deadline, days=days))
+    marker = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "chart-deadline")
+    assert marker.get("x1") == marker.get("x2")
+    circles = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")][:2]
+    assert float(marker.get("x1")) == pytest.approx((circles[0] + circles[1]) / 2, abs=0.2)
+    assert "Sista dag 2025-02-14" in texts(root)
+    assert "Sista dag 2025-02-14." in accessible_name_and_description(root)[1]
+
+
+def test_a_deadline_outside_the_days_is_named_not_drawn():
+    days = [date(2025, 1, 31), date(2025, 2, 28)]
+    points = [("2025-01", 10), ("2025-02", 20)]
+    for deadline, where in ((date(2025, 6, 30), "efter diagrammets sista punkt"),
+                            (date(2024, 6, 30), "före diagrammets första punkt")):  # fmt: skip
+        root = parse(line_chart("t", [("A", points)], deadline=deadline, days=days))
+        assert not [line for line in root.iter(f"{SVG}line") if line.get("class")]
+        note = f"Sista dag {deadline.isoformat()}, {where}"
+        assert note in texts(root) and note in accessible_name_and_description(root)[1]
+
+
+def test_the_narrow_chart_is_drawn_for_a_phone_with_larger_text_and_its_own_ids():
+    points = [(f"2025-{m:02d}", 5 * m) for m in range(1, 13)]
+    both = responsive_line_chart("Andel per månad", [("A", points)], target=90)
+    root = ET.fromstring(f"<charts>{both}</charts>")  # noqa: S314 - our own output
+    wide, narrow = list(root)
+    assert "chart-wide" in wide.get("class") and "chart-narrow" in narrow.get("class")
+    assert narrow.get("viewBox").split()[2] == "330"
+    assert wide.get("aria-labelledby") != narrow.get("aria-labelledby")
+    assert accessible_name_and_description(wide) == accessible_name_and_description(narrow)
+    sizes = [int(t.get("font-size") or narrow.get("font-size")) for t in narrow.iter(f"{SVG}text")]
+    assert min(sizes) >= 14  # about 13 px at 375 px, where the chart is about 317 px wide
+    x_labels = [t for t in texts(narrow) if t.startswith("2025-")]
+    assert 2 <= len(x_labels) <= 4 and "2025-12" in x_labels  # fewer labels, the last kept
+
+
+def test_only_the_responsive_pair_is_marked_for_the_phone_switch():
+    assert "chart-wide" not in parse(line_chart("t", [("A", [("1", 1)])])).get("class")
+    assert "chart-wide" not in parse(bar_chart("t", [("a", 1)])).get("class")
+
+
+def test_the_narrow_bar_chart_puts_each_name_above_its_bar_in_larger_text():
+    name = "Skärholmens stadsdelsförvaltning"
+    both = responsive_bar_chart("Andel per förvaltning", [(name, 42), ("Kultur", 88)])
+    root = ET.fromstring(f"<charts>{both}</charts>")  # noqa: S314 - our own output
+    wide, narrow = list(root)
+    assert "chart-wide" in wide.get("class") and "chart-narrow" in narrow.get("class")
+    assert accessible_name_and_description(wide) == accessible_name_and_description(narrow)
+    assert narrow.get("viewBox").split()[2] == "330"
+    sizes = [int(t.get("font-size") or narrow.get("font-size")) for t in narrow.iter(f"{SVG}text")]
+    assert min(sizes) >= 14
+    label = next(t for t in narrow.iter(f"{SVG}text") if t.text == name)  # not shortened
+    bar = next(iter(narrow.iter(f"{SVG}rect")))
+    assert float(label.get("y")) < float(bar.get("y"))  # above its bar
+    assert {"42 %", "88 %"} <= set(texts(narrow))

@@ -9,9 +9,11 @@ from ..core.extensions import db
 from ..learning.status import VALID, StatusRule
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
+from ..reminders.deadlines import days_left
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
 from .rates import Rate, rates, rates_by
+from .units import DepartmentGroup, administration_deadline, department_groups
 
 NEW_EMPLOYEE_DAYS = 30
 OVERDUE_SHOWN = 500  # the samordnare page lists this many; all of them are in the export
@@ -71,6 +73,23 @@ class AdministrationReport:
     tertials: list[tuple[str, Rate]]
     without_completion: list = field(default_factory=list)  # the first OVERDUE_SHOWN
     without_completion_count: int = 0
+    groups: list[DepartmentGroup] = field(default_factory=list)  # enheter under avdelningar
+    deadline: date | None = None  # the förvaltning's sista dag (its own or the city's)
+
+    @property
+    def deadline_days_left(self) -> int | None:
+        """Days from today to the sista dag (negative after it); None without one."""
+        return days_left(self.deadline, self.today)
+
+    @property
+    def month_days(self) -> list[date]:
+        """The date of each month's point (for placing the deadline on the chart)."""
+        return [r.day for r in self.months]
+
+    @property
+    def tertial_days(self) -> list[date]:
+        """The date of each tertial's point."""
+        return [r.day for _, r in self.tertials]
 
     @property
     def month_points(self) -> list[tuple[str, float | None]]:
@@ -84,8 +103,11 @@ class AdministrationReport:
         return [(label, None if r.share is None else 100 * r.share) for label, r in self.tertials]
 
 
-def administration_report(administration_id: int, today: date, years: int) -> AdministrationReport:
-    """Breakdowns, trends and the people employed > 30 days without completion."""
+def administration_report(
+    administration_id: int, today: date, years: int, sort: str = "namn"
+) -> AdministrationReport:
+    """Breakdowns (enheter under avdelningar, sorted by name or share), trends, the sista
+    dag and the people employed > 30 days without completion."""
     month_days, tertial_days = month_ends(today, 12), tertial_ends(today, 6)
     found = administration_rates(administration_id, today, years, month_days + tertial_days)
     departments, units = found["department"], found["unit"]
@@ -103,6 +125,8 @@ def administration_report(administration_id: int, today: date, years: int) -> Ad
         tertials=tertials,
         without_completion=overdue_rows,
         without_completion_count=overdue_count,
+        groups=department_groups(administration_id, departments, units, sort),
+        deadline=administration_deadline(administration_id),
     )
 
 

@@ -10,6 +10,7 @@ from ..models.types import city_today
 from ..permissions import (
     access_administration,
     access_employee,
+    access_unit_report,
     administrations_in_reach,
     may_follow_up,
     may_see_administration_overview,
@@ -27,6 +28,7 @@ from .services import (
     city_overview,
     person_completions,
 )
+from .units import GROUP_SORTS, unit_report
 
 
 def _years() -> int:
@@ -39,6 +41,11 @@ def _course() -> str:
 
 def _schedule() -> Schedule:
     return Schedule.from_config(current_app.config, city_today(), _years())
+
+
+def _target_share() -> float | None:
+    """The target share for the charts (FOLLOWUP_TARGET_SHARE; 0: none)."""
+    return current_app.config["FOLLOWUP_TARGET_SHARE"] or None
 
 
 @bp.get("/")
@@ -66,9 +73,15 @@ def overview():
 def administration(administration_id: int):
     """One förvaltning: breakdowns, trends, people without completion after 30 days."""
     administration = access_administration(current_user, administration_id)
-    report = administration_report(administration.id, city_today(), _years())
+    sort = request.args.get("sortera", "namn")
+    sort = sort if sort in GROUP_SORTS else "namn"
+    report = administration_report(administration.id, city_today(), _years(), sort)
     return render_template(
-        "followup/administration.html", administration=administration, report=report
+        "followup/administration.html",
+        administration=administration,
+        report=report,
+        sort=sort,
+        target=_target_share(),
     )
 
 
@@ -139,3 +152,19 @@ def not_done(administration_id: int):
         "followup/not_done.html", administration=administration, listing=found,
         filters=filters, units=missing.units_of(administration.id), today=city_today(),
     )  # fmt: skip
+
+
+@bp.get("/enhet/<id:unit_id>")
+@login_required
+def unit(unit_id: int):
+    """One enhet: its figures beside its förvaltning's, and its people, needing action first."""
+    found = access_unit_report(current_user, unit_id)
+    administration = found.department.administration
+    report = unit_report(found, administration, _schedule())
+    return render_template(
+        "followup/unit.html",
+        unit=found,
+        administration=administration,
+        report=report,
+        target=_target_share(),
+    )
