@@ -200,6 +200,13 @@ def test_the_forvaltning_page_links_to_an_enhet_page_that_opens(client, auth, ci
     link = re.search(r'href="(/uppfoljning/enhet/\d+)">Förskolan</a>', html).group(1)
     unit_page = client.get(link).get_data(as_text=True)
     assert "<h1>Förskolan</h1>" in unit_page and "Eva Ek" in unit_page
+    administration_id, unit_id = city["a"].id, int(link.rsplit("/", 1)[1])
+    assert f'href="/uppfoljning/forvaltning/{administration_id}/ej-klara"' in html
+    not_done = f"/uppfoljning/forvaltning/{administration_id}/ej-klara?enhet={unit_id}"
+    assert f'href="{not_done}"' in unit_page  # the enhet's people not done, with Påminn
+    everyone_not_done = client.get(not_done.split("?")[0]).get_data(as_text=True)
+    assert "Dan Dahl" in everyone_not_done  # Boendet
+    assert "Dan Dahl" not in client.get(not_done).get_data(as_text=True)  # Förskolan only
 
 
 @pytest.mark.parametrize(
