@@ -10,9 +10,10 @@ never contains a formula and needs no leading apostrophe (which Excel would show
 
 CSV: UTF-8 with BOM and `;` as separator (Swedish Excel opens it as columns), CRLF line
 ends, dates ISO (ÅÅÅÅ-MM-DD), a share as a fraction with decimal comma and four decimals
-(0,4167 = 41,67 %), text through `neutralise` (a CSV cell has no type: a leading apostrophe keeps a
-formula-like text from being run). Chunks of bytes are yielded every
-`CSV_CHUNK_ROWS` rows so a response can stream them.
+(0,4167 = 41,67 %), a change in procentenheter with one decimal (-2,0), text through
+`neutralise` (a CSV cell has no type: a leading apostrophe keeps formula-like text from
+being run). Chunks of bytes are yielded every `CSV_CHUNK_ROWS` rows so a response can
+stream them.
 """
 
 import csv
