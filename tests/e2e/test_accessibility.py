@@ -264,6 +264,9 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     central = log_in(new_context, DEMO_EMAILS[CENTRAL_COORDINATOR], DEMO_PASSWORD)
     visit(central, report, "/uppfoljning/", "Samlad bild")
     scan_also_on_phone(central, report, "Samlad bild", desktop=False)
+    visit(central, report, "/uppfoljning/?sortera=-andel", "Samlad bild, högst andel först")
+    scan_also_on_phone(central, report, "Samlad bild, högst andel först", desktop=False)
+    visit(central, report, "/uppfoljning/?sortera=namn", "Samlad bild, sorterad efter namn")
     visit(central, report, "/uppfoljning/fragor", "Frågeanalys, hela staden", "Frågeanalys")
     visit(central, report, "/uppfoljning/export", "Exportformuläret, central samordnare")
     with central.expect_download() as download:

@@ -26,11 +26,13 @@ from vbe_learn.core.extensions import db
 from vbe_learn.exports import writers
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS
 from vbe_learn.followup.rates import rates
+from vbe_learn.followup.services import city_overview
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.learning.status import valid_until, validity_years
 from vbe_learn.models import (
     Completion,
     CourseVersion,
+    Deadline,
     Enrollment,
     ExportLog,
     RoleAssignment,
@@ -170,8 +172,26 @@ def emails(rows) -> set[str]:
     return {row[3] for row in rows}
 
 
+HEADER_ROW = 4  # below the title, the choices (Urval / Sortering) and the date of the data
+SUMMARY_HEADER = [
+    "Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda",
+    "Förändring sedan förra tertialen (procentenheter)", "Sista dag",
+]  # fmt: skip
+
+
 def xlsx_rows(sheet) -> list[tuple]:
-    return [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=2)]
+    """The rows below the header (a samlad bild's total row included: it is the last)."""
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
+
+
+def assert_printable(sheet) -> None:
+    """Landscape, one page wide, the header row repeated on every page."""
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth or 1) == 1  # left out when 1 (the OOXML default)
+    assert sheet.page_setup.fitToHeight == 0  # as many pages tall as needed
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
 
 
 def last_log(app) -> ExportLog:
@@ -195,18 +215,26 @@ def log_count(app) -> int:
 def test_xlsx_columns_types_and_no_formulas(app, client, auth, city):
     login(auth, city, "central")
     sheet = read_xlsx(download(client, XLSX_URL, data={}))
-    header = next(sheet.iter_rows(max_row=1))
+    assert sheet["A1"].value == "Deltagarlista – grundutbildningen om våldsbejakande extremism"
+    assert sheet["A2"].value == "Urval: alla inom din behörighet"
+    assert sheet["A3"].value == f"Uppgifter per {TODAY.isoformat()}"
+    header = sheet[HEADER_ROW]
     assert tuple(cell.value for cell in header) == PARTICIPANT_COLUMNS
     assert all(cell.font.b for cell in header)
-    assert sheet.freeze_panes == "A2"
+    assert_printable(sheet)
     rows = xlsx_rows(sheet)
-    assert sheet.auto_filter.ref == f"A1:M{len(rows) + 1}"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:N{len(rows) + HEADER_ROW}"
     assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert sheet.column_dimensions["D"].width >= 30  # E-post is wide
-    hostile = next(row for row in sheet.iter_rows(min_row=2) if row[3].value == "worker.a1@test.se")
+    hostile = next(
+        row
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
+        if row[3].value == "worker.a1@test.se"
+    )
     by_header = dict(zip(PARTICIPANT_COLUMNS, hostile, strict=True))
-    assert by_header["Förnamn"].value == "'" + HOSTILE_FIRST
-    assert by_header["Efternamn"].value == "'" + HOSTILE_LAST
+    # Typed as text, never evaluated: written as they are, no apostrophe (the CSV has one)
+    assert by_header["Förnamn"].value == HOSTILE_FIRST
+    assert by_header["Efternamn"].value == HOSTILE_LAST
     assert by_header["Förnamn"].data_type == "s" and by_header["Efternamn"].data_type == "s"
     assert by_header["Anställningsnummer"].value == "E101"
     assert by_header["Förvaltning"].value == "Förvaltning A"
@@ -223,6 +251,7 @@ def test_xlsx_columns_types_and_no_formulas(app, client, auth, city):
     assert by_header["Kursversion"].value == version_label(loaded_at)
     assert not re.search(r"[0-9a-f]{7}", by_header["Kursversion"].value)
     assert by_header["Giltig till"].value.date() == valid_until(COMPLETED_ON, course_years(app))
+    assert by_header["Senast genomförd"].value.date() == COMPLETED_ON
     statuses = {row[3]: row[8] for row in rows}
     assert statuses["worker.a2@test.se"] == "Påbörjad"
     assert statuses["chef.b@test.se"] == "Ej påbörjad"
@@ -240,8 +269,29 @@ def test_csv_bom_separator_iso_dates_and_neutralised(app, client, auth, city):
     assert hostile[:3] == ["E101", "'" + HOSTILE_FIRST, "'" + HOSTILE_LAST]
     assert hostile[8:11] == ["Genomförd", COMPLETED_ON.isoformat(), "85"]
     assert hostile[12] == valid_until(COMPLETED_ON, course_years(app)).isoformat()
+    assert hostile[13] == COMPLETED_ON.isoformat()  # Senast genomförd
     not_started = next(row for row in rows[1:] if row[3] == "chef.b@test.se")
-    assert not_started[9:] == ["", "", "", ""]
+    assert not_started[9:] == ["", "", "", "", ""]
+
+
+def test_renewal_due_shows_the_earlier_completion_as_senast_genomford(app, client, auth, city):
+    """Ska förnyas: no valid completion (Genomförd datum empty), the old one in its column."""
+    old = TODAY - timedelta(days=365 * course_years(app) + 30)
+    with app.app_context():
+        complete(db.session.get(User, city.people["chef_b"].id), old, 90)
+        db.session.commit()
+    login(auth, city, "central")
+    rows = read_csv(download(client, CSV_URL, data={"status": "ska-förnyas"}))
+    assert [row[3] for row in rows[1:]] == ["chef.b@test.se"]
+    by_header = dict(zip(PARTICIPANT_COLUMNS, rows[1], strict=True))
+    assert by_header["Status"] == "Ska förnyas" and by_header["Genomförd datum"] == ""
+    assert by_header["Senast genomförd"] == old.isoformat()
+    sheet = read_xlsx(download(client, XLSX_URL, data={"status": "ska-förnyas"}))
+    assert sheet["A2"].value == "Urval: Status: Ska förnyas"
+    (row,) = xlsx_rows(sheet)
+    by_header = dict(zip(PARTICIPANT_COLUMNS, row, strict=True))
+    assert by_header["Genomförd datum"] is None
+    assert by_header["Senast genomförd"].date() == old
 
 
 # --- the log --------------------------------------------------------------------------
@@ -254,6 +304,7 @@ def test_each_export_is_logged_with_actor_filters_and_rows(app, client, auth, ci
             client, XLSX_URL, data={"administration": str(city.admin_a), "status": "genomförd"}
         )
     )
+    assert sheet["A2"].value == "Urval: Förvaltning: Förvaltning A · Status: Genomförd"
     rows = xlsx_rows(sheet)
     assert emails(rows) == {"worker.a1@test.se"}
     entry = last_log(app)
@@ -380,8 +431,14 @@ def test_a_chefs_export_is_their_team(app, client, auth, city):
     page = client.get("/uppfoljning/export").get_data(as_text=True)
     assert "Mitt team" in page and "Förvaltning B" not in page
     assert "Samlad bild" not in page
-    rows = xlsx_rows(read_xlsx(download(client, XLSX_URL, data={"administration": "team"})))
+    sheet = read_xlsx(download(client, XLSX_URL, data={"administration": "team"}))
+    assert sheet["A2"].value == "Urval: Mitt team (Test " + city.people["chef_a"].last_name + ")"
+    rows = xlsx_rows(sheet)
     assert emails(rows) == {"worker.a1@test.se", "subchef.a2@test.se", "worker.a2@test.se"}
+    data = {"administration": "team", "unit": str(city.unit_a2)}
+    sheet = read_xlsx(download(client, XLSX_URL, data=data))
+    assert sheet["A2"].value.startswith("Urval: Mitt team (Test ")
+    assert " · Enhet: Enhet A2 (avdelning " in sheet["A2"].value
     assert json.loads(last_log(app).filters)["scope"] == "team"
     sub = read_csv(
         download(client, CSV_URL, data={"administration": "team", "unit": str(city.unit_a2)})
@@ -461,32 +518,59 @@ def test_summary_xlsx_and_csv_equal_rates(app, client, auth, city):
     expected = expected_summary(app, TODAY)
     assert expected["Förvaltning A"] == (5, 1, 0.2)
     assert expected["Förvaltning B"] == (2, 1, 0.5)
+    due_city, due_b = TODAY + timedelta(days=60), TODAY + timedelta(days=30)
+    with app.app_context():
+        db.session.add_all([Deadline(due_on=due_city), Deadline(administration_id=city.admin_b,
+                                                                due_on=due_b)])  # fmt: skip
+        db.session.commit()
+        overview = city_overview(TODAY, validity_years("grundutbildning"))
     login(auth, city, "central")
     sheet = read_xlsx(download(client, "/uppfoljning/export/samlad-bild.xlsx", data={}))
-    assert [c.value for c in sheet[1]] == [
-        "Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda",
-    ]  # fmt: skip
-    assert sheet.freeze_panes == "A2"
-    found = {row[0]: row[1:] for row in xlsx_rows(sheet)}
-    assert found.keys() == expected.keys()
-    for name, (headcount, completed, share) in expected.items():
-        assert found[name][:2] == (headcount, completed)
-        assert found[name][2] == pytest.approx(share)
-    assert sheet["D2"].number_format == "0.0%"
+    assert sheet["A1"].value == "Samlad bild – andel genomförda grundutbildningen"
+    assert sheet["A2"].value.startswith(f"Uppgifter per {TODAY.isoformat()}, förändring sedan")
+    assert sheet["A3"].value == "Sortering: Lägst andel först"
+    assert [c.value for c in sheet[HEADER_ROW]] == SUMMARY_HEADER
+    assert_printable(sheet)
+    *found, total = xlsx_rows(sheet)
+    assert [row[0] for row in found] == ["Förvaltning A", "Förvaltning B"]  # lowest share first
+    for name, headcount, completed, share, _change, _due in found:
+        assert (headcount, completed) == expected[name][:2]
+        assert share == pytest.approx(expected[name][2])
+    assert [row[5].date() for row in found] == [due_city, due_b]  # A: the city's, B: its own
+    # The total is counted in SQL over everyone, not summed from the rows' shares
+    assert total[:3] == ("Hela staden", 7, 2) and total[3] == pytest.approx(2 / 7)
+    assert total[4] == pytest.approx(overview.total.change) and total[5].date() == due_city
+    last = HEADER_ROW + 3
+    assert sheet[f"A{last}"].font.b and sheet[f"D{last}"].font.b
+    assert sheet[f"D{HEADER_ROW + 1}"].number_format == sheet[f"D{last}"].number_format == "0.0%"
+    assert sheet[f"E{HEADER_ROW + 1}"].number_format == "+0.0;-0.0;0.0"
+    assert sheet[f"F{HEADER_ROW + 1}"].number_format == "yyyy-mm-dd"
     entry = last_log(app)
     assert (entry.kind, entry.format, entry.row_count) == ("summary", "xlsx", len(expected))
     assert json.loads(entry.filters) == {"as_of": TODAY.isoformat()}
 
-    earlier = COMPLETED_ON - timedelta(days=1)  # before worker A1's completion
-    rows = read_csv(
-        download(client, "/uppfoljning/export/samlad-bild.csv", data={"as_of": earlier.isoformat()})
+    highest_first = read_xlsx(
+        download(client, "/uppfoljning/export/samlad-bild.xlsx", data={"sortera": "-andel"})
     )
-    assert rows[0] == ["Förvaltning", "Antal anställda", "Genomförda", "Andel genomförda"]
+    assert [row[0] for row in xlsx_rows(highest_first)] == [
+        "Förvaltning B", "Förvaltning A", "Hela staden",
+    ]  # fmt: skip
+    assert highest_first["A3"].value == "Sortering: Högst andel först"
+
+    earlier = COMPLETED_ON - timedelta(days=1)  # before worker A1's completion
+    form = {"as_of": earlier.isoformat(), "sortera": "namn"}
+    rows = read_csv(download(client, "/uppfoljning/export/samlad-bild.csv", data=form))
+    assert rows[0] == SUMMARY_HEADER  # the CSV has no title rows: the header comes first
     then = expected_summary(app, earlier)
     assert then["Förvaltning A"][1] == 0
-    for name, headcount, completed, share in rows[1:]:
+    *by_name, city_row = rows[1:]
+    assert [row[0] for row in by_name] == ["Förvaltning A", "Förvaltning B"]
+    for name, headcount, completed, share, change, due in by_name:
         assert (int(headcount), int(completed)) == then[name][:2]
         assert float(share.replace(",", ".")) == pytest.approx(then[name][2], abs=5e-5)
+        assert change == "" or re.fullmatch(r"-?\d+,\d", change)  # decimal comma, one decimal
+        assert due == (due_b if name == "Förvaltning B" else due_city).isoformat()
+    assert city_row[:3] == ["Hela staden", "7", str(sum(c for _, c, _ in then.values()))]
 
 
 # --- the command line -----------------------------------------------------------------
@@ -571,8 +655,11 @@ def test_cli_report_summary_equals_rates(app, runner, city, tmp_path):
         )
         assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8-sig"), newline=""), delimiter=";"))
-    from_csv = {name: (int(h), int(c), float(s.replace(",", "."))) for name, h, c, s in rows[1:]}
-    from_xlsx = {r[0]: r[1:] for r in xlsx_rows(openpyxl.load_workbook(xlsx_path).active)}
+    *csv_rows, csv_total = rows[1:]
+    from_csv = {r[0]: (int(r[1]), int(r[2]), float(r[3].replace(",", "."))) for r in csv_rows}
+    *xlsx_found, xlsx_total = xlsx_rows(openpyxl.load_workbook(xlsx_path).active)
+    from_xlsx = {r[0]: r[1:4] for r in xlsx_found}
+    assert csv_total[0] == xlsx_total[0] == "Hela staden"
     assert from_csv.keys() == from_xlsx.keys() == expected.keys()
     for name, (headcount, completed, share) in expected.items():
         assert from_csv[name][:2] == from_xlsx[name][:2] == (headcount, completed)

@@ -15,6 +15,7 @@ from vbe_learn.exports.writers import (
     SHARE,
     TEXT,
     Column,
+    Heading,
     csv_chunks,
     swedish_decimal,
     write_xlsx,
@@ -110,9 +111,11 @@ def test_xlsx_header_types_and_no_formulas():
     assert sheet.column_dimensions["A"].width > sheet.column_dimensions["C"].width
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    # A text cell is typed as text (never evaluated): written as it is, no apostrophe shown
+    # (changed deliberately: the apostrophe used to be written into XLSX cells as well).
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "Anna-Karin"
-    assert sheet["A4"].value == "'+1"
+    assert sheet["A4"].value == "+1" and sheet["A4"].data_type == "s"
     assert sheet["B2"].is_date and sheet["B2"].value.date() == date(2024, 3, 1)
     assert sheet["B2"].number_format == "yyyy-mm-dd"
     assert sheet["C2"].value == 85 and sheet["C2"].data_type == "n"
@@ -158,7 +161,32 @@ def test_csv_streams_header_before_reading_rows_and_then_in_chunks(monkeypatch):
     assert sum(chunk.count(b"\r\n") for chunk in rest) == 25
 
 
+def test_xlsx_heading_total_and_print_setup():
+    target = io.BytesIO()
+    heading = Heading("Titel", ("Urval: alla", "Uppgifter per 2026-12-01"))
+    total = ("Totalt", None, 85, 0.5)
+    assert write_xlsx(target, "Blad", COLUMNS, iter(ROWS), heading, total) == 3
+    sheet = read_xlsx(target.getvalue())
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == [
+        "Titel", "Urval: alla", "Uppgifter per 2026-12-01",
+    ]  # fmt: skip
+    assert sheet["A1"].font.b
+    assert [cell.value for cell in sheet[4]] == ["Namn", "Datum", "Resultat", "Andel"]
+    assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref == "A4:D7"
+    assert sheet["A5"].value == '=HYPERLINK("http://x")'
+    assert [cell.value for cell in sheet[8]][:3] == ["Totalt", None, 85]
+    assert sheet["D8"].value == pytest.approx(0.5) and sheet["D8"].number_format == "0.0%"
+    assert all(cell.font.b for cell in sheet[8])
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # fitToWidth is left out of the file when it is 1, its default in the OOXML schema
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$4:$4"  # the header row on every printed page
+    assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+
+
 def test_swedish_decimal():
+    assert swedish_decimal(-2.04, 1) == "-2,0"  # a number to Excel: hyphen-minus
     assert swedish_decimal(0.42) == "0,4200"
     assert swedish_decimal(2 / 3) == "0,6667"
     assert swedish_decimal(1) == "1,0000"

@@ -1,4 +1,8 @@
-"""Cell values made safe for spreadsheets: text that Excel could run as a formula is quoted.
+"""CSV cells made safe for spreadsheets: text that Excel could run as a formula is quoted.
+
+Only the CSV needs this: a CSV cell has no type, and Excel decides on opening whether it
+is a formula. An XLSX text cell is typed as text (written with write_string) and never
+evaluated, so it is written as it is (an apostrophe there would be shown as part of it).
 
 A text cell whose first character, after any leading spaces or control characters, is
 `=`, `+`, `-` or `@` (or the pair `{=`, an array formula), or that starts with a tab,

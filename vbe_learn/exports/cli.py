@@ -9,10 +9,11 @@ from sqlalchemy import select, true
 
 from ..core.db import snapshot_options
 from ..core.extensions import db
+from ..followup.services import CITY_SORTS, DEFAULT_CITY_SORT
 from ..learning.status import STATUS_SLUGS, validity_years
 from ..models import Administration, Unit
 from ..models.types import city_today
-from .participants import ParticipantFilters, participant_query
+from .participants import ParticipantFilters, participant_heading, participant_query
 from .services import CSV, XLSX, log_participants, summary_file, write_participants
 
 export_cli = AppGroup("export", help="Deltagarlistor som XLSX eller CSV.")
@@ -62,8 +63,9 @@ def participants_command(
         completed_to=end,
     )
     query = participant_query(true(), filters, city_today(), _years())
+    heading = participant_heading(filters, "all", city_today())
     with output.open("wb") as file:
-        rows = write_participants(connection, file, file_format, query)
+        rows = write_participants(connection, file, file_format, query, heading)
     db.session.rollback()  # the snapshot only read
     log_participants(None, "all", filters, file_format, rows)
     db.session.commit()
@@ -90,14 +92,21 @@ def _units(name: str | None) -> tuple[Unit, ...]:
 
 @report_cli.command("summary")
 @click.option("--as-of", type=DATE, help="Datum ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option(
+    "--sort",
+    type=click.Choice(list(CITY_SORTS)),
+    default=DEFAULT_CITY_SORT,
+    show_default=True,
+    help="andel: lägst andel först, -andel: högst först, namn: förvaltningens namn.",
+)
 @click.option("--format", "file_format", type=FORMAT, help="Standard: filändelsen i --output.")
 @click.option("--output", type=OUTPUT, required=True, help="Filen som skrivs.")
-def summary_command(as_of, file_format, output: Path) -> None:
-    """Write the samlad bild: one row per förvaltning on a date."""
+def summary_command(as_of, sort, file_format, output: Path) -> None:
+    """Write the samlad bild: one row per förvaltning on a date, and the total."""
     file_format = _format(file_format, output)
     day = as_of.date() if as_of else city_today()
     with output.open("wb") as file:
-        rows = summary_file(file, file_format, None, day, _years())
+        rows = summary_file(file, file_format, None, day, _years(), sort=sort)
     db.session.commit()
     click.echo(
         f"Samlad bild per {day.isoformat()} ({rows} förvaltningar) är skriven till {output}."

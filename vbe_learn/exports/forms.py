@@ -5,6 +5,7 @@ from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..core.forms import SwedishForm
+from ..followup.services import CITY_SORTS, DEFAULT_CITY_SORT
 from ..learning.status import STATUS_SLUGS
 from ..models.types import city_today
 
@@ -30,6 +31,12 @@ class ParticipantExportForm(SwedishForm):
 
 
 class SummaryExportForm(SwedishForm):
-    """The date of the samlad bild."""
+    """The date and the sort of the samlad bild (the page's ?sortera=, "andel" if not sent)."""
 
     as_of = DateField("Per datum", format="%Y-%m-%d", default=city_today, validators=[Optional()])
+    sort = SelectField(
+        "Sortering",
+        choices=[SelectChoice(value, label) for value, label in CITY_SORTS.items()],
+        default=DEFAULT_CITY_SORT,
+        name="sortera",
+    )

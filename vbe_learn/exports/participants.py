@@ -19,11 +19,11 @@ from ..learning.status import STATUS_SLUGS, valid_until
 from ..models import Administration, Unit, User
 from ..models.types import version_label
 from ..permissions import team_ids
-from .writers import DATE, INTEGER, TEXT, Column
+from .writers import DATE, INTEGER, TEXT, Column, Heading
 
 _KINDS_AND_WIDTHS = (
     (TEXT, 18), (TEXT, 16), (TEXT, 20), (TEXT, 34), (TEXT, 34), (TEXT, 28), (TEXT, 28),
-    (TEXT, 24), (TEXT, 13), (DATE, 16), (INTEGER, 13), (TEXT, 18), (DATE, 12),
+    (TEXT, 24), (TEXT, 13), (DATE, 16), (INTEGER, 13), (TEXT, 18), (DATE, 12), (DATE, 16),
 )  # fmt: skip
 PARTICIPANT_LAYOUT = tuple(
     Column(header, kind, width)
@@ -60,6 +60,34 @@ class ParticipantFilters:
         if self.completed_to:
             described["to"] = self.completed_to.isoformat()
         return described
+
+
+PARTICIPANT_TITLE = "Deltagarlista – grundutbildningen om våldsbejakande extremism"
+SCOPE_TEXTS = {"reach": "alla inom din behörighet", "all": "hela staden"}
+
+
+def participant_heading(filters: ParticipantFilters, scope_name: str, on: date) -> Heading:
+    """The XLSX's title and what was chosen: förvaltning (or Mitt team), enhet with its
+    avdelning, status, completion period, and the date of the data."""
+    chosen = []
+    if filters.team_of is not None:
+        chosen.append(f"Mitt team ({filters.team_of.full_name})")
+    if filters.administration is not None:
+        chosen.append(f"Förvaltning: {filters.administration.name}")
+    if filters.units:
+        unit = filters.units[0]
+        chosen.append(f"Enhet: {unit.name} (avdelning {unit.department.name})")
+    if filters.status:
+        chosen.append(f"Status: {STATUS_SLUGS[filters.status]}")
+    if filters.completed_from:
+        chosen.append(f"Genomförd från och med {filters.completed_from.isoformat()}")
+    if filters.completed_to:
+        chosen.append(f"Genomförd till och med {filters.completed_to.isoformat()}")
+    if not chosen:
+        chosen.append(SCOPE_TEXTS.get(scope_name, scope_name))
+    return Heading(
+        PARTICIPANT_TITLE, ("Urval: " + " · ".join(chosen), f"Uppgifter per {on.isoformat()}")
+    )
 
 
 def team_below(manager_id: int) -> Select:
@@ -125,4 +153,5 @@ def participant_rows(connection: Connection, query: ParticipantQuery) -> Iterato
                 if row.completed_on
                 else None,
                 valid_until(row.completed_on, query.validity_years),
+                row.last_completed_on,
             )

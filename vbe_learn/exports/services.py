@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Connection, select
 from ..core.audit import record
 from ..core.db import read_snapshot
 from ..core.extensions import db
+from ..followup.services import DEFAULT_CITY_SORT
 from ..models import Administration, Department, ExportLog, Unit, User
 from ..models.types import CITY_TIMEZONE
 from .participants import (
@@ -33,11 +34,12 @@ from .participants import (
     ParticipantFilters,
     ParticipantQuery,
     participant_count,
+    participant_heading,
     participant_query,
     participant_rows,
 )
-from .summary import SUMMARY_LAYOUT, summary_rows
-from .writers import csv_chunks, write_xlsx
+from .summary import SUMMARY_LAYOUT, summary
+from .writers import Heading, csv_chunks, write_xlsx
 
 PARTICIPANTS, SUMMARY = "participants", "summary"
 XLSX, CSV = "xlsx", "csv"
@@ -81,13 +83,17 @@ def log_participants(
 
 
 def write_participants(
-    connection: Connection, target: str | BinaryIO, file_format: str, query: ParticipantQuery
+    connection: Connection,
+    target: str | BinaryIO,
+    file_format: str,
+    query: ParticipantQuery,
+    heading: Heading | None = None,
 ) -> int:
     """Write the deltagarlista read on `connection` (a snapshot) as XLSX (a path or binary
-    file) or CSV (a binary file); the rows written."""
+    file; `heading` above its header) or CSV (a binary file); the rows written."""
     rows = participant_rows(connection, query)
     if file_format == XLSX:
-        return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows)
+        return write_xlsx(target, "Deltagarlista", PARTICIPANT_LAYOUT, rows, heading)
     counted = _Counted(rows)
     for chunk in csv_chunks(PARTICIPANT_LAYOUT, counted):
         target.write(chunk)
@@ -162,10 +168,11 @@ def export_participants(
     filename = f"deltagarlista-{on.isoformat()}.{file_format}"
     query = participant_query(scope, filters, on, validity_years)
     if file_format == XLSX:
+        heading = participant_heading(filters, "reach", on)
         file = tempfile.TemporaryFile()
         try:
             with read_snapshot() as connection:
-                rows = write_participants(connection, file, XLSX, query)
+                rows = write_participants(connection, file, XLSX, query, heading)
         except BaseException:
             file.close()
             raise
@@ -188,16 +195,18 @@ def summary_file(
     as_of: date,
     validity_years: int,
     administration_ids=None,
+    sort: str = DEFAULT_CITY_SORT,
 ) -> int:
-    """Write the samlad bild (one row per förvaltning) as XLSX or CSV and log it."""
-    rows = summary_rows(as_of, validity_years, administration_ids)
+    """Write the samlad bild (one row per förvaltning, sorted as asked, and the total) as
+    XLSX or CSV and log it; the number of förvaltningar."""
+    found = summary(as_of, validity_years, administration_ids, sort)
     if file_format == XLSX:
-        write_xlsx(target, "Samlad bild", SUMMARY_LAYOUT, rows)
+        write_xlsx(target, "Samlad bild", SUMMARY_LAYOUT, found.rows, found.heading, found.total)
     else:
-        for chunk in csv_chunks(SUMMARY_LAYOUT, rows):
+        for chunk in csv_chunks(SUMMARY_LAYOUT, [*found.rows, found.total]):
             target.write(chunk)
-    log_export(actor, SUMMARY, file_format, {"as_of": as_of.isoformat()}, len(rows))
-    return len(rows)
+    log_export(actor, SUMMARY, file_format, {"as_of": as_of.isoformat()}, len(found.rows))
+    return len(found.rows)
 
 
 def administration_options(

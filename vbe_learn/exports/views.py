@@ -135,7 +135,7 @@ def summary(file_format: str):
         return _page(ParticipantExportForm(), form)
     as_of = form.as_of.data or city_today()
     file = tempfile.TemporaryFile()
-    summary_file(file, file_format, current_user, as_of, _years())
+    summary_file(file, file_format, current_user, as_of, _years(), sort=form.sort.data)
     file.seek(0)
     filename = f"samlad-bild-{as_of.isoformat()}.{file_format}"
     return send_file(file, MIMETYPES[file_format], as_attachment=True, download_name=filename)

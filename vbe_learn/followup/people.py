@@ -23,6 +23,7 @@ from ..models import Administration, Department, Unit, User
 PARTICIPANT_COLUMNS = (
     "Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Förvaltning", "Avdelning",
     "Enhet", "Chef", "Status", "Genomförd datum", "Resultat (%)", "Kursversion", "Giltig till",
+    "Senast genomförd",  # the newest completion, also one that no longer counts (Ska förnyas)
 )  # fmt: skip
 
 

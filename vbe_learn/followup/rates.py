@@ -1,7 +1,7 @@
 """Andel genomförda, with an explicit denominator and date — computed in SQL.
 
-For an organisational group (förvaltning, avdelning, enhet, or Invånarnära ja/nej) on a
-date D:
+For an organisational group (förvaltning, avdelning, enhet, Invånarnära ja/nej, or the whole
+city) on a date D:
 
     headcount = people whose placement covers D (valid_from <= D < valid_to) in the group
     completed = those of them with a completion on or before D that is still valid on D
@@ -42,6 +42,7 @@ GROUPINGS = {
     "department": (Department.id, Department.name),
     "unit": (Unit.id, Unit.name),
     "close_to_residents": None,  # a column of the per-enhet subquery (see rates)
+    "city": None,  # every enhet counted (within the förvaltningar asked for): one row per day
 }
 
 
@@ -110,10 +111,13 @@ def rates_by(
 
 def _grouped(per_unit, kind: int, group_by: str, days: list[date]) -> Select:
     """One grouping of the per-enhet counts on some of the days: kind (its number), day,
-    key, name, headcount, completed (Invånarnära: key 1/0, name NULL)."""
+    key, name, headcount, completed (Invånarnära: key 1/0, name NULL; the city: key 0, name
+    NULL)."""
     if group_by == "close_to_residents":
         key = case((per_unit.c.close_to_residents, 1), else_=0)
         name, groups = null(), [key]
+    elif group_by == "city":
+        key, name, groups = literal_column("0", Integer), null(), []
     else:
         key, name = GROUPINGS[group_by]
         groups = [key, name]

@@ -9,7 +9,7 @@ from ..core.extensions import db
 from ..learning.status import VALID, StatusRule
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
-from ..reminders.deadlines import days_left
+from ..reminders.deadlines import days_left, deadlines_by_administration
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
 from .rates import Rate, rates, rates_by
@@ -20,12 +20,24 @@ OVERDUE_SHOWN = 500  # the samordnare page lists this many; all of them are in t
 TEAM_LIST_MAX = 1000  # a chef's team up to this size is passed to the query as a list of ids
 
 
+CITY_SORTS = {  # ?sortera= on the samlad bild and in its export; the first is the default
+    "andel": "Lägst andel först",
+    "-andel": "Högst andel först",
+    "namn": "Förvaltning (A–Ö)",
+}
+DEFAULT_CITY_SORT = "andel"
+CITY_TREND_TERTIALS = 6
+
+
 @dataclass(frozen=True)
 class CityRow:
-    """One förvaltning in the samlad bild: now and at the end of the previous tertial."""
+    """One förvaltning (or the total) in the samlad bild: now, at the end of the previous
+    tertial, and the deadline that applies (its own, else the city-wide one)."""
 
     now: Rate
     before: Rate | None
+    deadline: date | None = None
+    own_deadline: bool = False
 
     @property
     def change(self) -> float | None:
@@ -35,13 +47,57 @@ class CityRow:
         return 100 * (self.now.share - self.before.share)
 
 
-def city_overview(today: date, years: int, administration_ids=None) -> tuple[list[CityRow], date]:
-    """Every förvaltning within reach, today and at the previous tertial end (one query)."""
+@dataclass(frozen=True)
+class CityOverview:
+    """The samlad bild: a row per förvaltning (sorted), their total and the total's trend."""
+
+    rows: list[CityRow]
+    total: CityRow
+    before_day: date
+    trend: list[tuple[str, Rate]]  # ('2026 T3', the total on that tertial's last day)
+
+    @property
+    def trend_points(self) -> list[tuple[str, float | None]]:
+        """('2026 T3', percent) per tertial, for the trend chart."""
+        return [(label, None if r.share is None else 100 * r.share) for label, r in self.trend]
+
+
+def city_overview(
+    today: date, years: int, administration_ids=None, sort: str = DEFAULT_CITY_SORT
+) -> CityOverview:
+    """Every förvaltning within reach today and at the previous tertial end, their total
+    (counted in SQL, not summed from the rows) and the total per tertial: one query, and
+    one for the deadlines."""
     before_day = previous_tertial_end(today)
-    found = rates([today, before_day], "administration", years, administration_ids)
-    before = {r.key: r for r in found if r.day == before_day}
-    rows = [CityRow(r, before.get(r.key)) for r in found if r.day == today]
-    return rows, before_day
+    trend_days = tertial_ends(today, CITY_TREND_TERTIALS)
+    found = rates_by(
+        {"administration": [today, before_day], "city": [*trend_days, before_day]},
+        years,
+        administration_ids,
+    )
+    deadlines = deadlines_by_administration()
+    before = {r.key: r for r in found["administration"] if r.day == before_day}
+    rows = [
+        CityRow(r, before.get(r.key), deadlines.get(r.key, deadlines.get(None)), r.key in deadlines)
+        for r in found["administration"]
+        if r.day == today
+    ]
+    city = {r.day: r for r in found["city"]}
+    empty = Rate(today, None, None, 0, 0)
+    total = CityRow(city.get(today, empty), city.get(before_day), deadlines.get(None))
+    trend = [(tertial_label(day), city[day]) for day in trend_days if day in city]
+    return CityOverview(sort_city_rows(rows, sort), total, before_day, trend)
+
+
+def sort_city_rows(rows: list[CityRow], sort: str) -> list[CityRow]:
+    """By share (lowest or highest first; empty förvaltningar last, ties by name) or by name."""
+    by_name = sorted(rows, key=lambda row: (str(row.now.name).lower(), row.now.key))
+    if sort not in ("andel", "-andel"):
+        return by_name
+    with_share = [row for row in by_name if row.now.share is not None]
+    without = [row for row in by_name if row.now.share is None]
+    with_share.sort(key=lambda row: row.now.share, reverse=sort == "-andel")  # stable: by name
+    return with_share + without
 
 
 def share_bars(rows: list[Rate]) -> list[tuple[str, float | None]]:

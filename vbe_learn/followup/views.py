@@ -6,12 +6,13 @@ from flask_login import current_user, login_required
 from ..core.urls import database_id
 from ..learning.status import validity_years
 from ..models import Administration
-from ..models.types import city_today
+from ..models.types import CITY_TIMEZONE, city_today, utcnow
 from ..permissions import (
     access_administration,
     access_employee,
     access_unit_report,
     administrations_in_reach,
+    may_export_summary,
     may_follow_up,
     may_see_administration_overview,
     may_see_question_analysis,
@@ -24,6 +25,8 @@ from . import bp, missing
 from . import question_analysis as analysis
 from .question_page import question_analysis_page
 from .services import (
+    CITY_SORTS,
+    DEFAULT_CITY_SORT,
     administration_report,
     city_overview,
     person_completions,
@@ -55,14 +58,19 @@ def overview():
     require(may_follow_up(current_user))
     if not may_see_administration_overview(current_user):
         return redirect(url_for(".team"))
+    sort = request.args.get("sortera", DEFAULT_CITY_SORT)
+    sort = sort if sort in CITY_SORTS else DEFAULT_CITY_SORT
     today = city_today()
-    rows, before_day = city_overview(today, _years(), administrations_in_reach(current_user))
+    report = city_overview(today, _years(), administrations_in_reach(current_user), sort)
     return render_template(
         "followup/overview.html",
-        rows=rows,
-        before_day=before_day,
+        report=report,
         today=today,
+        printed_at=utcnow().astimezone(CITY_TIMEZONE),
+        sort=sort,
+        sorts=CITY_SORTS,
         sees_whole_city=may_see_whole_city(current_user),
+        may_export_summary=may_export_summary(current_user),
         may_see_team=may_see_team(current_user),
         may_see_question_analysis=may_see_question_analysis(current_user),
     )
