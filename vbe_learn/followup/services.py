@@ -12,7 +12,7 @@ from ..permissions import team_ids
 from ..reminders.deadlines import days_left, deadlines_by_administration
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
-from .rates import Rate, rates, rates_by
+from .rates import Rate, rates_by
 from .units import DepartmentGroup, administration_deadline, department_groups
 
 NEW_EMPLOYEE_DAYS = 30
