@@ -190,7 +190,7 @@ def learner_pages(page, app, city: City, report: AxeReport) -> None:
     attempt_id = int(ATTEMPT_URL.search(page.url).group(1))
     scan_also_on_phone(page, report, "Öppen kunskapskontroll")
     page.get_by_role("button", name="Lämna in svaren").click()
-    expect(page.locator(".error-summary, .field-errors").first).to_be_visible()
+    expect(page.locator(".ds-error-summary")).to_be_focused()
     scan_also_on_phone(page, report, "Kunskapskontroll inlämnad utan svar (felmeddelanden)")
     for label_for in label_ids(app, attempt_id, correct=False):
         page.locator(f'label[for="{label_for}"]').click()

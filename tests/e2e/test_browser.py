@@ -162,7 +162,7 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
         if position == 1:  # by Min utbildning, where module 1 shows every page read
             page.get_by_role("link", name="Till Min utbildning").click()
             expect(page).to_have_url(f"{live_server}/min-utbildning")
-            first_card = page.locator(".module-card").first
+            first_card = page.locator(".task-list-item").first
             expect(first_card).to_contain_text(f"{len(page_positions)} av {len(page_positions)}")
             page.get_by_role("link", name="Fortsätt", exact=True).click()
         elif position < len(outline):
