@@ -46,6 +46,7 @@ def log_in(page, email: str) -> None:
 
 
 def assert_controls_are_tall_enough(page, label: str) -> None:
+    page.wait_for_load_state("load")  # the stylesheets too
     controls = page.evaluate(CONTROL_HEIGHTS, CONTROLS)
     assert controls, f"{label}: no form controls found"
     low = [c for c in controls if c["height"] < MIN_TARGET_PX]
