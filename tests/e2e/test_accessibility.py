@@ -190,7 +190,7 @@ def learner_pages(page, app, city: City, report: AxeReport) -> None:
     attempt_id = int(ATTEMPT_URL.search(page.url).group(1))
     scan_also_on_phone(page, report, "Öppen kunskapskontroll")
     page.get_by_role("button", name="Lämna in svaren").click()
-    expect(page.locator(".error-summary, .field-errors").first).to_be_visible()
+    expect(page.locator(".ds-error-summary")).to_be_focused()
     scan_also_on_phone(page, report, "Kunskapskontroll inlämnad utan svar (felmeddelanden)")
     for label_for in label_ids(app, attempt_id, correct=False):
         page.locator(f'label[for="{label_for}"]').click()
@@ -208,6 +208,7 @@ def learner_pages(page, app, city: City, report: AxeReport) -> None:
     expect(page.locator(".result-summary")).to_contain_text("Du är godkänd")
     scan_also_on_phone(page, report, "Resultat, godkänd")
     visit(page, report, "/min-utbildning", "Min utbildning, påbörjad", "Min utbildning")
+    scan_also_on_phone(page, report, "Min utbildning, påbörjad", desktop=False)
     page.goto("/kurs/grundutbildning/{}/{}".format(*city.image_page))
     expect(page.locator(".course-page img[src$='.svg']").first).to_be_visible()
     scan_also_on_phone(page, report, "Kurssida med SVG-bild")
@@ -274,8 +275,8 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     assert download.value.failure() is None
 
 
-def next_roster(app) -> bytes:
-    """Today's roster from the database as HR would send it, less 3 people, plus 1 new."""
+def roster_rows(app) -> list[dict]:
+    """Today's roster from the database as HR would send it."""
     with app.app_context():
         people = db.session.scalars(
             select(User)
@@ -292,6 +293,12 @@ def next_roster(app) -> bytes:
              "since": person.employed_from.isoformat() if person.employed_from else ""}
             for person in people
         ]  # fmt: skip
+    return rows
+
+
+def next_roster(app) -> bytes:
+    """Today's roster less 3 people, plus 1 new."""
+    rows = roster_rows(app)
     newcomer = dict(rows[-1], number="9999999", first="Nyanställd", email="ny@stockholm.se")
     return write_rows([*rows[3:], newcomer])
 
@@ -310,6 +317,18 @@ def admin_pages(new_context, app, report: AxeReport) -> None:
     expect(admin.get_by_role("heading", level=1)).to_have_text("Förhandsgranskning")
     expect(admin.locator(".facts")).to_contain_text("Nya personer")
     report.scan(admin, "Personallista, förhandsgranskning")
+    admin.goto("/admin/personallista")
+    # Three people (without their chefs) would deactivate nearly everyone.
+    extract = write_rows([dict(row, chef="") for row in roster_rows(app)[:3]])
+    admin.locator("#file").set_input_files(
+        files=[{"name": "utdrag.csv", "mimeType": "text/csv", "buffer": extract}]
+    )
+    admin.get_by_role("button", name="Förhandsgranska").click()
+    expect(admin.locator("#massavaktivering")).to_contain_text("Varning")
+    scan_also_on_phone(admin, report, "Personallista, varning för massavaktivering")
+    admin.get_by_role("button", name="Bekräfta importen").click()
+    expect(admin.locator(".ds-error-summary")).to_be_focused()
+    scan_also_on_phone(admin, report, "Personallista, massavaktivering utan antal (fel)")
     visit(admin, report, "/admin/roller", "Roller")
     visit(admin, report, "/admin/exporter", "Exportlogg")
     expect(admin.locator("main table tbody tr")).to_have_count(1)

@@ -162,7 +162,7 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
         if position == 1:  # by Min utbildning, where module 1 shows every page read
             page.get_by_role("link", name="Till Min utbildning").click()
             expect(page).to_have_url(f"{live_server}/min-utbildning")
-            first_card = page.locator(".module-card").first
+            first_card = page.locator(".task-list-item").first
             expect(first_card).to_contain_text(f"{len(page_positions)} av {len(page_positions)}")
             page.get_by_role("link", name="Fortsätt", exact=True).click()
         elif position < len(outline):
@@ -227,8 +227,13 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     assert response.status == 302 and "/logga-in" in response.headers["location"]
 
 
+# Designsystemet draws a radio's or checkbox's focus ring around its whole field (the box and
+# its label): for those the ring is measured on the field.
 FOCUSED = """() => {
-  const element = document.activeElement, style = getComputedStyle(element);
+  const element = document.activeElement;
+  const ring = element.matches("[type=radio], [type=checkbox]")
+    ? element.closest(".ds-field") || element : element;
+  const style = getComputedStyle(ring);
   return {id: element.id, name: element.name || "", type: element.type || "",
           visible: element.matches(":focus-visible"), outline: style.outlineStyle,
           width: parseFloat(style.outlineWidth), tag: element.tagName,

@@ -236,7 +236,7 @@ def test_find_a_person_by_name_or_email_and_choose_them(client, admin):
     assert "Ingen aktiv person matchar ”ingen-alls”." in html
     html = page(client, f"{ROLES}?epost=asa.oberg%40test.se")
     assert 'value="asa.oberg@test.se"' in html
-    assert '<label for="sok">Sök person (namn eller e-post)</label>' in html
+    assert '<label class="ds-label" for="sok">Sök person (namn eller e-post)</label>' in html
 
 
 def test_an_empty_search_says_what_to_type(client, admin):
@@ -252,7 +252,7 @@ def test_removing_a_role_asks_first(client, admin):
     )
     roles_page = page(client, ROLES)
     confirm_url = f"{ROLES}/{assignment.id}/ta-bort"
-    assert f'<a href="{confirm_url}">Ta bort' in roles_page
+    assert f'<a class="ds-link" href="{confirm_url}">Ta bort' in roles_page
     assert f'<form method="post" action="{confirm_url}"' not in roles_page  # no one-click removal
     question = page(client, confirm_url)
     assert "Ta bort rollen?" in question

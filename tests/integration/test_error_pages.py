@@ -51,7 +51,7 @@ def assert_swedish_500(response) -> None:
     assert response.status_code == 500
     assert "Något gick fel" in html and "Ett fel uppstod. Försök igen om en stund." in html
     assert "Traceback" not in html and "Internal Server Error" not in html
-    assert '<html lang="sv"' in html
+    assert '<html lang="sv" data-color-scheme="light">' in html
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ def test_pages_carry_security_headers_and_are_not_cached(client, auth):
     csp = login_page.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "object-src 'none'" in csp
+    assert "img-src 'self' data:;" in csp  # Designsystemet's icons are CSS masks of data URIs
     assert login_page.headers["Referrer-Policy"] == "same-origin"
     assert login_page.headers["X-Frame-Options"] == "DENY"
     auth.login(make_user().email)

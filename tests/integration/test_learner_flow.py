@@ -93,7 +93,8 @@ def test_the_gate_lists_the_unread_pages_as_links(client, auth):
     unread = [page for page in module.pages if page.position > 2]
     assert unread, "the module has more than two pages"
     for page in unread:
-        link = f'<a href="/kurs/grundutbildning/1/{page.position}">Sida {page.position}: '
+        href = f"/kurs/grundutbildning/1/{page.position}"
+        link = f'<a class="ds-link" href="{href}">Sida {page.position}: '
         assert link + page.title in html
     assert 'href="/kurs/grundutbildning/1/1"' not in html.split("Sidor kvar att läsa")[1]
     assert 'href="/kurs/grundutbildning/1/2"' not in html.split("Sidor kvar att läsa")[1]
@@ -116,7 +117,7 @@ def test_a_pass_leads_to_the_next_module_and_the_last_one_to_the_intyg(client, a
     for module in modules[1:]:
         last = pass_module(client, module.position)
     html = client.get(f"/kunskapskontroll/{last.id}").get_data(as_text=True)
-    assert '<a class="button" href="/intyg">Hämta ditt intyg</a>' in html
+    assert '<a class="ds-button" data-variant="primary" href="/intyg">Hämta ditt intyg</a>' in html
     assert "Fortsätt till modul" not in html
 
 
@@ -127,7 +128,10 @@ def test_a_fail_offers_try_again_at_the_top_and_the_bottom(client, auth):
     attempt = start_check(client, 1)
     client.post(f"/kunskapskontroll/{attempt.id}", data=wrong_answers(attempt))
     html = client.get(f"/kunskapskontroll/{attempt.id}").get_data(as_text=True)
-    again = '<a class="button" href="/kurs/grundutbildning/1/kunskapskontroll">Försök igen</a>'
+    again = (
+        '<a class="ds-button" data-variant="primary" '
+        'href="/kurs/grundutbildning/1/kunskapskontroll">Försök igen</a>'
+    )
     assert html.count(again) == 2
     assert html.index(again) < html.index("Dina svar") < html.rindex(again)
     assert "Fortsätt till modul" not in html

@@ -393,9 +393,15 @@ def test_three_row_file_against_a_big_roster_warns_and_needs_the_typed_number(cl
     preview = upload(client, roster_csv(big_roster()[:3]), name="utdrag.csv", as_of="2026-02-01")
     html = preview.get_data(as_text=True)
     assert facts(preview)["Avaktiveras"] == 97
-    assert '<div class="warning-box" role="alert" id="massavaktivering">' in html
+    assert (
+        '<div class="ds-alert warning-box" data-color="warning" role="alert" id="massavaktivering">'
+        in html
+    )
     assert "<h2>Varning: 97 av 101 aktiva personer avaktiveras</h2>" in html
-    assert '<label for="deactivate_count">Skriv antalet personer som avaktiveras' in html
+    assert (
+        '<label class="ds-label" for="deactivate_count">Skriv antalet personer som avaktiveras'
+        in html
+    )
     token = token_of(preview)
 
     refused = confirm(client, token)  # the button alone, as before

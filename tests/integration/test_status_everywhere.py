@@ -62,7 +62,8 @@ EXPECTED = {
 }
 RENEWAL_SUBJECT = "Dags att förnya din utbildning om våldsbejakande extremism"
 LATE_SUBJECT = "Utbildningen om våldsbejakande extremism är försenad"
-STATUS = re.compile(r"Status: <strong[^>]*>([^<]+)</strong>")
+# The status as a tag (status_tag in _macros.html), after "Status:" or in a <dt>Status</dt>.
+STATUS = re.compile(r'Status(?::\s*|</dt><dd[^>]*>)<span class="ds-tag"[^>]*>([^<]+)</span>')
 
 
 def complete(user, on: date, imported: bool = False, enrollment=None) -> None:
@@ -164,7 +165,9 @@ def _own_pages(client, auth, person) -> dict[str, str]:
     found["Min utbildning"] = STATUS.findall(_page(client, auth, person.email, "/min-utbildning"))
     found["Mina intyg"] = STATUS.findall(_page(client, auth, person.email, "/intyg"))
     mine = _page(client, auth, person.email, "/mina-uppgifter")
-    found["Mina uppgifter"] = re.findall(r"Din status i utbildningen: <strong>([^<]+)<", mine)
+    found["Mina uppgifter"] = re.findall(
+        r'Din status i utbildningen: <span class="ds-tag"[^>]*>([^<]+)<', mine
+    )
     download = json.loads(_page(client, auth, person.email, "/mina-uppgifter/hamta"))
     found["Mina uppgifter (fil)"] = [row["status"] for row in download["utbildningsstatus"]]
     return found

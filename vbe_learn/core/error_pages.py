@@ -44,7 +44,11 @@ def render_plain_error(title: str, message: str) -> str:
     return template.render(
         title=title,
         message=message,
-        stylesheet=url_for("static", filename="css/app.css"),
+        stylesheets=[
+            url_for("static", filename=f"vendor/designsystemet/{name}")
+            for name in ("stockholm-theme.css", "designsystemet.css")
+        ]
+        + [url_for("static", filename="css/app.css")],
         home=url_for("learning.dashboard"),
     )
 

@@ -40,9 +40,9 @@ def index():
 @bp.get("/min-utbildning")
 @login_required
 def dashboard():
-    """Min utbildning: progress per module, where to continue, the intyg when done."""
+    """Min utbildning: progress per module, where to continue, the deadline, the intyg."""
     course = access_course(current_app.config["DEFAULT_COURSE"])
-    progress = learner_progress(current_user, course)
+    progress = learner_progress(current_user, course, current_app.config["NEW_EMPLOYEE_DAYS"])
     return render_template("learning/dashboard.html", course=course, progress=progress)
 
 

@@ -8,6 +8,7 @@ A person's own deadline (see docs/reminders.md):
     deadline = the later of base and start + NEW_EMPLOYEE_DAYS (whichever exist)
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -36,6 +37,20 @@ def is_late(status: str, deadline: date | None, today: date) -> bool:
 def days_left(deadline: date | None, today: date) -> int | None:
     """Days from today to the deadline (0 on the day, negative after); None without one."""
     return None if deadline is None else (deadline - today).days
+
+
+@dataclass(frozen=True)
+class DeadlineInSight:
+    """A person's own deadline as they see it: the day, days left (negative: late), late."""
+
+    due_on: date
+    days_left: int
+    late: bool
+
+    @classmethod
+    def of(cls, status: str, due_on: date, today: date) -> "DeadlineInSight":
+        """The deadline seen on `today` by a person with `status` (by is_late and days_left)."""
+        return cls(due_on, days_left(due_on, today), is_late(status, due_on, today))
 
 
 def personal_deadline(

@@ -107,6 +107,16 @@ def people_not_done(
     return rows, due
 
 
+def own_deadline(
+    user_id: int, schedule: Schedule, course_slug: str = "grundutbildning"
+) -> date | None:
+    """One person's own deadline by the rule and query people_not_done uses for everyone;
+    None when they are done, not employed yet, or no deadline applies."""
+    one = select(User.id).where(User.id == user_id)
+    _rows, due = people_not_done(schedule, User.id == user_id, course_slug, one)
+    return due[0].deadline if due else None
+
+
 def _start(row, schedule: Schedule, required_on: date | None) -> date | None:
     if row.status != RENEWAL_DUE:
         return row.employed_from

@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from ...core.extensions import db
 from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
-from ..status import RENEWAL_DUE, PersonStatus, StatusRule, status_of
+from ...reminders.deadlines import DeadlineInSight
+from ...reminders.planning import Schedule, own_deadline
+from ..status import COMPLETED, RENEWAL_DUE, PersonStatus, StatusRule, status_of
 from .outline import ModuleRef, Outline, outline_for
 from .position import reading_state
 
@@ -40,6 +42,7 @@ class LearnerProgress:
     read_page_ids: set[int] = field(default_factory=set)
     modules: list[ModuleProgress] = field(default_factory=list)
     standing: PersonStatus | None = None  # the status rule's answer (learning/status.py)
+    deadline: DeadlineInSight | None = None  # the person's own, while not Genomförd
 
     @property
     def status(self) -> str:
@@ -205,8 +208,11 @@ def reading_position(user: User, course: Course) -> LearnerProgress:
     return progress
 
 
-def learner_progress(user: User, course: Course) -> LearnerProgress:
-    """Everything Min utbildning shows, in a few queries; the status by the one rule."""
+def learner_progress(
+    user: User, course: Course, new_employee_days: int | None = None
+) -> LearnerProgress:
+    """Everything Min utbildning shows, in a few queries; the status by the one rule; with
+    `new_employee_days` (the setting) also the person's own deadline while not Genomförd."""
     progress = reading_position(user, course)
     enrollment = progress.enrollment
     completions = list(
@@ -229,6 +235,11 @@ def learner_progress(user: User, course: Course) -> LearnerProgress:
         if module.id in attempts:
             item.attempts, item.best_score, item.passed, item.open_attempt_id = attempts[module.id]
         progress.modules.append(item)
+    if new_employee_days is not None and progress.status != COMPLETED:
+        schedule = Schedule(rule.on, rule.validity_years, new_employee_days)
+        due_on = own_deadline(user.id, schedule, course.slug)
+        if due_on is not None:
+            progress.deadline = DeadlineInSight.of(progress.status, due_on, rule.on)
     return progress
 
 
