@@ -249,23 +249,24 @@ def test_reach(client, auth, city, viewer, query, expected):
 def test_samordnare_sees_their_forvaltning_by_default(client, auth, city):
     html = page(client, auth, city, "samordnare_a").get_data(as_text=True)
     assert "Frågeanalys" in html
-    assert "67 %" in html  # def-01 in A: 4 of 6
+    assert "67\u00a0%" in html  # def-01 in A: 4 of 6
     assert f"{question('def-01').options[2].text} (3)" in html
     assert "Förvaltning B" not in html  # not even in the select
 
 
 def test_central_sees_the_city_and_can_choose_a_forvaltning(client, auth, city):
     html = page(client, auth, city, "central").get_data(as_text=True)
-    assert "45 %" in html  # def-01 in the city: 5 of 11
+    assert "45\u00a0%" in html  # def-01 in the city: 5 of 11
     assert "Förvaltning A" in html and "Förvaltning B" in html
     html = client.get(f"/uppfoljning/fragor?forvaltning={city.admin_b}").get_data(as_text=True)
-    assert "20 %" in html and f"{question('def-01').options[3].text} (4)" in html
+    assert "20\u00a0%" in html and f"{question('def-01').options[3].text} (4)" in html
 
 
 def test_page_explains_the_threshold_and_shows_a_chart(client, auth, city):
     html = page(client, auth, city, "samordnare_a", "?forvaltning={A}").get_data(as_text=True)
     assert "färre än 5 svarande" in html and "–" in html
-    assert html.count("<svg") == 5 and 'role="img"' in html
+    assert html.count("<svg") == 10 and html.count("chart-narrow") == 5  # wide + phone
+    assert 'role="img"' in html
     assert "Andel rätt första gången" in html and "Vanligaste felsvaret (antal)" in html
     version = module_one().version
     assert f"kursversion {version_label(version.created_at)} (laddad " in html
@@ -324,8 +325,8 @@ def test_the_same_questions_are_compared_across_versions(app, client, auth, city
     old_name = f"version {version_label(db.session.get(type(new), old_id).created_at)} (laddad "
     assert old_name in html and "Andra kursversioner" in html
     row = html.split(f"{question('def-01').key}</span>")[1].split("</tr>")[0]
-    assert "100 %" in row and "45 % (11)" in row
+    assert "100\u00a0%" in row and "45\u00a0% (11)" in row
     # the old version compared with the new one, the other way round
     html = client.get(f"/uppfoljning/fragor?version={old_id}").get_data(as_text=True)
     row = html.split(f"{question('def-01').key}</span>")[1].split("</tr>")[0]
-    assert "45 %" in row and "100 % (5)" in row
+    assert "45\u00a0%" in row and "100\u00a0% (5)" in row

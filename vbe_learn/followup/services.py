@@ -61,6 +61,11 @@ class CityOverview:
         """('2026 T3', percent) per tertial, for the trend chart."""
         return [(label, None if r.share is None else 100 * r.share) for label, r in self.trend]
 
+    @property
+    def trend_days(self) -> list[date]:
+        """The day of each trend point (for placing the deadline on the chart)."""
+        return [r.day for _, r in self.trend]
+
 
 def city_overview(
     today: date, years: int, administration_ids=None, sort: str = DEFAULT_CITY_SORT

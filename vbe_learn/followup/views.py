@@ -69,6 +69,7 @@ def overview():
         printed_at=utcnow().astimezone(CITY_TIMEZONE),
         sort=sort,
         sorts=CITY_SORTS,
+        target=_target_share(),
         sees_whole_city=may_see_whole_city(current_user),
         may_export_summary=may_export_summary(current_user),
         may_see_team=may_see_team(current_user),
