@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 
 from vbe_learn.core.extensions import db
 from vbe_learn.demo import city
-from vbe_learn.demo.seed import DEMO_EMAILS, DEMO_PASSWORD, seed_demo_city
+from vbe_learn.demo.seed import (
+    COORDINATOR_ADMINISTRATION,
+    DEMO_EMAILS,
+    DEMO_PASSWORD,
+    seed_demo_city,
+)
 from vbe_learn.models import (
     Administration,
     Completion,
@@ -20,6 +25,7 @@ from vbe_learn.models import (
     Unit,
     User,
 )
+from vbe_learn.reminders.deadlines import deadlines_by_administration
 from vbe_learn.roster.files import read_table
 from vbe_learn.roster.validation import validate_completions, validate_roster
 
@@ -353,3 +359,15 @@ def test_seed_on_a_fixed_day_makes_the_same_city_as_before(app):
         result = seed_demo_city(300, today=AS_OF)
         units = db.session.scalar(select(func.count(Unit.id)))
     assert (result.people, result.administrations, result.completions_added, units) == SEEDED
+
+
+def test_seed_sets_the_city_deadline_ahead_and_the_coordinated_forvaltnings_behind(app):
+    with app.app_context():
+        seed_demo_city(300, today=AS_OF)
+        deadlines = deadlines_by_administration()
+        coordinated = db.session.scalar(
+            select(Administration.id).where(Administration.name == COORDINATOR_ADMINISTRATION)
+        )
+    assert deadlines[None] == AS_OF + timedelta(days=90)  # three months ahead
+    assert deadlines[coordinated] == AS_OF - timedelta(days=14)
+    assert len(deadlines) == 2

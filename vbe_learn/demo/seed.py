@@ -17,6 +17,7 @@ from ..auth.passwords import hash_password
 from ..core.extensions import db
 from ..models import Administration, Course, RoleAssignment, User
 from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+from ..reminders.deadlines import set_deadline
 
 DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - printed demo login
 DEMO_DOMAIN = "demo.stockholm.se"
@@ -30,6 +31,10 @@ DEMO_EMAILS = {  # role → the e-post the seed gives its demo person (in every 
 DEFAULT_EMPLOYEES = 3000
 MIN_EMPLOYEES = 200
 SEED = 2019
+# The demo's deadlines: the city's in three months; the samordnare's förvaltning's own,
+# two weeks ago (so its people not done show Försenad).
+CITY_DEADLINE_IN_DAYS = 90
+COORDINATED_DEADLINE_DAYS_AGO = 14
 IMPORT_DAYS_AGO = (300, 150, 0)  # one roster import per date, oldest first
 CHANGE_SHARE = 0.04  # people changed between two roster imports (moves, leavers, new hires …)
 COORDINATOR_ADMINISTRATION = "Skärholmens stadsdelsförvaltning"
@@ -87,6 +92,7 @@ def seed_demo_city(employees: int = DEFAULT_EMPLOYEES, today: date | None = None
         _refuse_problems(result)
         added = result.added
     people = _give_roles_and_passwords(demo_numbers)
+    _set_deadlines(today)
     return DemoSeedResult(
         people=db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
         administrations=db.session.scalar(select(func.count(Administration.id))),
@@ -183,6 +189,15 @@ def _refuse_problems(result) -> None:
 
     if isinstance(result, Problems):
         raise DemoSeedError("\n".join(result.lines()))
+
+
+def _set_deadlines(today: date) -> None:
+    """The city-wide sista dag and the samordnare's förvaltning's own (logged as changes)."""
+    coordinated = db.session.scalar(
+        select(Administration).where(Administration.name == COORDINATOR_ADMINISTRATION)
+    )
+    set_deadline(None, today + timedelta(days=CITY_DEADLINE_IN_DAYS), None)
+    set_deadline(coordinated, today - timedelta(days=COORDINATED_DEADLINE_DAYS_AGO), None)
 
 
 def _give_roles_and_passwords(demo_numbers: dict[str, str]) -> dict[str, User]:
