@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.playwright_api import expect
-from tests.factories import PASSWORD, course, make_unit, make_user
+from tests.e2e.sign_in import log_in
+from tests.factories import course, make_unit, make_user
 from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import Completion, Deadline, RoleAssignment
@@ -42,14 +43,6 @@ def build_city(app) -> None:
         db.session.add(RoleAssignment(user_id=central.id, role=CENTRAL_COORDINATOR))
         db.session.add(Deadline(due_on=TODAY + timedelta(days=60)))
         db.session.commit()
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/logga-in")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r"/min-utbildning$"))
 
 
 def row_names(page) -> list[str]:

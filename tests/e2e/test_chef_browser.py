@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.playwright_api import expect
-from tests.factories import PASSWORD, course, make_unit, make_user
+from tests.e2e.sign_in import log_in
+from tests.factories import course, make_unit, make_user
 from vbe_learn.accessibility.statement import PHONE_VIEWPORT
 from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
@@ -21,14 +22,6 @@ pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 PHONE = {"width": PHONE_VIEWPORT[0], "height": PHONE_VIEWPORT[1]}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/logga-in")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r"/min-utbildning$"))
 
 
 def names(page) -> list[str]:

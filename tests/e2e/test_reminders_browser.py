@@ -1,25 +1,16 @@
 """In Chromium with CSRF on: a chef presses "Påminn", a samordnare sets their deadline."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from tests.e2e.playwright_api import expect
-from tests.factories import PASSWORD, make_unit, make_user
+from tests.e2e.sign_in import log_in
+from tests.factories import make_unit, make_user
 from vbe_learn.core.extensions import db
 from vbe_learn.models import Deadline, ReminderMessage, RoleAssignment
 from vbe_learn.models.org import COORDINATOR
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/logga-in")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r"/min-utbildning$"))
 
 
 def test_chef_reminds_a_team_member_and_samordnare_sets_a_deadline(app, new_context):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.e2e.playwright_api import expect
+from tests.e2e.sign_in import log_in
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.roster_files import person, roster_csv
 from vbe_learn.core.extensions import db
@@ -35,14 +36,6 @@ CONTROL_HEIGHTS = """(selector) => [...document.querySelectorAll(selector)]
   .filter((e) => e.offsetParent !== null)
   .map((e) => ({control: `${e.tagName.toLowerCase()}#${e.id || e.name || e.textContent.trim()}`,
                 height: e.getBoundingClientRect().height}))"""
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/logga-in")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r"/min-utbildning$"))
 
 
 def assert_controls_are_tall_enough(page, label: str) -> None:

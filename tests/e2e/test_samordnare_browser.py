@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tests.e2e.playwright_api import expect
-from tests.factories import PASSWORD, course, make_user
+from tests.e2e.sign_in import log_in
+from tests.factories import course, make_user
 from vbe_learn.core.extensions import db
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import (
@@ -83,14 +84,6 @@ def build_forvaltning(app) -> dict:
                                       administration_id=administration.id))  # fmt: skip
         db.session.commit()
         return {"administration_id": administration.id, "hemtjanst_id": hemtjanst.id}
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/logga-in")
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(re.compile(r"/min-utbildning$"))
 
 
 def assert_fits_a_phone(page) -> None:

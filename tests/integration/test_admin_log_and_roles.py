@@ -6,10 +6,11 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.factories import make_unit, make_user
 from tests.roster_files import person, roster_csv
+from tests.sql_statements import recorded_statements
 from vbe_learn.core.audit import new_event, record
 from vbe_learn.core.extensions import db
 from vbe_learn.models import AuditEvent, RoleAssignment, User
@@ -94,20 +95,9 @@ def test_refused_requests_are_readable_and_summarised(client, admin):
 
 def test_a_page_of_the_log_is_loaded_without_a_query_per_row(app, client, admin):
     def statements_for_a_page() -> int:
-        count = 0
-
-        def counted(*_args):
-            nonlocal count
-            count += 1
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counted)
-        try:
+        with recorded_statements() as statements:
             page(client)
-        finally:
-            event.remove(engine, "before_cursor_execute", counted)
-        return count
+        return len(statements)
 
     def add_events(number: int) -> None:
         for _ in range(number):

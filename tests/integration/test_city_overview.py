@@ -10,9 +10,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import course, make_unit, make_user
+from tests.sql_statements import recorded_statements
 from vbe_learn.core.extensions import db
 from vbe_learn.followup import services
 from vbe_learn.followup.periods import previous_tertial_end, tertial_ends
@@ -82,22 +82,10 @@ def test_the_total_is_counted_in_sql_with_the_rows_and_a_trend(city):
 
 
 def test_the_overview_reads_a_fixed_number_of_queries(app, city):
-    with app.app_context():
-        engine = db.engine
-
     def queries() -> int:
-        count = 0
-
-        def counted(_conn, _cursor, statement, *_):
-            nonlocal count
-            count += not statement.startswith("SAVEPOINT")  # the test's own transaction
-
-        event.listen(engine, "before_cursor_execute", counted)
-        try:
+        with recorded_statements() as statements:
             services.city_overview(TODAY, YEARS)
-        finally:
-            event.remove(engine, "before_cursor_execute", counted)
-        return count
+        return len(statements)
 
     before = queries()
     people("Förvaltning D", 3, 1)

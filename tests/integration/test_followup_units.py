@@ -6,9 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import course, make_user
+from tests.sql_statements import recorded_statements
 from vbe_learn.core.extensions import db
 from vbe_learn.followup.units import department_groups
 from vbe_learn.learning.services.completion import new_certificate_code
@@ -231,20 +231,10 @@ def test_the_enhet_page_reads_its_people_in_a_fixed_number_of_queries(app, clien
     path = f"/uppfoljning/enhet/{city['boendet'].id}"
 
     def statements() -> int:
-        count = 0
-
-        def counted(*_args):
-            nonlocal count
-            count += 1
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counted)
-        try:
+        db.session.expunge_all()  # nothing loaded before the request, as in production
+        with recorded_statements() as run:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", counted)
-        return count
+        return len(run)
 
     few = statements()
     for number in range(8):

@@ -5,10 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from tests.factories import course, make_unit, make_user
+from tests.sql_statements import recorded_statements
 from vbe_learn.core.extensions import db
 from vbe_learn.followup import missing
 from vbe_learn.learning.services.completion import new_certificate_code
@@ -286,17 +286,8 @@ def test_may_remind_in_administration(app, org):
 def count_statements(client, path: str) -> list[str]:
     """The SQL statements one GET runs (the test's session emptied first, as in production)."""
     db.session.expunge_all()
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
     return statements
 
 
