@@ -2,6 +2,7 @@
 server is confirmed on another, and expired uploads are deleted (a nightly job, and each new
 upload)."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -132,3 +133,27 @@ def test_a_preview_on_one_server_is_not_anyone_elses_on_another(two_servers):
     with server_b.app_context():
         assert tokens() == [token]
         assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
+
+
+@pytest.mark.live
+def test_two_confirmations_of_one_upload_at_once_import_it_once(two_servers):
+    server_a, server_b = two_servers
+    _, email = admin_on(server_a)
+    clients = [logged_in_client(server, email) for server in two_servers]
+    token = token_of(upload(clients[0], roster_csv(staff())))
+    barrier, statuses = threading.Barrier(2), []
+
+    def confirm_on(client):
+        barrier.wait()
+        statuses.append(client.post(f"{URL}/{token}").status_code)
+
+    threads = [threading.Thread(target=confirm_on, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 404]  # the upload is locked, then gone
+    with server_b.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 1
+        assert tokens() == []
