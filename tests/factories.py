@@ -27,6 +27,7 @@ from vbe_learn.models import (
     Question,
     RoleAssignment,
     RosterImport,
+    RosterUpload,
     Unit,
     User,
 )
@@ -131,7 +132,8 @@ def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
     for model in (ReminderMessage, DeadlineChange, Deadline, AnswerChoice, AttemptAnswer,
                   Attempt, Completion, PageRead, Enrollment, RoleAssignment, Placement,
-                  HeadcountSnapshot, RosterImport, AuditEvent, ExportLog):  # fmt: skip
+                  HeadcountSnapshot, RosterImport, RosterUpload, AuditEvent,
+                  ExportLog):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))
     for model in (User, Unit, Department, Administration):

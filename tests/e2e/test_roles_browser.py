@@ -1,5 +1,6 @@
 """In Chromium with CSRF on: a learner sees their Sista dag on Min utbildning; an admin meets
-the roster's mass-deactivation guard; every form control is at least 44 px high."""
+the roster's mass-deactivation guard and cancels a preview; every form control is at least
+44 px high."""
 
 import io
 import re
@@ -13,7 +14,7 @@ from tests.e2e.sign_in import log_in
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.roster_files import person, roster_csv
 from vbe_learn.core.extensions import db
-from vbe_learn.models import Deadline, RoleAssignment, User
+from vbe_learn.models import Deadline, RoleAssignment, RosterImport, RosterUpload, User
 from vbe_learn.models.org import ADMIN
 from vbe_learn.models.types import city_today
 
@@ -84,8 +85,7 @@ def test_a_learner_sees_their_deadline_and_the_days_left(app, new_context):
     expect(summary.get_by_text("Försenad", exact=True)).to_be_visible()
 
 
-def test_an_admin_meets_the_mass_deactivation_guard(app, new_context, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # the uploads' stash
+def test_an_admin_meets_the_mass_deactivation_guard(app, new_context):
     staff = [person(str(7000 + n), unit="Hemtjänst Väst") for n in range(STAFF)]
     with app.app_context():
         admin = make_user("admin.r@test.se")
@@ -154,6 +154,30 @@ def test_an_admin_meets_the_mass_deactivation_guard(app, new_context, tmp_path, 
     )
     with app.app_context():
         assert active_people() == before - (STAFF - KEPT)
+
+
+def test_an_admin_cancels_a_previewed_roster(app, new_context):
+    with app.app_context():
+        admin = make_user("admin.c@test.se")
+        db.session.add(RoleAssignment(user_id=admin.id, role=ADMIN))
+        db.session.commit()
+    page = new_context().new_page()
+    log_in(page, "admin.c@test.se")
+    page.goto("/admin/personallista")
+    roster = roster_csv([person("7100", unit="Hemtjänst Väst")])
+    page.locator("#file").set_input_files(
+        files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": roster}]
+    )
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Förhandsgranskning")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RosterUpload)) == 1
+
+    page.get_by_role("button", name="Avbryt").click()
+    expect(page.get_by_role("status")).to_contain_text("Importen är avbruten. Inget har ändrats.")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RosterUpload)) == 0
+        assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 0
 
 
 def test_date_fields_and_selects_are_44_px_high(app, new_context):

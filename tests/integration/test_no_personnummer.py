@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.factories import make_user
 from tests.roster_files import completions_csv, person, roster_csv, roster_xlsx
 from vbe_learn.core.extensions import db
-from vbe_learn.models import RoleAssignment, User
+from vbe_learn.models import RoleAssignment, RosterUpload, User
 from vbe_learn.models.org import ADMIN
 
 REFUSAL = (
@@ -65,10 +65,7 @@ def test_a_completions_file_with_personnummer_is_refused(runner, tmp_path):
     assert REFUSAL in result.stderr
 
 
-def test_the_web_upload_refuses_personnummer_and_keeps_no_copy(
-    app, client, auth, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_the_web_upload_refuses_personnummer_and_keeps_no_copy(client, auth):
     admin = make_user()
     db.session.add(RoleAssignment(user_id=admin.id, role=ADMIN))
     db.session.commit()
@@ -85,4 +82,4 @@ def test_the_web_upload_refuses_personnummer_and_keeps_no_copy(
     assert "Filen avvisades – inget har ändrats" in html
     assert REFUSAL in html
     assert "Bekräfta importen" not in html
-    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
+    assert db.session.scalar(select(func.count()).select_from(RosterUpload)) == 0

@@ -1,10 +1,8 @@
 """The roster import in the browser: upload → preview → confirm (admins, central samordnare)."""
 
 import io
-import os
 import re
-import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,19 +15,13 @@ from vbe_learn.models import (
     Placement,
     RoleAssignment,
     RosterImport,
+    RosterUpload,
     Unit,
     User,
 )
 
 URL = "/admin/personallista"
 MODELS = (User, Unit, Placement, HeadcountSnapshot, RosterImport)
-
-
-@pytest.fixture(autouse=True)
-def uploads(app, tmp_path, monkeypatch):
-    """Stashed uploads go to this test's own folder, not instance/uploads."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    return tmp_path / "uploads"
 
 
 def staff() -> list[dict[str, str]]:
@@ -99,8 +91,10 @@ def import_via_web(client, rows, as_of: str = "2026-01-01") -> None:
     db.session.expire_all()
 
 
-def stashed(folder) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+def kept_uploads() -> list[RosterUpload]:
+    """The uploads waiting for their confirmation (in the database, on no server's disk)."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(RosterUpload)))
 
 
 # --- who may import -------------------------------------------------------------------
@@ -146,7 +140,7 @@ def make_samordnare() -> User:
     [make_medarbetare, make_chef, make_samordnare],
     ids=["medarbetare", "chef", "samordnare"],
 )
-def test_others_get_404_everywhere(client, auth, uploads, make_person):
+def test_others_get_404_everywhere(client, auth, make_person):
     owner = role_holder("admin")
     log_in(auth, owner)
     token = token_of(upload(client, roster_csv(staff())))
@@ -157,7 +151,7 @@ def test_others_get_404_everywhere(client, auth, uploads, make_person):
     assert upload(client, roster_csv(staff())).status_code == 404
     assert confirm(client, token).status_code == 404
     assert counts() == before
-    assert len(stashed(uploads)) == 2  # only the admin's upload
+    assert [kept.uploader_id for kept in kept_uploads()] == [owner.id]  # the admin's only
 
 
 def test_anonymous_is_sent_to_log_in(client):
@@ -170,7 +164,7 @@ def test_anonymous_is_sent_to_log_in(client):
 # --- upload and preview ---------------------------------------------------------------
 
 
-def test_upload_shows_a_preview_and_changes_nothing(client, admin, uploads):
+def test_upload_shows_a_preview_and_changes_nothing(client, admin):
     before = counts()
     response = upload(client, roster_csv(staff()))
     assert response.status_code == 200
@@ -185,7 +179,10 @@ def test_upload_shows_a_preview_and_changes_nothing(client, admin, uploads):
     }
     assert "Åsa Öberg" in html and "Förskola Ängen" in html
     assert counts() == before
-    assert len(stashed(uploads)) == 2  # the file and its metadata, until confirmed
+    [kept] = kept_uploads()  # the file, until it is confirmed
+    assert (kept.token, kept.uploader_id) == (token_of(response), admin.id)
+    assert (kept.filename, kept.as_of) == ("lista.csv", date(2026, 1, 1))
+    assert kept.data == roster_csv(staff()) and kept.size == len(kept.data)
 
 
 def test_preview_lists_changes_and_deactivations(client, admin):
@@ -233,7 +230,7 @@ def test_xlsx_upload(client, admin):
     assert employee("1001").first_name == "Åsa"
 
 
-def test_bad_file_shows_the_problems_in_swedish_and_changes_nothing(client, admin, uploads):
+def test_bad_file_shows_the_problems_in_swedish_and_changes_nothing(client, admin):
     before = counts()
     rows = staff()
     rows[1]["E-post"] = "inte-en-adress"
@@ -247,7 +244,7 @@ def test_bad_file_shows_the_problems_in_swedish_and_changes_nothing(client, admi
     assert "<li>Rad 5: Chefens anställningsnummer 9999 finns inte i filen.</li>" in html
     assert "Bekräfta importen" not in html
     assert counts() == before
-    assert stashed(uploads) == []
+    assert kept_uploads() == []
 
 
 def test_unreadable_file_shows_the_problem(client, admin):
@@ -263,16 +260,16 @@ def test_date_before_the_latest_import_shows_the_problem(client, admin):
     )
 
 
-def test_file_must_be_csv_or_xlsx(client, admin, uploads):
+def test_file_must_be_csv_or_xlsx(client, admin):
     response = upload(client, roster_csv(staff()), name="lista.pdf")
     assert "Filen ska vara en CSV- eller XLSX-fil." in response.get_data(as_text=True)
-    assert stashed(uploads) == []
+    assert kept_uploads() == []
 
 
-def test_as_of_must_be_a_date(client, admin, uploads):
+def test_as_of_must_be_a_date(client, admin):
     response = upload(client, roster_csv(staff()), as_of="2026-13-45")
     assert "Inte ett giltigt datum" in response.get_data(as_text=True)
-    assert stashed(uploads) == []
+    assert kept_uploads() == []
 
 
 def test_file_is_required(client, admin):
@@ -283,7 +280,7 @@ def test_file_is_required(client, admin):
 # --- confirm --------------------------------------------------------------------------
 
 
-def test_confirm_applies_the_previewed_file(client, admin, uploads):
+def test_confirm_applies_the_previewed_file(client, admin):
     token = token_of(upload(client, roster_csv(staff()), name="hr-januari.csv"))
     response = confirm(client, token)
     assert response.status_code == 302
@@ -298,7 +295,7 @@ def test_confirm_applies_the_previewed_file(client, admin, uploads):
     )
     assert (record.rows, record.added, record.changed, record.deactivated) == (4, 4, 0, 0)
     assert counts()["HeadcountSnapshot"] == 3
-    assert stashed(uploads) == []
+    assert kept_uploads() == []
 
 
 def test_confirm_says_what_was_done_and_lists_the_import(client, admin):
@@ -362,13 +359,54 @@ def test_confirm_plans_again_and_refuses_what_has_become_invalid(client, admin):
     assert employee("1004").active
 
 
-def test_upload_older_than_a_day_cannot_be_confirmed(client, admin, uploads):
+def test_upload_older_than_a_day_cannot_be_confirmed(client, admin):
     token = token_of(upload(client, roster_csv(staff())))
-    day_and_more = time.time() - 25 * 3600
-    for path in uploads.iterdir():
-        os.utime(path, (day_and_more, day_and_more))
+    [kept] = kept_uploads()
+    kept.created_at -= timedelta(hours=24, seconds=1)
+    db.session.commit()
     assert confirm(client, token).status_code == 404
     assert counts()["RosterImport"] == 0
+
+
+def test_upload_just_under_a_day_old_can_still_be_confirmed(client, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    [kept] = kept_uploads()
+    kept.created_at -= timedelta(hours=23, minutes=59)
+    db.session.commit()
+    assert confirm(client, token).status_code == 302
+    assert counts()["RosterImport"] == 1
+
+
+def test_cancel_deletes_the_upload_and_changes_nothing(client, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    before = counts()
+    response = client.post(f"{URL}/{token}/avbryt", follow_redirects=True)
+    assert "Importen är avbruten. Inget har ändrats." in response.get_data(as_text=True)
+    assert kept_uploads() == [] and counts() == before
+    assert confirm(client, token).status_code == 404
+
+
+def test_only_the_uploader_can_cancel(client, auth, admin):
+    token = token_of(upload(client, roster_csv(staff())))
+    auth.logout()
+    log_in(auth, role_holder("admin"))
+    assert client.post(f"{URL}/{token}/avbryt").status_code == 404
+    assert client.post(f"{URL}/okänd-token/avbryt").status_code == 404
+    assert len(kept_uploads()) == 1
+
+
+def test_the_preview_cancels_with_a_post_not_a_link(client, admin):
+    response = upload(client, roster_csv(staff()))
+    token = token_of(response)
+    assert f'formaction="{URL}/{token}/avbryt">Avbryt</button>' in response.get_data(as_text=True)
+
+
+def test_nothing_is_written_under_the_instance_folder(app, client, admin, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    token = token_of(upload(client, roster_csv(staff())))
+    assert list(tmp_path.iterdir()) == []
+    assert confirm(client, token).status_code == 302
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- the mass-deactivation guard, old → new, lost letters, problems with their values ---

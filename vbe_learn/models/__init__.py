@@ -13,7 +13,7 @@ from .progress import (
     PageRead,
 )
 from .reminders import Deadline, DeadlineChange, ReminderMessage
-from .roster import HeadcountSnapshot, Placement, RosterImport
+from .roster import HeadcountSnapshot, Placement, RosterImport, RosterUpload
 
 __all__ = [
     "Administration",
@@ -39,6 +39,7 @@ __all__ = [
     "ReminderMessage",
     "RoleAssignment",
     "RosterImport",
+    "RosterUpload",
     "Unit",
     "User",
 ]

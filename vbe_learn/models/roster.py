@@ -1,8 +1,18 @@
-"""What the HR roster imports leave behind: placements over time, headcounts, the import log."""
+"""What the HR roster imports leave behind: placements over time, headcounts, the import log,
+and an uploaded roster file waiting for its confirmation."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.extensions import db
@@ -63,3 +73,23 @@ class HeadcountSnapshot(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     headcount: Mapped[int] = mapped_column(Integer)
     close_to_residents: Mapped[int] = mapped_column(Integer)
+
+
+class RosterUpload(db.Model):
+    """An uploaded roster file between its preview and its confirmation (or expiry).
+
+    Kept in the database, which every app server shares: the confirmation may reach
+    another server than the preview did. Deleted when confirmed or cancelled, and by
+    roster.uploads.delete_expired_uploads once it is older than a day.
+    """
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    as_of: Mapped[date] = mapped_column(Date)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,48 +1,69 @@
-"""Uploaded roster files kept between the preview and the confirmation (instance/uploads/)."""
+"""Uploaded roster files kept between the preview and the confirmation, in the database.
 
-import json
+The database, not a folder: every app server shares it (a confirmation may reach another
+server than the preview did), it is backed up and transactional (the import and the
+deletion of its upload commit together), and an upload is small (MAX_CONTENT_LENGTH,
+16 MB at most). Services only flush; the request commits (core/db.py).
+"""
+
 import secrets
-import time
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
-MAX_AGE_SECONDS = 24 * 3600
+from sqlalchemy import delete, select
 
+from ..core.extensions import db
+from ..models import RosterUpload
+from ..models.types import utcnow
 
-def stash_upload(folder: Path, data: bytes, filename: str, as_of: date, user_id: int) -> str:
-    """Keep an uploaded file for its confirmation; return its token."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_old(folder)
-    token = secrets.token_urlsafe(16)
-    (folder / f"{token}.bin").write_bytes(data)
-    meta = {"filename": filename, "as_of": as_of.isoformat(), "user_id": user_id}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
-    return token
+MAX_AGE = timedelta(hours=24)
 
 
-def load_upload(folder: Path, token: str, user_id: int) -> tuple[bytes, str, date] | None:
-    """The stashed file of this uploader, or None (unknown token, someone else's, expired)."""
-    if not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
-    if not meta_path.is_file() or not data_path.is_file():
-        return None
-    if meta_path.stat().st_mtime < time.time() - MAX_AGE_SECONDS:
-        return None
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta["user_id"] != user_id:
-        return None
-    return data_path.read_bytes(), meta["filename"], date.fromisoformat(meta["as_of"])
+def keep_upload(
+    data: bytes, filename: str, as_of: date, uploader_id: int, now: datetime | None = None
+) -> RosterUpload:
+    """Keep an uploaded file for its confirmation (expired uploads go first); return it."""
+    now = now or utcnow()
+    delete_expired_uploads(now)
+    upload = RosterUpload(
+        token=secrets.token_urlsafe(16),
+        uploader_id=uploader_id,
+        filename=filename,
+        as_of=as_of,
+        data=data,
+        size=len(data),
+        created_at=now,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
 
 
-def discard_upload(folder: Path, token: str) -> None:
-    """Remove a stashed file once it has been applied."""
-    for suffix in (".bin", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+def upload_to_confirm(
+    token: str, uploader_id: int, now: datetime | None = None
+) -> RosterUpload | None:
+    """This uploader's unexpired upload, locked until the request ends (so two confirmations
+    of one upload run one after the other), or None: unknown, someone else's, or expired."""
+    cutoff = (now or utcnow()) - MAX_AGE
+    query = (
+        select(RosterUpload)
+        .where(
+            RosterUpload.token == token,
+            RosterUpload.uploader_id == uploader_id,
+            RosterUpload.created_at >= cutoff,
+        )
+        .with_for_update()
+    )
+    return db.session.scalar(query)
 
 
-def _remove_old(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for path in folder.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def discard_upload(upload: RosterUpload) -> None:
+    """Delete an upload once it has been applied or cancelled."""
+    db.session.delete(upload)
+    db.session.flush()
+
+
+def delete_expired_uploads(now: datetime | None = None) -> int:
+    """Delete every upload older than MAX_AGE (one statement); return how many."""
+    cutoff = (now or utcnow()) - MAX_AGE
+    result = db.session.execute(delete(RosterUpload).where(RosterUpload.created_at < cutoff))
+    return result.rowcount

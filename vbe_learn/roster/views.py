@@ -1,7 +1,5 @@
 """Roster import in the browser: upload → preview (every change and problem) → confirm."""
 
-from pathlib import Path
-
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,11 +10,7 @@ from ..permissions import may_import_roster, require
 from . import bp
 from .forms import ConfirmRosterForm, RosterUploadForm
 from .limits import ImportLimits
-from .uploads import discard_upload, load_upload, stash_upload
-
-
-def _uploads() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+from .uploads import discard_upload, keep_upload, upload_to_confirm
 
 
 def _recent_imports() -> list[RosterImport]:
@@ -41,9 +35,13 @@ def upload():
         return render_template(
             "roster/upload.html", form=form, problems=plan, imports=_recent_imports()
         )
-    token = stash_upload(_uploads(), data, filename, form.as_of.data, current_user.id)
+    kept = keep_upload(data, filename, form.as_of.data, current_user.id)
     return render_template(
-        "roster/preview.html", plan=plan, token=token, filename=filename, form=ConfirmRosterForm()
+        "roster/preview.html",
+        plan=plan,
+        token=kept.token,
+        filename=filename,
+        form=ConfirmRosterForm(),
     )
 
 
@@ -56,13 +54,14 @@ def confirm(token: str):
     from .validation import Problems
 
     require(may_import_roster(current_user))
-    stashed = load_upload(_uploads(), token, current_user.id)
+    kept = upload_to_confirm(token, current_user.id)
     form = ConfirmRosterForm()
-    if stashed is None or not form.validate_on_submit():
+    if kept is None or not form.validate_on_submit():
         abort(404)
-    data, filename, as_of = stashed
-    limits = ImportLimits.from_config(current_app.config)
-    result = import_roster_file(data, filename, as_of, current_user, limits, form.typed_count())
+    filename, limits = kept.filename, ImportLimits.from_config(current_app.config)
+    result = import_roster_file(
+        kept.data, filename, kept.as_of, current_user, limits, form.typed_count()
+    )
     if isinstance(result, RosterPlan):  # a mass deactivation without the right number
         form.refuse_count(len(result.deactivated))
         return render_template(
@@ -73,10 +72,23 @@ def confirm(token: str):
         return render_template(
             "roster/upload.html", form=form, problems=result, imports=_recent_imports()
         )
-    discard_upload(_uploads(), token)
+    discard_upload(kept)
     flash(
         f"Personallistan är importerad: {result.added} nya, {result.changed} ändrade, "
         f"{result.deactivated} avaktiverade.",
         "info",
     )
+    return redirect(url_for(".upload"))
+
+
+@bp.post("/personallista/<token>/avbryt")
+@login_required
+def cancel(token: str):
+    """Drop a previewed roster without importing it."""
+    require(may_import_roster(current_user))
+    kept = upload_to_confirm(token, current_user.id)
+    if kept is None or not ConfirmRosterForm().validate_on_submit():
+        abort(404)
+    discard_upload(kept)
+    flash("Importen är avbruten. Inget har ändrats.", "info")
     return redirect(url_for(".upload"))
