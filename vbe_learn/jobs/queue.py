@@ -140,10 +140,10 @@ def init_app(app: Flask) -> JobQueue:
     for name, marked in JOBS.items():
         run = in_app_context(app, marked)
         if marked.schedule is not None:
-            register = huey.periodic_task(marked.schedule, name=name, context=True)
+            register = huey.periodic_task(marked.schedule, context=True)
         else:
             register = huey.task(
-                retries=marked.retries, retry_delay=marked.retry_delay, name=name, context=True
+                retries=marked.retries, retry_delay=marked.retry_delay, context=True
             )
         tasks[name] = register(run)
     queue = JobQueue(huey, tasks)
