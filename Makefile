@@ -1,5 +1,5 @@
 # vbe_learn: `make run` sets up everything and serves on http://127.0.0.1:$(PORT) (default 5000;
-# `make run PORT=5050`); `make test` runs the suite (npm not needed).
+# `make run PORT=5050`), with a job worker beside it; `make test` runs the suite (npm not needed).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -51,6 +51,10 @@ run: setup
 	$(BIN)/flask courses sync
 	$(BIN)/flask demo seed --if-empty
 	$(BIN)/flask demo logins
+	@# A job worker beside the web server (its queue: instance/jobs.db), stopped (SIGTERM: at
+	@# once, even while it starts) whenever the web server stops, so none is left behind.
+	$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: setup

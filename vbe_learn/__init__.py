@@ -13,6 +13,7 @@ from .core.config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_fro
 from .core.extensions import csrf, db, login_manager, migrate
 from .core.logs import configure_logging
 from .core.urls import IdConverter
+from .jobs import queue as job_queue
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -69,6 +70,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(health_bp)
     app.extensions["vbe_limiter"] = rate_limits.init_app(app)
+    job_queue.init_app(app)
     app.register_blueprint(reminders_bp)
     register_error_handlers(app)
     refusals.init_app(app)

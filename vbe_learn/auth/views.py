@@ -8,15 +8,14 @@ from ..core.urls import is_same_site_path
 from ..models import User
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from .messages import send_set_password_message
 from .services import (
     authenticate,
     find_signed_in_user,
-    find_user_by_email,
     set_password,
     user_for_set_password_token,
 )
 from .sessions import end_every_session, start_session
+from .tasks import send_set_password_link
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
@@ -79,12 +78,11 @@ def set_password_view(token: str):
 
 @bp.route("/glomt-losenord", methods=["GET", "POST"])
 def forgot_password():
-    """Send a set-password link; the answer is the same whether the account exists or not."""
+    """Queue a set-password link; the answer (and its work) is the same whether the account
+    exists or not: the account is looked up by the job."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            send_set_password_message(user)
+        send_set_password_link.enqueue(form.email.data)
         flash("Om adressen finns hos oss har vi skickat en länk för att välja lösenord.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)

@@ -1,5 +1,5 @@
 """Command-line commands: `flask courses …`, `flask users …`, `flask demo …`, `flask gdpr …`,
-`flask backup …`, `flask reminders …`, `flask deadline …`."""
+`flask backup …`, `flask reminders …`, `flask deadline …`, `flask jobs …`."""
 
 from flask import Flask
 
@@ -8,6 +8,7 @@ from ..backups.cli import backup_cli
 from ..courses.cli import courses_cli
 from ..demo.cli import demo_cli
 from ..exports.cli import export_cli, report_cli
+from ..jobs.cli import jobs_cli
 from ..privacy.cli import gdpr_cli
 from ..reminders.cli import deadline_cli, register_course_commands, reminders_cli
 from ..roster.cli import completions_cli, roster_cli
@@ -26,4 +27,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(deadline_cli)
+    app.cli.add_command(jobs_cli)
     register_course_commands(courses_cli)

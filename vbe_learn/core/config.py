@@ -49,6 +49,11 @@ class Config:
     # Rate limits (Flask-Limiter): Redis shared by every worker; memory only in development.
     REDIS_URL = os.environ.get("REDIS_URL", "").strip()
     RATELIMIT_ENABLED = True
+    # The job queue (jobs/queue.py): Redis when this is set (REDIS_URL unless JOBS_REDIS_URL
+    # names another), otherwise a SQLite file (JOBS_SQLITE_PATH, else instance/jobs.db).
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "").strip() or REDIS_URL
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "").strip()
+    JOBS_IMMEDIATE = False  # True: run each job at once in the enqueuing process (tests only)
     RATELIMIT_KEY_PREFIX = "vbe_learn"
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through (not a 500)
     # Failed attempts per account and IP (the owner's own address is never stopped by others),
@@ -110,4 +115,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     PUBLIC_BASE_URL = "http://localhost"
     RATELIMIT_ENABLED = False  # tests/integration/test_rate_limits.py turns it on, with Redis
+    JOBS_IMMEDIATE = True  # jobs run synchronously, in the test's transaction
+    JOBS_REDIS_URL = ""
     LOG_FORMAT = "text"

@@ -3,8 +3,9 @@
 * One session (Flask-SQLAlchemy's), one commit point. Services only flush. A request
   that may change state (POST and the like) is committed once, here, after a successful
   response; any other request, and any error, is rolled back when Flask-SQLAlchemy
-  removes the session at the end of the request. A GET writes nothing. A command or a
-  job commits at its own end (`db.session.commit()` in the command).
+  removes the session at the end of the request. A GET writes nothing. A command commits
+  at its own end (`db.session.commit()` in the command); a job is committed by the job
+  wrapper after it returns, and rolled back when it raises (jobs/queue.py).
 * SQLite: WAL, foreign keys and a busy timeout on every connection, and transactions that
   SQLAlchemy begins itself (the "begin" recipe of SQLAlchemy's SQLite documentation). A
   writer begins with BEGIN IMMEDIATE: it takes the write lock at once and waits for it in

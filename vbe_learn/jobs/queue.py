@@ -1,0 +1,151 @@
+"""The job queue (Huey): where jobs wait, and how a worker runs each one.
+
+* Storage: Redis (`RedisHuey`) when JOBS_REDIS_URL is set (it defaults to REDIS_URL, which
+  production requires), otherwise a SQLite file, JOBS_SQLITE_PATH (`instance/jobs.db`), which
+  the web server and `flask jobs worker` on one machine share (`make run`). In the test suite
+  JOBS_IMMEDIATE runs every job at once, in the process that enqueues it.
+* A job is a plain function marked with `@job()` or `@periodic_job(crontab(...))` in its
+  feature's module (listed in JOB_MODULES). `create_app` builds one Huey for the app and
+  registers every job on it; `some_job.enqueue(args)` puts a call on the queue.
+* The transaction rule of core/db.py, for jobs: a job runs in the app context and only
+  flushes; the wrapper commits once after it returns, and rolls back when it raises. Its
+  start, end and failure are logged (logger `vbe_learn.jobs`; never its arguments, which
+  may hold an e-post).
+* Huey keeps no results: what a job does is what it writes to the database. Messages are
+  signed with SECRET_KEY, so nobody who can write to the queue's storage can run code.
+"""
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.serializer import SignedSerializer
+
+from ..core.extensions import db
+
+log = logging.getLogger("vbe_learn.jobs")
+QUEUE_NAME = "vbe_learn"
+EXTENSION = "vbe_jobs"
+# The modules whose jobs a worker runs (imported by init_app, before the jobs are registered).
+JOB_MODULES = ("vbe_learn.auth.tasks", "vbe_learn.jobs.schedule")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A function that runs in a job worker; calling it runs it here, `enqueue` queues it."""
+
+    function: Callable[..., Any]
+    schedule: Callable[[datetime], bool] | None = None  # a huey.crontab: a periodic job
+    retries: int = 0
+    retry_delay: int = 0
+
+    @property
+    def name(self) -> str:
+        """The job's name on the queue (its module and function)."""
+        return f"{self.function.__module__}.{self.function.__qualname__}"
+
+    def __call__(self, *args, **kwargs):
+        """Run the function here, in the caller's transaction."""
+        return self.function(*args, **kwargs)
+
+    def enqueue(self, *args, **kwargs) -> None:
+        """Put a call on the queue for a worker (in immediate mode: run it now)."""
+        current_app.extensions[EXTENSION].tasks[self.name](*args, **kwargs)
+
+
+JOBS: dict[str, Job] = {}
+
+
+def job(retries: int = 0, retry_delay: int = 0) -> Callable[[Callable], Job]:
+    """Mark a function as a job (Huey's retries: how many more tries, how many seconds apart)."""
+
+    def register(function: Callable) -> Job:
+        marked = Job(function, retries=retries, retry_delay=retry_delay)
+        JOBS[marked.name] = marked
+        return marked
+
+    return register
+
+
+def periodic_job(schedule: Callable[[datetime], bool]) -> Callable[[Callable], Job]:
+    """Mark a function as a job that the worker's scheduler enqueues on a crontab (UTC)."""
+
+    def register(function: Callable) -> Job:
+        marked = Job(function, schedule=schedule)
+        JOBS[marked.name] = marked
+        return marked
+
+    return register
+
+
+def make_huey(config, instance_path: str) -> Huey:
+    """The queue these settings name: Redis, or the SQLite file; immediate in tests.
+
+    Nothing connects here: Redis is first reached when a job is enqueued or a worker starts."""
+    options = {
+        "results": False,
+        "immediate": config["JOBS_IMMEDIATE"],
+        "serializer": SignedSerializer(secret=config["SECRET_KEY"], salt="vbe_learn.jobs"),
+    }
+    if config["JOBS_REDIS_URL"]:
+        return RedisHuey(QUEUE_NAME, url=config["JOBS_REDIS_URL"], **options)
+    path = config["JOBS_SQLITE_PATH"] or str(Path(instance_path) / "jobs.db")
+    return SqliteHuey(QUEUE_NAME, filename=path, **options)
+
+
+def in_app_context(app: Flask, marked: Job) -> Callable:
+    """The job as a worker runs it: in an app context, committed once after success, rolled
+    back after a failure, and logged."""
+
+    @functools.wraps(marked.function)
+    def run(*args, task=None, **kwargs):
+        with app.app_context():
+            started = time.monotonic()
+            log.info("event=job_started job=%s id=%s", marked.name, task.id)
+            try:
+                marked.function(*args, **kwargs)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("event=job_failed job=%s id=%s", marked.name, task.id)
+                raise
+            seconds = time.monotonic() - started
+            log.info("event=job_finished job=%s id=%s seconds=%.3f", marked.name, task.id, seconds)
+
+    return run
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    """The app's queue and its registered tasks (Huey's task wrappers), by job name."""
+
+    huey: Huey
+    tasks: dict[str, Callable]
+
+
+def init_app(app: Flask) -> JobQueue:
+    """Build the app's queue and register every job of JOB_MODULES on it."""
+    for module in JOB_MODULES:
+        import_module(module)
+    huey = make_huey(app.config, app.instance_path)
+    tasks = {}
+    for name, marked in JOBS.items():
+        run = in_app_context(app, marked)
+        if marked.schedule is not None:
+            register = huey.periodic_task(marked.schedule, context=True)
+        else:
+            register = huey.task(
+                retries=marked.retries, retry_delay=marked.retry_delay, context=True
+            )
+        tasks[name] = register(run)
+    queue = JobQueue(huey, tasks)
+    app.extensions[EXTENSION] = queue
+    return queue

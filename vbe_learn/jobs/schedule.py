@@ -1,0 +1,26 @@
+"""What the job worker's scheduler runs, and when (Huey's crontab, in UTC).
+
+A periodic job here does what its command does (`flask gdpr pseudonymise` …), through the
+same service functions; the worker commits once after it returns (queue.py).
+"""
+
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from ..models.types import city_today, utcnow
+from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
+from .queue import periodic_job
+
+log = logging.getLogger("vbe_learn.jobs")
+
+
+@periodic_job(crontab(minute="30", hour="2"))
+def nightly_gallring() -> None:
+    """Pseudonymise the people due and delete old e-mail log rows, as `flask gdpr pseudonymise`."""
+    days = current_app.config["GDPR_RETENTION_DAYS"]
+    today = city_today()
+    people = pseudonymise(due_for_pseudonymisation(today, days), utcnow())
+    messages = delete_old_messages(today, days)
+    log.info("event=gallring pseudonymised=%s messages_deleted=%s", people, messages)
