@@ -1,17 +1,19 @@
 """Jobs on the queue: the forgot-password mail (the request only enqueues the e-post; the job
 looks the account up) and the nightly gallring from the worker's scheduler."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from huey.exceptions import CancelExecution
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from vbe_learn.auth.tasks import send_set_password_link
 from vbe_learn.core.extensions import db
 from vbe_learn.jobs.queue import EXTENSION
-from vbe_learn.jobs.schedule import nightly_gallring
-from vbe_learn.models import Placement, User
+from vbe_learn.jobs.schedule import nightly_expired_uploads, nightly_gallring
+from vbe_learn.models import Placement, RosterUpload, User
+from vbe_learn.models.types import utcnow
+from vbe_learn.roster.uploads import MAX_AGE, keep_upload
 
 from ..factories import make_unit, make_user
 
@@ -122,3 +124,16 @@ def test_gallring_is_scheduled_nightly_at_half_past_two_utc(app):
     assert name in due(datetime(2026, 12, 7, 2, 30))
     assert name not in due(datetime(2026, 12, 7, 3, 30))
     assert name not in due(datetime(2026, 12, 7, 2, 31))
+
+
+def test_the_nightly_job_deletes_roster_uploads_never_confirmed(app):
+    uploader = make_user()
+    keep_upload(b"a;b", "ny.csv", date(2026, 12, 1), uploader.id)
+    keep_upload(b"a;b", "gammal.csv", date(2026, 12, 1), uploader.id,
+                now=utcnow() - MAX_AGE - timedelta(minutes=1))  # fmt: skip
+    db.session.commit()
+
+    with app.app_context():
+        nightly_expired_uploads.enqueue()
+
+    assert db.session.scalars(select(RosterUpload.filename)).all() == ["ny.csv"]

@@ -11,6 +11,7 @@ from huey import crontab
 
 from ..models.types import city_today, utcnow
 from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
+from ..roster.uploads import delete_expired_uploads
 from .queue import periodic_job
 
 log = logging.getLogger("vbe_learn.jobs")
@@ -24,3 +25,9 @@ def nightly_gallring() -> None:
     people = pseudonymise(due_for_pseudonymisation(today, days), utcnow())
     messages = delete_old_messages(today, days)
     log.info("event=gallring pseudonymised=%s messages_deleted=%s", people, messages)
+
+
+@periodic_job(crontab(minute="40", hour="2"))
+def nightly_expired_uploads() -> None:
+    """Delete roster uploads that were previewed but never confirmed (older than a day)."""
+    log.info("event=expired_uploads_deleted count=%s", delete_expired_uploads(utcnow()))
