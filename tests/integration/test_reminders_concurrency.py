@@ -162,7 +162,10 @@ def _until_waiting_for_a_lock(thread: threading.Thread) -> None:
         " WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
     deadline = time.monotonic() + 60
-    with db.engine.connect() as connection:
-        while thread.is_alive() and connection.execute(waiting).scalar() == 0:
-            assert time.monotonic() < deadline, "the second planning neither waited nor ended"
-            time.sleep(0.05)
+    while thread.is_alive():
+        # A transaction per look: pg_stat_activity is a snapshot taken once per transaction.
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar():
+                return
+        assert time.monotonic() < deadline, "the second planning neither waited nor ended"
+        time.sleep(0.05)
