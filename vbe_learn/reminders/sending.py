@@ -36,7 +36,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from ..core.extensions import db
 from ..core.mail import DeliveryFailed, MailServerUnavailable
@@ -48,6 +48,12 @@ from .planning import PERSONAL_KINDS
 
 INTERRUPTED = "Avbrott under sändning: kan ha skickats, skickas inte igen."
 STOP = "stop"  # the server could not be reached: nothing was sent
+TABLE = ReminderMessage.__table__
+CLAIM = (
+    TABLE.update()
+    .where(TABLE.c.id == bindparam("reminder_id"))
+    .values(status=SENDING, claimed_by=bindparam("run_id"), claimed_at=bindparam("now"))
+)
 
 
 @dataclass
@@ -118,12 +124,7 @@ def claim_next(run_id: str, after_id: int = 0):
         .with_for_update(skip_locked=True, of=ReminderMessage)
     ).first()
     if row is not None:
-        db.session.execute(
-            update(ReminderMessage)
-            .where(ReminderMessage.id == row.id)
-            .values(status=SENDING, claimed_by=run_id, claimed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(CLAIM, {"reminder_id": row.id, "run_id": run_id, "now": utcnow()})
     return row
 
 
@@ -136,11 +137,11 @@ def record_outcome(reminder_id: int, run_id: str, status: str, error: str | None
         values["sent_at"] = utcnow()
     if status == PLANNED:
         values.update(claimed_by=None, claimed_at=None)
+    # The table, not the ORM entity: a plain UPDATE, without the ORM's bookkeeping.
     db.session.execute(
-        update(ReminderMessage)
-        .where(ReminderMessage.id == reminder_id, ReminderMessage.claimed_by == run_id)
+        TABLE.update()
+        .where(TABLE.c.id == reminder_id, TABLE.c.claimed_by == run_id)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
 
 
