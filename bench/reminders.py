@@ -15,9 +15,9 @@ each step in a fresh Python process:
    of 400 days ago, the course, a completion for 40 % of the people (bulk-inserted) and a
    city-wide deadline of yesterday: the other 60 % are due for a reminder;
 2. plan: `reminders.planning.plan_messages` + commit — who is due for what today;
-3. send: `reminders.sending.send_planned` over one SMTP connection to an aiosmtpd server
-   running in its own process on 127.0.0.1 (a commit per batch of 200, a journal line
-   before and after each SMTP transaction: exactly-once);
+3. send: `reminders.run.send_planned` over one SMTP connection to an aiosmtpd server
+   running in its own process on 127.0.0.1 (each row claimed in the database before its
+   SMTP transaction, one commit per message: at most once, from any number of runs);
 4. ceiling: the same number of messages sent with smtplib alone (built once, no database)
    to the same server: what the SMTP server takes at most, to compare the send step with.
 
@@ -148,7 +148,8 @@ def run_step(args) -> None:
         from vbe_learn.core.mail import SmtpTransport
         from vbe_learn.learning.status import validity_years
         from vbe_learn.reminders.planning import Schedule, plan_messages
-        from vbe_learn.reminders.sending import Journal, send_planned
+        from vbe_learn.reminders.run import send_planned
+        from vbe_learn.reminders.sending import new_run_id
 
         base = rss_mib()
         started = time.perf_counter()
@@ -162,9 +163,7 @@ def run_step(args) -> None:
             db.session.commit()
         elif args.step == "send":
             transport = SmtpTransport(app.config)
-            journal = Journal(str(Path(tempfile.mkdtemp()) / "journal"))
-            journal.clear()
-            report = send_planned(transport, "stockholm.se", journal, db.session.commit)
+            report = send_planned(transport, "stockholm.se", new_run_id())
             transport.close()
             result.update(sent=report.sent, failed=report.failed)
         elif args.step == "ceiling":

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from vbe_learn.auth.tasks import send_set_password_link
 from vbe_learn.core.extensions import db
 from vbe_learn.jobs.queue import EXTENSION
-from vbe_learn.jobs.schedule import nightly_expired_uploads, nightly_gallring
+from vbe_learn.jobs.schedule import hourly_reminders, nightly_expired_uploads, nightly_gallring
 from vbe_learn.models import Placement, RosterUpload, User
 from vbe_learn.models.types import utcnow
 from vbe_learn.roster.uploads import MAX_AGE, keep_upload
@@ -137,3 +137,28 @@ def test_the_nightly_job_deletes_roster_uploads_never_confirmed(app):
         nightly_expired_uploads.enqueue()
 
     assert db.session.scalars(select(RosterUpload.filename)).all() == ["ny.csv"]
+
+
+def test_reminders_are_scheduled_hourly_on_weekday_working_hours_utc(app):
+    huey = app.extensions[EXTENSION].huey
+
+    def due(moment: datetime) -> bool:
+        return hourly_reminders.function.__name__ in {t.name for t in huey.read_periodic(moment)}
+
+    assert due(datetime(2026, 12, 7, 6, 5)) and due(datetime(2026, 12, 7, 16, 5))  # a Monday
+    assert not due(datetime(2026, 12, 7, 17, 5)) and not due(datetime(2026, 12, 7, 6, 6))
+    assert not due(datetime(2026, 12, 6, 10, 5))  # a Sunday
+
+
+def test_the_hourly_job_plans_and_sends_like_the_command(app, smtp):
+    unit = make_unit("Påminnelseförvaltningen", "Enhet P")
+    make_user(email="ny@test.se", unit=unit, employed_from=date.today())
+    db.session.commit()
+
+    with app.app_context():
+        hourly_reminders.enqueue()
+
+    assert [r.recipients for r in smtp.received] == [["ny@test.se"]]  # the invitation
+    with app.app_context():
+        hourly_reminders.enqueue()
+    assert len(smtp.received) == 1  # a second run sends nothing new

@@ -7,7 +7,7 @@ samordnare. Both chefs have a valid completion (so only their team's messages va
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -502,33 +502,53 @@ def test_without_mail_server_messages_go_to_a_folder_or_the_log(tmp_path, caplog
     assert "e-post till anna@test.se: Ämne" in caplog.text
 
 
-def test_a_dead_runs_rows_are_settled_from_its_journal(app, tmp_path, city):
+def test_a_dead_runs_claims_are_settled_as_unknown_after_the_lease_only(app, city):
     from vbe_learn.reminders.planning import insert_planned
-    from vbe_learn.reminders.sending import Journal, settle_interrupted
+    from vbe_learn.reminders.sending import settle_abandoned
 
-    people = [city.people[name] for name in ("anna", "axel", "bodil", "chef_a")]
+    now = utcnow()
+    claims = {"anna": now - timedelta(minutes=16), "axel": now - timedelta(minutes=14),
+              "bodil": None, "chef_a": now - timedelta(days=1)}  # fmt: skip
     insert_planned(
-        [{"user_id": p.id, "kind": "manual", "period_key": "2026-03-02", "status": "sending",
-          "recipient": p.email, "administration_id": None, "payload": "{}",
-          "requested_by_id": None, "planned_at": utcnow()} for p in people]
+        [{"user_id": city.people[name].id, "kind": "manual", "period_key": "2026-03-02",
+          "status": "planned" if claimed_at is None else "sending",
+          "recipient": city.people[name].email, "administration_id": None, "payload": "{}",
+          "requested_by_id": None, "planned_at": now} for name, claimed_at in claims.items()]
     )  # fmt: skip
-    ids = {p.email: i for p, i in zip(people, _ids(), strict=True)}
-    journal = Journal(str(tmp_path / "journal"))
-    journal.clear()
-    with journal:
-        for email in ("anna@test.se", "axel@test.se", "bodil@test.se"):
-            journal.write("T", ids[email])
-        journal.write("S", ids["anna@test.se"])
-        journal.write("S", ids["axel@test.se"])
-    assert settle_interrupted(journal) == 1  # Bodil: tried, maybe accepted
-    assert _statuses() == {"anna@test.se": "sent", "axel@test.se": "sent",
-                           "bodil@test.se": "unknown", "chef.a@test.se": "planned"}  # fmt: skip
-    assert journal.read() == (set(), set())
+    for name, claimed_at in claims.items():
+        db.session.execute(
+            ReminderMessage.__table__.update()
+            .where(ReminderMessage.user_id == city.people[name].id)
+            .values(claimed_by="other-host:1:abc", claimed_at=claimed_at)
+        )
+    assert settle_abandoned(timedelta(minutes=15), now) == 2
+    # Anna's and chef A's runs died (tried, maybe accepted: never resent); Axel's run may
+    # still be at work on another host; Bodil's row was never claimed.
+    assert _statuses() == {"anna@test.se": "unknown", "axel@test.se": "sending",
+                           "bodil@test.se": "planned", "chef.a@test.se": "unknown"}  # fmt: skip
 
-    db.session.execute(ReminderMessage.__table__.update().values(status="sending", error=None))
-    (tmp_path / "journal").unlink()  # no journal: nothing can be known, nothing is resent
-    assert settle_interrupted(journal) == 4
-    assert set(_statuses().values()) == {"unknown"}
+
+def test_a_run_records_only_its_own_claims(app, city):
+    from vbe_learn.reminders.planning import insert_planned
+    from vbe_learn.reminders.sending import claim_next, new_run_id, record_outcome
+
+    insert_planned(
+        [{"user_id": city.people[name].id, "kind": "manual", "period_key": "2026-03-02",
+          "status": "planned", "recipient": city.people[name].email, "administration_id": None,
+          "payload": "{}", "requested_by_id": None, "planned_at": utcnow()}
+         for name in ("anna", "axel")]
+    )  # fmt: skip
+    mine, other = new_run_id(), new_run_id()
+    assert mine != other
+    first = claim_next(mine)
+    second = claim_next(other, first.id)
+    assert first.id != second.id
+    record_outcome(second.id, mine, "sent", None)  # not mine: nothing happens
+    record_outcome(first.id, mine, "sent", None)
+    rows = {r.id: r for r in db.session.execute(select(ReminderMessage)).scalars()}
+    assert (rows[first.id].status, rows[first.id].claimed_by) == ("sent", mine)
+    assert rows[first.id].sent_at is not None
+    assert (rows[second.id].status, rows[second.id].claimed_by) == ("sending", other)
 
 
 def _ids() -> list[int]:

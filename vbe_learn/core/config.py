@@ -100,6 +100,9 @@ class Config:
     NEW_EMPLOYEE_DAYS = int(os.environ.get("NEW_EMPLOYEE_DAYS", "30"))
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
     REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
+    # A reminder row claimed longer ago than this by a run that never finished it is settled
+    # as "unknown" (never resent); far longer than one SMTP transaction (MAIL_TIMEOUT).
+    REMINDER_CLAIM_LEASE_MINUTES = int(os.environ.get("REMINDER_CLAIM_LEASE_MINUTES", "15"))
     # The share genomförda a förvaltning aims at: the "Mål" line on its trend charts (0 hides it).
     FOLLOWUP_TARGET_SHARE = float(os.environ.get("FOLLOWUP_TARGET_SHARE", "0.9"))
 

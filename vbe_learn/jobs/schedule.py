@@ -11,6 +11,7 @@ from huey import crontab
 
 from ..models.types import city_today, utcnow
 from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
+from ..reminders.run import run_reminders
 from ..roster.uploads import delete_expired_uploads
 from .queue import periodic_job
 
@@ -31,3 +32,12 @@ def nightly_gallring() -> None:
 def nightly_expired_uploads() -> None:
     """Delete roster uploads that were previewed but never confirmed (older than a day)."""
     log.info("event=expired_uploads_deleted count=%s", delete_expired_uploads(utcnow()))
+
+
+@periodic_job(crontab(minute="5", hour="6-16", day_of_week="1-5"))
+def hourly_reminders() -> None:
+    """Plan and send today's reminders, as `flask reminders send` (weekdays 07–18 in Stockholm
+    in winter; run_reminders commits per message, so several workers may run it at once)."""
+    report = run_reminders(current_app.config, city_today())
+    sent = report.sending.sent if report.sending else 0
+    log.info("event=reminders_run planned=%s sent=%s", sum(report.planned.values()), sent)

@@ -1,7 +1,8 @@
 """Deadlines (city-wide or per förvaltning), their change log, and every reminder message.
 
 A reminder message is planned once per (person, kind, period): the unique key is what
-makes `flask reminders send` exactly-once however often it runs.
+makes `flask reminders send` exactly-once however often it runs. A run claims a row in the
+database (claimed_by, claimed_at) before it sends it: see reminders/sending.py.
 """
 
 from datetime import date, datetime
@@ -78,5 +79,8 @@ class ReminderMessage(db.Model):
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # The run that claimed the row for sending ("host:pid:run"), and when (kept afterwards).
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,7 +1,6 @@
 """`flask reminders send`, `flask deadline set|show` and `flask courses require-renewal`."""
 
 import sys
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -9,21 +8,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..core.extensions import db
-from ..core.mail import transport_for
-from ..learning.status import validity_years
 from ..models import Administration
 from ..models.types import city_today
 from .deadlines import city_deadline, deadline_rows, set_deadline
-from .planning import KIND_LABELS, Schedule, plan_messages
+from .planning import KIND_LABELS
 from .renewal import require_renewal
-from .sending import (
-    AnotherRunIsActive,
-    Journal,
-    cancel_no_longer_due,
-    send_planned,
-    settle_interrupted,
-    single_run,
-)
+from .run import run_reminders
 
 reminders_cli = AppGroup("reminders", help="Påminnelser, veckobrev och sammanfattningar.")
 deadline_cli = AppGroup(
@@ -36,47 +26,23 @@ DATE = click.DateTime(["%Y-%m-%d"])
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle skickas, skicka inget.")
 @click.option("--date", "on", type=DATE, help="Räkna som om det vore ÅÅÅÅ-MM-DD (test).")
 def send_command(dry_run: bool, on) -> None:
-    """Plan today's messages, then send every planned one (exactly once)."""
-    config = current_app.config
-    today = on.date() if on else city_today()
-    years = validity_years(config["DEFAULT_COURSE"])
-    schedule = Schedule.from_config(config, today, years)
-    try:
-        instance = Path(current_app.instance_path)
-        with single_run(str(instance / "reminders-send.lock")):
-            journal = Journal(str(instance / "reminders-send.journal"))
-            interrupted = settle_interrupted(journal)
-            db.session.commit()
-            planned = plan_messages(schedule, config["DEFAULT_COURSE"])
-            for kind, count in sorted(planned.items()):
-                click.echo(f"{KIND_LABELS[kind]}: {count} nya")
-            if dry_run:
-                db.session.rollback()
-                click.echo("Provkörning: inget sparat, inget skickat.")
-                return
-            cancelled = cancel_no_longer_due(today, years)
-            db.session.commit()
-            transport = transport_for(config)
-            try:
-                report = send_planned(transport, _domain(config), journal, db.session.commit)
-            finally:
-                transport.close()
-    except AnotherRunIsActive:
-        raise click.ClickException("En annan körning pågår redan.") from None
+    """Plan today's messages, then send every planned one (at most once each)."""
+    report = run_reminders(current_app.config, on.date() if on else city_today(), dry_run)
+    for kind, count in sorted(report.planned.items()):
+        click.echo(f"{KIND_LABELS[kind]}: {count} nya")
+    if report.sending is None:
+        click.echo("Provkörning: inget sparat, inget skickat.")
+        return
+    sent = report.sending
     click.echo(
-        f"Skickade: {report.sent}, misslyckade: {report.failed}, försöks igen senare: "
-        f"{report.retry_later}, inte längre aktuella: {cancelled}, avbrutna tidigare: {interrupted}"
+        f"Skickade: {sent.sent}, misslyckade: {sent.failed}, försöks igen senare: "
+        f"{sent.retry_later}, inte längre aktuella: {report.cancelled}, "
+        f"avbrutna tidigare: {report.interrupted}"
     )
-    if report.stopped:
-        click.echo(
-            f"E-postservern svarar inte, resten skickas nästa gång: {report.stopped}", err=True
-        )
+    if sent.stopped:
+        why = sent.stopped
+        click.echo(f"E-postservern svarar inte, resten skickas nästa gång: {why}", err=True)
         sys.exit(1)
-
-
-def _domain(config) -> str:
-    sender = config["MAIL_DEFAULT_SENDER"]
-    return sender.rsplit("@", 1)[-1].strip(">").strip() or "vbe-learn"
 
 
 @deadline_cli.command("set")

@@ -286,27 +286,23 @@ def _iso(day: date | None) -> str | None:
 
 
 def insert_planned(messages: list[dict]) -> dict[str, int]:
-    """Insert the messages, skipping any (person, kind, period) already there; new per kind."""
-    before = _counts_per_kind()
+    """Insert the messages, skipping any (person, kind, period) already there; new per kind.
+
+    `ON CONFLICT DO NOTHING` on the unique key, on both databases: when two runs plan at
+    once, the second waits for the first's insert of the same key (PostgreSQL: the unique
+    index; SQLite: the writer lock) and then skips it. What is counted is what this
+    insert returned, not a before/after count another run's commit could change."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    # The table, not the ORM entity: a plain executemany, without the ORM's bulk bookkeeping.
-    statement = insert(ReminderMessage.__table__).on_conflict_do_nothing(
-        index_elements=["user_id", "kind", "period_key"]
+    # The table, not the ORM entity: a plain insert, without the ORM's bulk bookkeeping.
+    table = ReminderMessage.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "period_key"])
+        .returning(table.c.kind)
     )
+    new: dict[str, int] = defaultdict(int)
     for start in range(0, len(messages), INSERT_BATCH):
-        db.session.execute(statement, messages[start : start + INSERT_BATCH])
-    after = _counts_per_kind()
-    return {
-        kind: after[kind] - before.get(kind, 0)
-        for kind in after
-        if after[kind] > before.get(kind, 0)
-    }
-
-
-def _counts_per_kind() -> dict[str, int]:
-    return dict(
-        db.session.execute(
-            select(ReminderMessage.kind, func.count()).group_by(ReminderMessage.kind)
-        ).all()
-    )
+        for kind in db.session.scalars(statement, messages[start : start + INSERT_BATCH]):
+            new[kind] += 1
+    return dict(new)
