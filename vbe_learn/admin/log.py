@@ -338,6 +338,10 @@ def _export(event: AuditEvent, details: dict, names: _Names) -> str:
     )
 
 
+def _downloaded(event: AuditEvent, details: dict, names: _Names) -> str:
+    return f"Laddade ner exporten {names.of(event.target)} från Mina exporter."
+
+
 def _deadline(event: AuditEvent, details: dict, names: _Names) -> str:
     return (
         f"Ändrade sista datum för {names.of(event.target)} från {_day(details.get('old'))} "
@@ -370,6 +374,7 @@ _SENTENCES: dict[str, Callable[[AuditEvent, dict, _Names], str]] = {
     "completions.imported": _completions,
     "export.participants": _export,
     "export.summary": _export,
+    "export.downloaded": _downloaded,
     "deadline.changed": _deadline,
     REFUSED: _refused,
     LOG_EXPORTED: _log_exported,

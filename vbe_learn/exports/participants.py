@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
+from ..core.extensions import db
 from ..followup.people import PARTICIPANT_COLUMNS, people_with_status
 from ..learning.status import STATUS_SLUGS, valid_until
 from ..models import Administration, Unit, User
@@ -60,6 +61,35 @@ class ParticipantFilters:
         if self.completed_to:
             described["to"] = self.completed_to.isoformat()
         return described
+
+
+class FiltersGone(Exception):
+    """A förvaltning, enhet or chef chosen for an export no longer exists."""
+
+
+def filters_from_described(described: dict) -> ParticipantFilters:
+    """The filters `ParticipantFilters.describe` wrote (an export file's request), loaded
+    again; FiltersGone when something chosen no longer exists (never a wider export)."""
+
+    def load(model, id_):
+        found = db.session.get(model, id_)
+        if found is None:
+            raise FiltersGone(model.__name__)
+        return found
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(described[key]) if described.get(key) else None
+
+    return ParticipantFilters(
+        administration=load(Administration, described["administration_id"])
+        if "administration_id" in described
+        else None,
+        units=tuple(load(Unit, id_) for id_ in described.get("unit_ids", ())),
+        team_of=load(User, described["team_of"]) if "team_of" in described else None,
+        status=described.get("status") or None,
+        completed_from=day("from"),
+        completed_to=day("to"),
+    )
 
 
 PARTICIPANT_TITLE = "Deltagarlista – grundutbildningen om våldsbejakande extremism"

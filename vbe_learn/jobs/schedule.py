@@ -9,6 +9,7 @@ import logging
 from flask import current_app
 from huey import crontab
 
+from ..exports.files import delete_expired_export_files, fail_stuck_export_files
 from ..models.types import city_today, utcnow
 from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 from ..roster.uploads import delete_expired_uploads
@@ -31,3 +32,12 @@ def nightly_gallring() -> None:
 def nightly_expired_uploads() -> None:
     """Delete roster uploads that were previewed but never confirmed (older than a day)."""
     log.info("event=expired_uploads_deleted count=%s", delete_expired_uploads(utcnow()))
+
+
+@periodic_job(crontab(minute="50"))
+def hourly_export_cleanup() -> None:
+    """Delete expired export files and fail those stuck (queued or running too long)."""
+    now = utcnow()
+    deleted = delete_expired_export_files(now)
+    stuck = fail_stuck_export_files(now, current_app.config["EXPORT_STUCK_MINUTES"])
+    log.info("event=export_files_cleaned deleted=%s stuck=%s", deleted, stuck)
