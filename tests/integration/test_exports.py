@@ -23,7 +23,6 @@ from sqlalchemy.engine import Engine
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.core.extensions import db
-from vbe_learn.exports import writers
 from vbe_learn.followup.people import PARTICIPANT_COLUMNS
 from vbe_learn.followup.rates import rates
 from vbe_learn.followup.services import city_overview
