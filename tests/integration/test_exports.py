@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import undefer
 
 from tests.factories import course, make_unit, make_user
 from vbe_learn.core.extensions import db
@@ -148,7 +149,8 @@ MINE = "/mina-exporter"
 
 def newest_file(app) -> ExportFile:
     with app.app_context():
-        return db.session.scalars(select(ExportFile).order_by(ExportFile.id.desc())).first()
+        newest = select(ExportFile).options(undefer(ExportFile.data))
+        return db.session.scalars(newest.order_by(ExportFile.id.desc())).first()
 
 
 def download(client, url: str, data: dict | None = None):
