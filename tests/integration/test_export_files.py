@@ -206,6 +206,11 @@ def test_someone_elses_file_answers_as_a_missing_one(app, client, auth, city):
     assert not_mine.get_data() == mine_missing.get_data()
     refused = [event.target for event in events(app, "access.refused")]
     assert f"export_file:{export.id}" in refused
+    auth.logout()
+    login(auth, city, "admin")
+    html = client.get("/admin/logg?action=access.refused").get_data(as_text=True)
+    assert "Nekades att se exportfilen samlad bild" not in html  # it was a deltagarlista
+    assert "Nekades att se exportfilen deltagarlista (CSV, beställd " in html
     assert len(events(app, "export.downloaded")) == 1  # the central samordnare's own
     assert client.get(f"{MINE}/{export.id}").status_code == 405  # a GET writes nothing
 

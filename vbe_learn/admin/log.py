@@ -22,6 +22,7 @@ from ..models import (
     AuditEvent,
     Course,
     CourseVersion,
+    ExportFile,
     ExportLog,
     RosterImport,
     Unit,
@@ -224,6 +225,18 @@ def _exports(ids) -> Iterable[tuple[int, str]]:
     ]
 
 
+def _export_files(ids) -> Iterable[tuple[int, str]]:
+    rows = db.session.execute(
+        select(ExportFile.id, ExportFile.kind, ExportFile.format, ExportFile.created_at).where(
+            ExportFile.id.in_(ids)
+        )
+    )
+    return [
+        (i, f"{KIND_LABELS.get(kind, kind).lower()} ({fmt.upper()}, beställd {_moment(at)})")
+        for i, kind, fmt, at in rows
+    ]
+
+
 def _administrations(ids) -> Iterable[tuple[int, str]]:
     return db.session.execute(
         select(Administration.id, Administration.name).where(Administration.id.in_(ids))
@@ -260,6 +273,7 @@ _LOADERS: dict[str, Callable] = {
     "user": _people,
     "roster_import": _imports,
     "export_log": _exports,
+    "export_file": _export_files,
     "administration": _administrations,
     "unit": _units,
     "attempt": _attempts,
@@ -271,6 +285,7 @@ _KIND_WORDS = {
     "user": "person",
     "roster_import": "import",
     "export_log": "export",
+    "export_file": "exportfil",
     "administration": "förvaltning",
     "unit": "enhet",
     "attempt": "kunskapskontroll",
@@ -281,6 +296,7 @@ _REFUSED_WORDS = {
     "user": "uppgifterna om",
     "administration": "förvaltningen",
     "unit": "enheten",
+    "export_file": "exportfilen",
     "attempt": "",
     "certificate": "",
 }

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_
 
 from ..core.extensions import db
 from ..followup.people import PARTICIPANT_COLUMNS, people_with_status
@@ -154,12 +154,6 @@ def participant_query(
     if filters.completed_to:
         statement = statement.where(columns.completed_on <= filters.completed_to)
     return ParticipantQuery(statement, validity_years)
-
-
-def participant_count(connection: Connection, query: ParticipantQuery) -> int:
-    """How many rows the deltagarlista has (read on the snapshot its rows are read from)."""
-    rows = query.statement.order_by(None).subquery()
-    return connection.scalar(select(func.count()).select_from(rows))
 
 
 def participant_rows(connection: Connection, query: ParticipantQuery) -> Iterator[tuple]:
