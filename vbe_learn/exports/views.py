@@ -141,7 +141,7 @@ def my_exports():
     return render_template("exports/mine.html", files=files, pending=pending)
 
 
-@bp.post("/mina-exporter/<int:export_id>")
+@bp.post("/mina-exporter/<id:export_id>")
 @login_required
 def download(export_id: int):
     """Download one of the person's made export files (audit-logged)."""
