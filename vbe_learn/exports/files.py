@@ -43,7 +43,6 @@ from .participants import (
 from .services import (
     KIND_LABELS,
     SUMMARY,
-    TEAM,
     describe_filters,
     log_participants,
     participants_file,
@@ -84,12 +83,6 @@ def new_export_file(
     return export
 
 
-def participant_request(scope_name: str, filters: ParticipantFilters) -> dict:
-    """A deltagarlista's request as kept on its file: the export log's filters."""
-    scope = TEAM if filters.team_of is not None else scope_name
-    return {"scope": scope, **filters.describe()}
-
-
 @dataclass(frozen=True)
 class Claimed:
     """An export file taken by a job, with what it needs to be written (built before the
@@ -111,7 +104,11 @@ def claim_export_file(export_id: int, validity_years: int) -> Claimed | None:
     """Take a queued export file for this job: checked again against the requester's reach
     (roles may have changed since), marked running (flushed). None when it is gone or
     already taken; ExportRefused (with the reason) when it may not be made."""
-    export = db.session.get(ExportFile, export_id)
+    # Locked until the claim commits: a second worker given the same job waits, then finds
+    # it running (on SQLite the job's transaction holds the write lock anyway).
+    export = db.session.scalar(
+        select(ExportFile).where(ExportFile.id == export_id).with_for_update()
+    )
     if export is None or export.status != QUEUED:
         return None
     requester = db.session.get(User, export.requested_by_id)

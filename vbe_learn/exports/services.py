@@ -68,9 +68,15 @@ def log_participants(
     actor: User | None, scope_name: str, filters: ParticipantFilters, file_format: str, rows: int
 ) -> ExportLog:
     """Record one deltagarlista (flushed in the caller's transaction)."""
+    described = participant_request(scope_name, filters)
+    return log_export(actor, PARTICIPANTS, file_format, described, rows)
+
+
+def participant_request(scope_name: str, filters: ParticipantFilters) -> dict:
+    """A deltagarlista's scope and filters as plain data: what the export log keeps, and
+    what an export file asked for on a page keeps until the job makes it."""
     scope = TEAM if filters.team_of is not None else scope_name
-    return log_export(actor, PARTICIPANTS, file_format, {"scope": scope, **filters.describe()},
-                      rows)  # fmt: skip
+    return {"scope": scope, **filters.describe()}
 
 
 def write_participants(

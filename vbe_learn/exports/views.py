@@ -34,7 +34,7 @@ from ..permissions import (
     visible_people,
 )
 from . import bp
-from .files import MIMETYPES, downloaded, export_files_of, participant_request
+from .files import MIMETYPES, downloaded, export_files_of
 from .forms import ParticipantExportForm, SummaryExportForm
 from .participants import ParticipantFilters
 from .services import (
@@ -42,6 +42,7 @@ from .services import (
     SUMMARY,
     TEAM,
     administration_options,
+    participant_request,
     recent_exports,
     unit_options,
 )
