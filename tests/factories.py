@@ -20,6 +20,7 @@ from vbe_learn.models import (
     Course,
     Department,
     Enrollment,
+    ExportFile,
     ExportLog,
     HeadcountSnapshot,
     PageRead,
@@ -133,7 +134,7 @@ def clean_learner_data() -> None:
     for model in (ReminderMessage, DeadlineChange, Deadline, AnswerChoice, AttemptAnswer,
                   Attempt, Completion, PageRead, Enrollment, RoleAssignment, Placement,
                   HeadcountSnapshot, RosterImport, RosterUpload, AuditEvent,
-                  ExportLog):  # fmt: skip
+                  ExportFile, ExportLog):  # fmt: skip
         db.session.execute(delete(model))
     db.session.execute(User.__table__.update().values(manager_id=None))
     for model in (User, Unit, Department, Administration):

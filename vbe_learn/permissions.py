@@ -33,9 +33,11 @@ from .models import (
     Completion,
     Course,
     Department,
+    ExportFile,
     Unit,
     User,
 )
+from .models.exports import DONE
 from .models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
 
 MANAGER = "chef"  # derived from the roster, never assigned
@@ -176,6 +178,12 @@ def may_export_summary(user: User) -> bool:
     return reach_of(user).is_central
 
 
+def may_export(user: User, kind: str) -> bool:
+    """Who may have an export of this kind made: the samlad bild ("summary") the central
+    samordnare, a deltagarlista everyone with follow-up pages (and see Mina exporter)."""
+    return may_export_summary(user) if kind == "summary" else may_follow_up(user)
+
+
 def administrations_in_reach(user: User) -> frozenset[int] | None:
     """The förvaltningar a person follows up: None for the whole city, else their ids."""
     reach = reach_of(user)
@@ -204,6 +212,7 @@ def main_menu(user: User) -> dict[str, bool]:
         "roster": reach.imports_roster,  # may_import_roster
         "roles": reach.is_admin,  # may_manage_roles
         "export_log": reach.is_admin,  # may_see_export_log
+        "my_exports": reach.follows_up,  # may_export (a deltagarlista): Mina exporter
         "audit_log": reach.is_admin,  # may_see_audit_log
         "reminders": reach.coordinates,  # may_manage_deadlines
     }
@@ -331,6 +340,20 @@ def access_attempt(user: User, attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != user.id:
         refuse(user, "attempt", attempt_id)
     return attempt
+
+
+def access_export_file(user: User, export_id: int) -> ExportFile:
+    """A made export file: only the person who asked for it, while they may still export
+    its kind (someone else's, one not made, and a missing one answer the same 404)."""
+    export = db.session.get(ExportFile, export_id)
+    if (
+        export is None
+        or export.requested_by_id != user.id
+        or export.status != DONE
+        or not may_export(user, export.kind)
+    ):
+        refuse(user, "export_file", export_id)
+    return export
 
 
 def access_own_certificate(user: User, code: str) -> Completion:

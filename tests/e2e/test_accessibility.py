@@ -10,6 +10,7 @@ test fails listing every violation, page by page.
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -37,8 +38,18 @@ from vbe_learn.demo.seed import (
     MIN_EMPLOYEES,
     seed_demo_city,
 )
-from vbe_learn.models import Administration, Attempt, Completion, Module, Page, User
+from vbe_learn.exports.files import STUCK
+from vbe_learn.models import (
+    Administration,
+    Attempt,
+    Completion,
+    ExportFile,
+    Module,
+    Page,
+    User,
+)
 from vbe_learn.models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+from vbe_learn.models.types import utcnow
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -259,6 +270,7 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(coordinator, report, "/uppfoljning/fragor", "Frågeanalys, samordnare", "Frågeanalys")
     expect(coordinator.locator("figure.chart svg[role='img'] rect").first).to_be_visible()
     visit(coordinator, report, "/uppfoljning/export", "Exportformuläret, samordnare")
+    visit(coordinator, report, "/mina-exporter", "Mina exporter, inga filer", "Mina exporter")
     visit(coordinator, report, "/paminnelser/", "Påminnelser och sista dag, samordnare")
     visit(coordinator, report, "/paminnelser/logg", "Skickade påminnelser, samordnare")
 
@@ -270,9 +282,30 @@ def follow_up_pages(new_context, city: City, report: AxeReport) -> None:
     visit(central, report, "/uppfoljning/?sortera=namn", "Samlad bild, sorterad efter namn")
     visit(central, report, "/uppfoljning/fragor", "Frågeanalys, hela staden", "Frågeanalys")
     visit(central, report, "/uppfoljning/export", "Exportformuläret, central samordnare")
+    central.get_by_role("button", name="Beställ samlad bild (XLSX)").click()
+    expect(central.get_by_role("heading", level=1)).to_have_text("Mina exporter")
+    expect(central.get_by_role("status")).to_contain_text("Din fil förbereds")
+    scan_also_on_phone(central, report, "Mina exporter, en fil klar (och meddelandet)")
     with central.expect_download() as download:
-        central.get_by_role("button", name="Ladda ner samlad bild (XLSX)").click()
+        central.get_by_role("button", name=re.compile("^Ladda ner")).first.click()
     assert download.value.failure() is None
+
+
+def export_file_states(new_context, app, report: AxeReport) -> None:
+    """Mina exporter with a file under way (and its Uppdatera link) and a failed one."""
+    with app.app_context():
+        chef = db.session.scalar(select(User).where(User.email == DEMO_EMAILS["chef"]))
+        now = utcnow()
+        for status, error in (("queued", None), ("failed", STUCK)):
+            db.session.add(ExportFile(requested_by_id=chef.id, kind="participants",
+                                      format="xlsx", filters='{"scope": "team"}', status=status,
+                                      error=error, created_at=now,
+                                      expires_at=now + timedelta(days=7)))  # fmt: skip
+        db.session.commit()
+    page = log_in(new_context, DEMO_EMAILS["chef"], DEMO_PASSWORD)
+    visit(page, report, "/mina-exporter", "Mina exporter, förbereds och misslyckad")
+    expect(page.get_by_role("link", name="Uppdatera")).to_be_visible()
+    scan_also_on_phone(page, report, "Mina exporter, förbereds och misslyckad", desktop=False)
 
 
 def roster_rows(app) -> list[dict]:
@@ -374,6 +407,7 @@ def test_every_page_type_and_state_has_no_axe_violations(
     learner = log_in(new_context, DEMO_EMAILS["medarbetare"], DEMO_PASSWORD)
     learner_pages(learner, app, city, report)
     follow_up_pages(new_context, city, report)
+    export_file_states(new_context, app, report)
     admin_pages(new_context, app, report)
     assert len(report.scanned) >= 40, report.scanned
     report.assert_clean()

@@ -37,6 +37,7 @@ ROUTES = [
     ("GET", "/kunskapskontroll/{n}"),
     ("POST", "/kunskapskontroll/{n}"),
     ("GET", "/kurs/grundutbildning/{n}/bilder/bild.png"),
+    ("POST", "/mina-exporter/{n}"),
 ]
 # The same path has a GET rule and a POST rule: Werkzeug's router answers 405 for the
 # other rule's method before it converts the number (still never a 500).

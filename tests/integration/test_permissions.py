@@ -294,6 +294,7 @@ MENU_ENTRIES = {
     "roster": may_import_roster,
     "roles": may_manage_roles,
     "export_log": may_see_export_log,
+    "my_exports": may_follow_up,
     "audit_log": may_see_audit_log,
     "reminders": may_manage_deadlines,
 }

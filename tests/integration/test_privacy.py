@@ -1,7 +1,7 @@
 """Mina uppgifter (a person's own data) and gallring (pseudonymising people who left)."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import String, Text, func, or_, select, true
@@ -14,6 +14,7 @@ from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import (
     AuditEvent,
     Completion,
+    ExportFile,
     ExportLog,
     Placement,
     ReminderMessage,
@@ -68,6 +69,12 @@ def two_learners(client, auth):
     db.session.add(
         ExportLog(actor_id=anna.id, kind="participants", format="csv", filters="{}", row_count=2)
     )
+    asked_at = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    db.session.add(
+        ExportFile(requested_by_id=anna.id, kind="participants", format="xlsx",
+                   filters='{"scope": "reach"}', status="done", data=b"not shown", row_count=2,
+                   created_at=asked_at, expires_at=asked_at + timedelta(days=7))
+    )  # fmt: skip
     for person in (anna, bertil):
         db.session.add(
             ReminderMessage(user_id=person.id, kind="invitation", period_key="2026-11-01",
@@ -105,6 +112,9 @@ def test_the_download_holds_everything_about_me_and_nothing_about_others(client,
     assert my_completion.certificate_code in codes
     assert their_completion.certificate_code not in text
     assert data["exporter"][0]["rader"] == 2
+    (asked,) = data["exportfiler"]  # what was asked for, not the file (others' data)
+    assert (asked["format"], asked["status"], asked["rader"]) == ("xlsx", "done", 2)
+    assert "not shown" not in text
     assert [(m["slag"], m["mottagare"]) for m in data["e_post"]] == [("invitation", anna.email)]
     (event,) = data["händelser"]
     assert event["gällde_dig"] is True and event["gjord_av_dig"] is False
@@ -252,7 +262,7 @@ def test_pseudonymise_replaces_identity_and_keeps_earlier_figures(runner, client
     auth.login(central.email)
     person_page = client.get(f"/uppfoljning/person/{lisa.id}").get_data(as_text=True)
     assert f"Gallrad {lisa.id}" in person_page and "Lämnadesson" not in person_page
-    assert client.post("/uppfoljning/export/deltagarlista.csv", data={}).status_code == 200
+    assert client.post("/uppfoljning/export/deltagarlista.csv", data={}).status_code == 302
     exported = deltagarlista_csv(true(), ParticipantFilters())  # as the central samordnare's
     assert "Stannarkvar" in exported and "Lämnadesson" not in exported
     auth.logout()

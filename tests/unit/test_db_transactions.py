@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import delete, select
 
-from vbe_learn.core.db import read_snapshot
+from vbe_learn.core.db import after_request_commit, read_snapshot
 from vbe_learn.core.extensions import db
 from vbe_learn.models import Administration
 
@@ -66,6 +66,37 @@ def test_an_error_in_a_view_rolls_its_changes_back(app, monkeypatch, cleanup):
     assert app.test_client().post("/glomt-losenord").status_code == 500
     with app.app_context():
         assert not _stored()
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("status", "called"), [(200, True), (302, True), (400, False)])
+def test_what_waits_for_the_commit_runs_after_it_and_only_then(
+    app, monkeypatch, cleanup, status, called
+):
+    """after_request_commit (a job queued after the request's commit): it sees the row the
+    request wrote, committed; nothing runs when the request is rolled back."""
+    seen = []
+
+    def view():
+        db.session.add(Administration(name=NAME))
+        db.session.flush()
+        after_request_commit(lambda: seen.append(_committed_elsewhere(app)))
+        return "ok", status
+
+    monkeypatch.setitem(app.view_functions, "auth.forgot_password", view)
+    assert app.test_client().post("/glomt-losenord").status_code == status
+    assert seen == ([True] if called else [])
+
+
+def _committed_elsewhere(app) -> bool:
+    with app.app_context(), db.engine.connect() as connection:
+        found = connection.execute(select(Administration.id).where(Administration.name == NAME))
+        return found.first() is not None
+
+
+def test_after_request_commit_is_for_requests(app):
+    with app.app_context(), pytest.raises(RuntimeError):
+        after_request_commit(lambda: None)
 
 
 def _another_writer_commits(app) -> bool:

@@ -22,6 +22,7 @@ from ..models import (
     AuditEvent,
     Course,
     CourseVersion,
+    ExportFile,
     ExportLog,
     RosterImport,
     Unit,
@@ -224,6 +225,18 @@ def _exports(ids) -> Iterable[tuple[int, str]]:
     ]
 
 
+def _export_files(ids) -> Iterable[tuple[int, str]]:
+    rows = db.session.execute(
+        select(ExportFile.id, ExportFile.kind, ExportFile.format, ExportFile.created_at).where(
+            ExportFile.id.in_(ids)
+        )
+    )
+    return [
+        (i, f"{KIND_LABELS.get(kind, kind).lower()} ({fmt.upper()}, beställd {_moment(at)})")
+        for i, kind, fmt, at in rows
+    ]
+
+
 def _administrations(ids) -> Iterable[tuple[int, str]]:
     return db.session.execute(
         select(Administration.id, Administration.name).where(Administration.id.in_(ids))
@@ -260,6 +273,7 @@ _LOADERS: dict[str, Callable] = {
     "user": _people,
     "roster_import": _imports,
     "export_log": _exports,
+    "export_file": _export_files,
     "administration": _administrations,
     "unit": _units,
     "attempt": _attempts,
@@ -271,6 +285,7 @@ _KIND_WORDS = {
     "user": "person",
     "roster_import": "import",
     "export_log": "export",
+    "export_file": "exportfil",
     "administration": "förvaltning",
     "unit": "enhet",
     "attempt": "kunskapskontroll",
@@ -281,6 +296,7 @@ _REFUSED_WORDS = {
     "user": "uppgifterna om",
     "administration": "förvaltningen",
     "unit": "enheten",
+    "export_file": "exportfilen",
     "attempt": "",
     "certificate": "",
 }
@@ -338,6 +354,10 @@ def _export(event: AuditEvent, details: dict, names: _Names) -> str:
     )
 
 
+def _downloaded(event: AuditEvent, details: dict, names: _Names) -> str:
+    return f"Laddade ner exporten {names.of(event.target)} från Mina exporter."
+
+
 def _deadline(event: AuditEvent, details: dict, names: _Names) -> str:
     return (
         f"Ändrade sista datum för {names.of(event.target)} från {_day(details.get('old'))} "
@@ -370,6 +390,7 @@ _SENTENCES: dict[str, Callable[[AuditEvent, dict, _Names], str]] = {
     "completions.imported": _completions,
     "export.participants": _export,
     "export.summary": _export,
+    "export.downloaded": _downloaded,
     "deadline.changed": _deadline,
     REFUSED: _refused,
     LOG_EXPORTED: _log_exported,

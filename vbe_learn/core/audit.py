@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "completions.imported": "Genomföranden importerade",
     "export.participants": "Deltagarlista exporterad",
     "export.summary": "Samlad bild exporterad",
+    "export.downloaded": "Export nedladdad",
     "deadline.changed": "Sista datum ändrat",
     "access.refused": "Nekad förfrågan",
     "auditlog.exported": "Händelselogg exporterad",

@@ -85,6 +85,10 @@ class Config:
     OIDC_MATCH_FIELD = os.environ.get("OIDC_MATCH_FIELD", "email")  # or employee_number
     # Gallring: people are pseudonymised this many days after their last placement ended.
     GDPR_RETENTION_DAYS = int(os.environ.get("GDPR_RETENTION_DAYS", "730"))
+    # Export files (Mina exporter): kept this many days, then deleted by the hourly clean-up,
+    # which also fails an export still not made after EXPORT_STUCK_MINUTES (a killed worker).
+    EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
+    EXPORT_STUCK_MINUTES = int(os.environ.get("EXPORT_STUCK_MINUTES", "60"))
     # E-mail (Flask-Mail's names). Without MAIL_SERVER messages go to MAIL_OUTBOX_DIR
     # (one .eml file each) or, without that too, to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -5,7 +5,10 @@
   response; any other request, and any error, is rolled back when Flask-SQLAlchemy
   removes the session at the end of the request. A GET writes nothing. A command commits
   at its own end (`db.session.commit()` in the command); a job is committed by the job
-  wrapper after it returns, and rolled back when it raises (jobs/queue.py).
+  wrapper after it returns, and rolled back when it raises (jobs/queue.py). A request that
+  queues a job which reads what the request wrote queues it after that commit
+  (`after_request_commit`, used by `Job.enqueue_after_commit`): a worker never looks for a
+  row that is not committed yet.
 * SQLite: WAL, foreign keys and a busy timeout on every connection, and transactions that
   SQLAlchemy begins itself (the "begin" recipe of SQLAlchemy's SQLite documentation). A
   writer begins with BEGIN IMMEDIATE: it takes the write lock at once and waits for it in
@@ -18,10 +21,10 @@
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -101,11 +104,22 @@ def engine_options(app: Flask) -> dict:
     return options
 
 
+def after_request_commit(callback: Callable[[], None]) -> None:
+    """Call `callback` once this request's one commit has succeeded (dropped when the
+    request is rolled back instead)."""
+    if not has_request_context():
+        raise RuntimeError("after_request_commit is for requests (a command commits itself)")
+    g.setdefault("vbe_after_commit", []).append(callback)
+
+
 def init_app(app: Flask) -> None:
-    """Commit once after a successful request that may change state."""
+    """Commit once after a successful request that may change state, then run what was
+    waiting for that commit."""
 
     @app.after_request
     def commit_request(response: Response) -> Response:
         if request.method not in READ_ONLY_METHODS and response.status_code < 400:
             db.session.commit()
+            for callback in g.pop("vbe_after_commit", ()):
+                callback()
         return response

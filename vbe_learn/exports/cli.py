@@ -106,7 +106,7 @@ def summary_command(as_of, sort, file_format, output: Path) -> None:
     file_format = _format(file_format, output)
     day = as_of.date() if as_of else city_today()
     with output.open("wb") as file:
-        rows = summary_file(file, file_format, None, day, _years(), sort=sort)
+        rows = summary_file(file, file_format, None, day, _years(), sort=sort).row_count
     db.session.commit()
     click.echo(
         f"Samlad bild per {day.isoformat()} ({rows} förvaltningar) är skriven till {output}."

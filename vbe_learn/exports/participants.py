@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_
 
+from ..core.extensions import db
 from ..followup.people import PARTICIPANT_COLUMNS, people_with_status
 from ..learning.status import STATUS_SLUGS, valid_until
 from ..models import Administration, Unit, User
@@ -60,6 +61,35 @@ class ParticipantFilters:
         if self.completed_to:
             described["to"] = self.completed_to.isoformat()
         return described
+
+
+class FiltersGone(Exception):
+    """A förvaltning, enhet or chef chosen for an export no longer exists."""
+
+
+def filters_from_described(described: dict) -> ParticipantFilters:
+    """The filters `ParticipantFilters.describe` wrote (an export file's request), loaded
+    again; FiltersGone when something chosen no longer exists (never a wider export)."""
+
+    def load(model, id_):
+        found = db.session.get(model, id_)
+        if found is None:
+            raise FiltersGone(model.__name__)
+        return found
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(described[key]) if described.get(key) else None
+
+    return ParticipantFilters(
+        administration=load(Administration, described["administration_id"])
+        if "administration_id" in described
+        else None,
+        units=tuple(load(Unit, id_) for id_ in described.get("unit_ids", ())),
+        team_of=load(User, described["team_of"]) if "team_of" in described else None,
+        status=described.get("status") or None,
+        completed_from=day("from"),
+        completed_to=day("to"),
+    )
 
 
 PARTICIPANT_TITLE = "Deltagarlista – grundutbildningen om våldsbejakande extremism"
@@ -124,12 +154,6 @@ def participant_query(
     if filters.completed_to:
         statement = statement.where(columns.completed_on <= filters.completed_to)
     return ParticipantQuery(statement, validity_years)
-
-
-def participant_count(connection: Connection, query: ParticipantQuery) -> int:
-    """How many rows the deltagarlista has (read on the snapshot its rows are read from)."""
-    rows = query.statement.order_by(None).subquery()
-    return connection.scalar(select(func.count()).select_from(rows))
 
 
 def participant_rows(connection: Connection, query: ParticipantQuery) -> Iterator[tuple]:

@@ -1,22 +1,16 @@
-"""Exports as services (no Flask request here): build or stream a file and log it.
+"""Exports as services (no Flask request here): write a file and log it.
 
 Each export writes one ExportLog row (and its audit event) in the caller's session
-(flushed, never committed here): the request's or the command's one commit saves it. A
-deltagarlista's rows are read under one snapshot (core/db.py, read_snapshot), never through
-the session: all rows come from one moment, and on SQLite the read holds no write lock.
-
-* XLSX: written to a temporary file (or the command's output) from the snapshot, then
-  logged with the rows written.
-* CSV (a download): the rows are counted on the snapshot first and the export logged with
-  that count in the request; the rows are then streamed from the same snapshot, which
-  ends when the stream ends (or the client goes away). The count and the file are of the
-  same moment.
+(flushed, never committed here): the job's or the command's one commit saves it. A
+deltagarlista's rows are read under one snapshot (core/db.py, read_snapshot, or the
+command's snapshot transaction), never through the session: all rows come from one moment,
+and on SQLite the read holds no write lock. The file is written as the rows are read
+(XLSX or CSV) and logged with the rows written. The pages ask for files that a job worker
+makes with these functions (exports/files.py); the commands write them directly.
 """
 
 import json
-import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -33,9 +27,6 @@ from .participants import (
     PARTICIPANT_LAYOUT,
     ParticipantFilters,
     ParticipantQuery,
-    participant_count,
-    participant_heading,
-    participant_query,
     participant_rows,
 )
 from .summary import SUMMARY_LAYOUT, summary
@@ -77,9 +68,15 @@ def log_participants(
     actor: User | None, scope_name: str, filters: ParticipantFilters, file_format: str, rows: int
 ) -> ExportLog:
     """Record one deltagarlista (flushed in the caller's transaction)."""
+    described = participant_request(scope_name, filters)
+    return log_export(actor, PARTICIPANTS, file_format, described, rows)
+
+
+def participant_request(scope_name: str, filters: ParticipantFilters) -> dict:
+    """A deltagarlista's scope and filters as plain data: what the export log keeps, and
+    what an export file asked for on a page keeps until the job makes it."""
     scope = TEAM if filters.team_of is not None else scope_name
-    return log_export(actor, PARTICIPANTS, file_format, {"scope": scope, **filters.describe()},
-                      rows)  # fmt: skip
+    return {"scope": scope, **filters.describe()}
 
 
 def write_participants(
@@ -112,80 +109,13 @@ class _Counted:
             yield row
 
 
-class StreamedCsv:
-    """A CSV read from an open snapshot while it streams; the snapshot ends with it."""
-
-    def __init__(self, snapshot: ExitStack, rows: Iterator[tuple], count: int) -> None:
-        self._snapshot, self._rows, self.rows = snapshot, rows, count
-        self._chunks = csv_chunks(PARTICIPANT_LAYOUT, rows)
-
-    def __iter__(self) -> Iterator[bytes]:
-        """The bytes; the snapshot ends when they end or the consumer stops early."""
-        try:
-            yield from self._chunks
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """End the snapshot (a client that went away, or a body never read); again: nothing."""
-        self._chunks.close()
-        self._rows.close()  # closes the result
-        self._snapshot.close()
-
-
-def stream_participants_csv(query: ParticipantQuery) -> StreamedCsv:
-    """The deltagarlista as CSV to stream: counted now, read while it streams, on one
-    snapshot (kept open until the stream is closed)."""
-    snapshot = ExitStack()
-    try:
-        connection = snapshot.enter_context(read_snapshot())
-        rows = participant_count(connection, query)
-    except BaseException:
-        snapshot.close()
-        raise
-    return StreamedCsv(snapshot, participant_rows(connection, query), rows)
-
-
-@dataclass(frozen=True)
-class ParticipantExport:
-    """A deltagarlista ready to send: an XLSX file, or a CSV read while it streams."""
-
-    filename: str
-    file: BinaryIO | None
-    csv: StreamedCsv | None
-
-
-def export_participants(
-    file_format: str,
-    actor: User | None,
-    scope: ColumnElement[bool],
-    filters: ParticipantFilters,
-    on: date,
-    validity_years: int,
-) -> ParticipantExport:
-    """The deltagarlista within a person's reach as XLSX (a temporary file) or CSV (to
-    stream), logged in the caller's transaction."""
-    filename = f"deltagarlista-{on.isoformat()}.{file_format}"
-    query = participant_query(scope, filters, on, validity_years)
-    if file_format == XLSX:
-        heading = participant_heading(filters, "reach", on)
-        file = tempfile.TemporaryFile()
-        try:
-            with read_snapshot() as connection:
-                rows = write_participants(connection, file, XLSX, query, heading)
-        except BaseException:
-            file.close()
-            raise
-        file.seek(0)
-        log_participants(actor, "reach", filters, XLSX, rows)
-        return ParticipantExport(filename, file, None)
-    csv = stream_participants_csv(query)
-    try:
-        log_participants(actor, "reach", filters, CSV, csv.rows)
-    except BaseException:
-        csv.close()
-        raise
-    return ParticipantExport(filename, None, csv)
+def participants_file(
+    target: BinaryIO, file_format: str, query: ParticipantQuery, heading: Heading | None
+) -> int:
+    """Write a deltagarlista read under one read-only snapshot (core/db.py) to a binary
+    file; the rows written (the job's file: exports/files.py)."""
+    with read_snapshot() as connection:
+        return write_participants(connection, target, file_format, query, heading)
 
 
 def summary_file(
@@ -196,17 +126,16 @@ def summary_file(
     validity_years: int,
     administration_ids=None,
     sort: str = DEFAULT_CITY_SORT,
-) -> int:
+) -> ExportLog:
     """Write the samlad bild (one row per förvaltning, sorted as asked, and the total) as
-    XLSX or CSV and log it; the number of förvaltningar."""
+    XLSX or CSV and log it; the log entry (its row_count: the number of förvaltningar)."""
     found = summary(as_of, validity_years, administration_ids, sort)
     if file_format == XLSX:
         write_xlsx(target, "Samlad bild", SUMMARY_LAYOUT, found.rows, found.heading, found.total)
     else:
         for chunk in csv_chunks(SUMMARY_LAYOUT, [*found.rows, found.total]):
             target.write(chunk)
-    log_export(actor, SUMMARY, file_format, {"as_of": as_of.isoformat()}, len(found.rows))
-    return len(found.rows)
+    return log_export(actor, SUMMARY, file_format, {"as_of": as_of.isoformat()}, len(found.rows))
 
 
 def administration_options(

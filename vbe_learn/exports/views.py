@@ -1,28 +1,29 @@
-"""Export pages (HTTP only): the form, the downloads and the export log.
+"""Export pages (HTTP only): the form, Mina exporter, the downloads and the export log.
 
-A download is a POST (with CSRF): it writes the export log, so it is not a read. A
-deltagarlista's XLSX is written to a temporary file and sent; its CSV streams from the
-snapshot it is read on (exports/services.py).
+Asking for a file is a POST: it adds a queued export file, which a job worker makes
+(exports/files.py), and answers with *Mina exporter*. A download is a POST too (with
+CSRF): it writes an audit event, so it is not a read.
 """
 
-import tempfile
+import io
 
 from flask import (
-    Response,
     abort,
-    current_app,
+    flash,
+    redirect,
     render_template,
     send_file,
+    url_for,
 )
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.extensions import db
-from ..learning.status import validity_years
 from ..models import User
 from ..models.types import city_today
 from ..permissions import (
     access_administration,
+    access_export_file,
     access_unit,
     administrations_in_reach,
     may_export_summary,
@@ -33,23 +34,21 @@ from ..permissions import (
     visible_people,
 )
 from . import bp
+from .files import MIMETYPES, downloaded, export_files_of
 from .forms import ParticipantExportForm, SummaryExportForm
 from .participants import ParticipantFilters
 from .services import (
+    PARTICIPANTS,
+    SUMMARY,
     TEAM,
     administration_options,
-    export_participants,
+    participant_request,
     recent_exports,
-    summary_file,
     unit_options,
 )
-from .writers import CSV_MIMETYPE, XLSX_MIMETYPE
+from .tasks import queue_export
 
-MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
-
-
-def _years() -> int:
-    return validity_years(current_app.config["DEFAULT_COURSE"])
+PREPARING = "Din fil förbereds. Den visas här när den är klar."
 
 
 def _page(form: ParticipantExportForm, summary_form: SummaryExportForm):
@@ -95,15 +94,15 @@ def _chosen_scope(form: ParticipantExportForm) -> dict:
     return chosen
 
 
-def _attachment(response: Response, filename: str) -> Response:
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _to_my_exports():
+    flash(PREPARING, "info")
+    return redirect(url_for("exports.my_exports"))
 
 
 @bp.post("/uppfoljning/export/deltagarlista.<any(xlsx, csv):file_format>")
 @login_required
 def participants(file_format: str):
-    """Download the deltagarlista: people within reach and the chosen filters."""
+    """Ask for the deltagarlista (people within reach and the chosen filters) as a file."""
     require(may_follow_up(current_user))
     form = ParticipantExportForm()
     if not form.validate_on_submit():
@@ -114,31 +113,43 @@ def participants(file_format: str):
         completed_from=form.completed_from.data,
         completed_to=form.completed_to.data,
     )
-    scope = visible_people(current_user)
-    export = export_participants(file_format, current_user, scope, filters, city_today(), _years())
-    if export.file is not None:
-        return send_file(
-            export.file, XLSX_MIMETYPE, as_attachment=True, download_name=export.filename
-        )
-    response = Response(iter(export.csv), mimetype=CSV_MIMETYPE)
-    response.call_on_close(export.csv.close)  # the snapshot ends even if the body is not read
-    return _attachment(response, export.filename)
+    asked = participant_request("reach", filters)
+    queue_export(current_user, PARTICIPANTS, file_format, asked)
+    return _to_my_exports()
 
 
 @bp.post("/uppfoljning/export/samlad-bild.<any(xlsx, csv):file_format>")
 @login_required
 def summary(file_format: str):
-    """Download the samlad bild (one row per förvaltning): the central samordnare only."""
+    """Ask for the samlad bild (one row per förvaltning) as a file: the central samordnare."""
     require(may_export_summary(current_user))
     form = SummaryExportForm()
     if not form.validate_on_submit():
         return _page(ParticipantExportForm(), form)
     as_of = form.as_of.data or city_today()
-    file = tempfile.TemporaryFile()
-    summary_file(file, file_format, current_user, as_of, _years(), sort=form.sort.data)
-    file.seek(0)
-    filename = f"samlad-bild-{as_of.isoformat()}.{file_format}"
-    return send_file(file, MIMETYPES[file_format], as_attachment=True, download_name=filename)
+    asked = {"as_of": as_of.isoformat(), "sort": form.sort.data}
+    queue_export(current_user, SUMMARY, file_format, asked)
+    return _to_my_exports()
+
+
+@bp.get("/mina-exporter")
+@login_required
+def my_exports():
+    """The person's own export files, newest first: made, under way or failed."""
+    require(may_follow_up(current_user))
+    files = export_files_of(current_user)
+    pending = any(file.pending for file in files)
+    return render_template("exports/mine.html", files=files, pending=pending)
+
+
+@bp.post("/mina-exporter/<id:export_id>")
+@login_required
+def download(export_id: int):
+    """Download one of the person's made export files (audit-logged)."""
+    export = access_export_file(current_user, export_id)
+    data = downloaded(current_user, export)
+    return send_file(io.BytesIO(data), MIMETYPES[export.format], as_attachment=True,
+                     download_name=export.filename)  # fmt: skip
 
 
 @bp.get("/admin/exporter")

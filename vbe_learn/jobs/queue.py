@@ -6,7 +6,9 @@
   JOBS_IMMEDIATE runs every job at once, in the process that enqueues it.
 * A job is a plain function marked with `@job()` or `@periodic_job(crontab(...))` in its
   feature's module (listed in JOB_MODULES). `create_app` builds one Huey for the app and
-  registers every job on it; `some_job.enqueue(args)` puts a call on the queue.
+  registers every job on it; `some_job.enqueue(args)` puts a call on the queue, and
+  `some_job.enqueue_after_commit(args)` does so once the request has committed (a job
+  that reads a row the request wrote).
 * The transaction rule of core/db.py, for jobs: a job runs in the app context and only
   flushes; the wrapper commits once after it returns, and rolls back when it raises. Its
   start, end and failure are logged (logger `vbe_learn.jobs`; never its arguments, which
@@ -29,13 +31,14 @@ from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.serializer import SignedSerializer
 
+from ..core.db import after_request_commit
 from ..core.extensions import db
 
 log = logging.getLogger("vbe_learn.jobs")
 QUEUE_NAME = "vbe_learn"
 EXTENSION = "vbe_jobs"
 # The modules whose jobs a worker runs (imported by init_app, before the jobs are registered).
-JOB_MODULES = ("vbe_learn.auth.tasks", "vbe_learn.jobs.schedule")
+JOB_MODULES = ("vbe_learn.auth.tasks", "vbe_learn.exports.tasks", "vbe_learn.jobs.schedule")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class Job:
     def enqueue(self, *args, **kwargs) -> None:
         """Put a call on the queue for a worker (in immediate mode: run it now)."""
         current_app.extensions[EXTENSION].tasks[self.name](*args, **kwargs)
+
+    def enqueue_after_commit(self, *args, **kwargs) -> None:
+        """Queue the call once the request's commit has succeeded (so that the worker sees
+        what the request wrote; nothing is queued when it is rolled back)."""
+        after_request_commit(functools.partial(self.enqueue, *args, **kwargs))
 
 
 JOBS: dict[str, Job] = {}

@@ -9,6 +9,7 @@ import logging
 from flask import current_app
 from huey import crontab
 
+from ..exports.files import delete_expired_export_files, fail_stuck_export_files
 from ..models.types import city_today, utcnow
 from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 from ..reminders.run import run_reminders
@@ -41,3 +42,12 @@ def hourly_reminders() -> None:
     report = run_reminders(current_app.config, city_today())
     sent = report.sending.sent if report.sending else 0
     log.info("event=reminders_run planned=%s sent=%s", sum(report.planned.values()), sent)
+
+
+@periodic_job(crontab(minute="50"))
+def hourly_export_cleanup() -> None:
+    """Delete expired export files and fail those stuck (queued or running too long)."""
+    now = utcnow()
+    deleted = delete_expired_export_files(now)
+    stuck = fail_stuck_export_files(now, current_app.config["EXPORT_STUCK_MINUTES"])
+    log.info("event=export_files_cleaned deleted=%s stuck=%s", deleted, stuck)

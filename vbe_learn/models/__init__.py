@@ -2,7 +2,7 @@
 
 from .audit import AuditEvent
 from .course import Course, CourseVersion, Module, Option, Page, Question
-from .exports import ExportLog
+from .exports import ExportFile, ExportLog
 from .org import Administration, Department, RoleAssignment, Unit, User
 from .progress import (
     AnswerChoice,
@@ -28,6 +28,7 @@ __all__ = [
     "DeadlineChange",
     "Department",
     "Enrollment",
+    "ExportFile",
     "ExportLog",
     "HeadcountSnapshot",
     "Module",

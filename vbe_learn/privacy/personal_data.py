@@ -30,6 +30,7 @@ from ..models import (
     DeadlineChange,
     Department,
     Enrollment,
+    ExportFile,
     ExportLog,
     Module,
     Option,
@@ -258,6 +259,28 @@ def exports_made(user: User) -> Rows:
     ]
 
 
+def export_files_asked_for(user: User) -> Rows:
+    """Export files the person has asked for and that are still kept (not their contents:
+    those are other people's data, downloaded from Mina exporter)."""
+    rows = db.session.scalars(
+        select(ExportFile)
+        .where(ExportFile.requested_by_id == user.id)
+        .order_by(ExportFile.created_at)
+    )
+    return [
+        {
+            "beställd": export.created_at,
+            "typ": export.kind,
+            "format": export.format,
+            "filter": json.loads(export.filters or "{}"),
+            "status": export.status,
+            "rader": export.row_count,
+            "sparas_till": export.expires_at,
+        }
+        for export in rows
+    ]
+
+
 def roster_imports_made(user: User) -> Rows:
     """Roster imports the person has applied."""
     rows = db.session.scalars(
@@ -347,6 +370,7 @@ SOURCES = (
     Source("genomförda_kurser", "Genomförda kurser och intygskoder", completions),
     Source("utbildningsstatus", "Status i utbildningen i dag", training_status),
     Source("exporter", "Exporter du har gjort", exports_made),
+    Source("exportfiler", "Exportfiler du har beställt (Mina exporter)", export_files_asked_for),
     Source("personallistor", "Personallistor du har läst in", roster_imports_made),
     Source("e_post", "E-post till dig (inbjudningar och påminnelser)", messages_received),
     Source("händelser", "Loggade händelser av dig eller om dig", audit_events),
