@@ -8,7 +8,7 @@ clean-up services on the test's own session.
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import openpyxl
 import pytest
@@ -39,7 +39,7 @@ from vbe_learn.exports.files import (
 from vbe_learn.exports.tasks import make_export_file
 from vbe_learn.jobs.schedule import hourly_export_cleanup
 from vbe_learn.models import AuditEvent, ExportFile, ExportLog, RoleAssignment
-from vbe_learn.models.types import utcnow
+from vbe_learn.models.types import CITY_TIMEZONE, utcnow
 
 SUMMARY_URL = "/uppfoljning/export/samlad-bild.xlsx"
 
@@ -71,7 +71,9 @@ def test_asking_for_a_file_queues_it_and_the_job_makes_it(app, client, auth, cit
     assert export.requested_by_id == city.people["samordnare_a"].id
     assert (export.kind, export.format, export.status) == ("participants", "csv", "done")
     assert json.loads(export.filters) == {"scope": "reach", "status": "genomförd"}
-    assert export.filename == f"deltagarlista-{export.finished_at.date().isoformat()}.csv"
+    finished = export.finished_at.replace(tzinfo=export.finished_at.tzinfo or UTC)
+    day = finished.astimezone(CITY_TIMEZONE).date()  # files are named by the day in Stockholm
+    assert export.filename == f"deltagarlista-{day.isoformat()}.csv"
     assert export.row_count == 1 and export.size == len(export.data) > 0
     assert export.created_at <= export.started_at <= export.finished_at
     days = app.config["EXPORT_RETENTION_DAYS"]

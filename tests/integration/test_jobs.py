@@ -12,7 +12,7 @@ from vbe_learn.core.extensions import db
 from vbe_learn.jobs.queue import EXTENSION
 from vbe_learn.jobs.schedule import hourly_reminders, nightly_expired_uploads, nightly_gallring
 from vbe_learn.models import Placement, RosterUpload, User
-from vbe_learn.models.types import utcnow
+from vbe_learn.models.types import city_today, utcnow
 from vbe_learn.roster.uploads import MAX_AGE, keep_upload
 
 from ..factories import make_unit, make_user
@@ -152,7 +152,7 @@ def test_reminders_are_scheduled_hourly_on_weekday_working_hours_utc(app):
 
 def test_the_hourly_job_plans_and_sends_like_the_command(app, smtp):
     unit = make_unit("Påminnelseförvaltningen", "Enhet P")
-    make_user(email="ny@test.se", unit=unit, employed_from=date.today())
+    make_user(email="ny@test.se", unit=unit, employed_from=city_today())
     db.session.commit()
 
     with app.app_context():
