@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -53,7 +54,7 @@ def postgres_database(url: str, name: str, create: bool) -> str:
 class Server:
     """gunicorn app:app with the repository's gunicorn.conf.py."""
 
-    def __init__(self, database_url: str, workdir: Path, workers: int = 3):
+    def __init__(self, database_url: str, workdir: Path, workers: int = 3, env: dict | None = None):
         self.database_url = database_url
         self.port = free_port()
         self.log_path = workdir / "gunicorn.log"
@@ -68,6 +69,7 @@ class Server:
             "GUNICORN_WORKERS": str(workers),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_TIMEOUT": "60",
+            **(env or {}),
         }
         self.process: subprocess.Popen | None = None
         self.engine: Engine = create_engine(database_url)
@@ -90,6 +92,8 @@ class Server:
             db.session = suite_session
         hashed = hash_password(PASSWORD)
         emails = [f"larare{n}@system.test" for n in range(learners)]
+        if not emails:
+            return emails
         with self.engine.begin() as connection:
             connection.execute(
                 insert(User.__table__),
@@ -172,18 +176,42 @@ class Server:
         return answers
 
 
-def request(port: int, method: str, path: str, body: str = "", cookies: str = ""):
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: str | bytes = "",
+    cookies: str = "",
+    content_type: str = "application/x-www-form-urlencoded",
+):
     """One HTTP request; (status, headers, body text). Redirects are not followed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         headers = {"Cookie": cookies} if cookies else {}
         if method == "POST":
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.headers, response.read().decode("utf-8", "replace")
     finally:
         connection.close()
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type."""
+    boundary = f"----system-test-{uuid.uuid4().hex}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -195,13 +223,17 @@ class Learner:
     cookies: dict[str, str] = field(default_factory=dict)
     token: str = ""
 
-    def send(self, method: str, path: str, data: dict | None = None):
-        """A request with this browser's cookies (and CSRF token on POSTs)."""
-        body = ""
-        if method == "POST":
+    def send(self, method: str, path: str, data: dict | None = None, files: dict | None = None):
+        """A request with this browser's cookies (and CSRF token on POSTs); `files` (field →
+        (filename, bytes)) makes it a multipart upload."""
+        body: str | bytes = ""
+        content_type = "application/x-www-form-urlencoded"
+        if method == "POST" and files:
+            body, content_type = multipart({**(data or {}), "csrf_token": self.token}, files)
+        elif method == "POST":
             body = urllib.parse.urlencode({**(data or {}), "csrf_token": self.token}, doseq=True)
         jar = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        status, headers, text_ = request(self.port, method, path, body, jar)
+        status, headers, text_ = request(self.port, method, path, body, jar, content_type)
         for header in headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
             cookie.load(header)
@@ -212,12 +244,12 @@ class Learner:
             self.token = found.group(1)
         return status, headers, text_
 
-    def log_in(self) -> None:
+    def log_in(self, landing: str = "/min-utbildning") -> None:
         """Log in through the real form; fetch a page to learn the new session's token."""
         self.send("GET", "/logga-in")
         status, _, _ = self.send("POST", "/logga-in", {"email": self.email, "password": PASSWORD})
         assert status == 302, status
-        assert self.send("GET", "/min-utbildning")[0] == 200
+        assert self.send("GET", landing)[0] == 200
 
     def read_module(self, position: int, pages: int) -> None:
         """Press "Nästa" on every page of a module."""

@@ -36,6 +36,8 @@ class Config:
     # db.engine_options adds the per-database ones and hide_parameters (a database error
     # never logs its values, e.g. a session token).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # DATABASE_URL points at PgBouncer in transaction pooling mode (db.engine_options).
+    DATABASE_PGBOUNCER = _flag("DATABASE_PGBOUNCER")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENVIRONMENT == "production"

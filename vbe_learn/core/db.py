@@ -98,7 +98,14 @@ def engine_options(app: Flask) -> dict:
         # No JIT: its row estimates for the recursive team queries are far too high, and
         # compiling the plan cost more than running it (41 of 97 ms for a chef's team).
         connect_args = options.get("connect_args", {})
-        options["connect_args"] = {"options": "-c jit=off", **connect_args}
+        if app.config["DATABASE_PGBOUNCER"]:
+            # PgBouncer in transaction pooling mode: no server-side prepared statements
+            # (psycopg prepares a query after 5 runs; the next transaction may be on another
+            # server connection), and no startup `options`, which PgBouncer refuses: set
+            # jit = off on the database instead (docs/several-servers.md).
+            options["connect_args"] = {"prepare_threshold": None, **connect_args}
+        else:
+            options["connect_args"] = {"options": "-c jit=off", **connect_args}
         options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
     return options
