@@ -46,10 +46,13 @@ from vbe_learn.models import (
     ExportFile,
     Module,
     Page,
+    RosterImport,
+    RosterUpload,
     User,
 )
 from vbe_learn.models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
 from vbe_learn.models.types import utcnow
+from vbe_learn.roster.uploads import STUCK as IMPORT_STUCK
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -336,6 +339,36 @@ def next_roster(app) -> bytes:
     return write_rows([*rows[3:], newcomer])
 
 
+def roster_import_states(admin, app, report: AxeReport) -> None:
+    """Personallista with the admin's import under way (and its Uppdatera link), done, and
+    failed (set in the database: the job runs at once in the tests)."""
+    with app.app_context():
+        uploader = db.session.scalar(select(User).where(User.email == DEMO_EMAILS[ADMIN]))
+        done = db.session.scalar(select(RosterImport).order_by(RosterImport.id.desc()))
+        now = utcnow()
+        upload = RosterUpload(token="a11y-import", uploader_id=uploader.id, filename="lista.csv",
+                              as_of=done.as_of, data=b"", size=0, created_at=now,
+                              status="running", confirmed_at=now, started_at=now)  # fmt: skip
+        db.session.add(upload)
+        db.session.commit()
+        states = [("done", None, done.id), ("failed", IMPORT_STUCK, None)]
+    visit(admin, report, "/admin/personallista", "Personallista, importen körs")
+    expect(admin.get_by_role("link", name="Uppdatera")).to_be_visible()
+    scan_also_on_phone(admin, report, "Personallista, importen körs", desktop=False)
+    for status, error, import_id in states:
+        with app.app_context():
+            upload = db.session.scalar(
+                select(RosterUpload).where(RosterUpload.token == "a11y-import")
+            )
+            upload.status, upload.error, upload.roster_import_id = status, error, import_id
+            upload.finished_at = utcnow()
+            db.session.commit()
+        label = f"Personallista, importen {'klar' if status == 'done' else 'misslyckades'}"
+        visit(admin, report, "/admin/personallista", label)
+        expect(admin.locator(".roster-import-state")).to_be_visible()
+        scan_also_on_phone(admin, report, label, desktop=False)
+
+
 def admin_pages(new_context, app, report: AxeReport) -> None:
     """Roster upload, roles and the export log."""
     admin = log_in(new_context, DEMO_EMAILS[ADMIN], DEMO_PASSWORD)
@@ -364,6 +397,7 @@ def admin_pages(new_context, app, report: AxeReport) -> None:
     admin.get_by_role("button", name="Bekräfta importen").click()
     expect(admin.locator(".ds-error-summary")).to_be_focused()
     scan_also_on_phone(admin, report, "Personallista, massavaktivering utan antal (fel)")
+    roster_import_states(admin, app, report)
     visit(admin, report, "/admin/roller", "Roller")
     visit(admin, report, "/admin/exporter", "Exportlogg")
     expect(admin.locator("main table tbody tr")).to_have_count(1)

@@ -114,7 +114,8 @@ def test_a_roster_previewed_on_one_server_is_confirmed_on_another(two_servers, t
             "hr-januari.csv",
             4,
         )
-        assert db.session.scalar(select(func.count()).select_from(RosterUpload)) == 0
+        [kept] = db.session.scalars(select(RosterUpload)).all()  # the import's state, no bytes
+        assert (kept.status, kept.roster_import_id, kept.data) == ("done", record.id, b"")
         assert db.session.scalar(select(func.count()).where(User.employee_number == "1003"))
     assert client_a.post(f"{URL}/{token}").status_code == 404  # confirmed once, on B
     assert [list((tmp_path / name).iterdir()) for name in ("a", "b")] == [[], []]
@@ -153,7 +154,8 @@ def test_two_confirmations_of_one_upload_at_once_import_it_once(two_servers):
     for thread in threads:
         thread.join(timeout=60)
 
-    assert sorted(statuses) == [302, 404]  # the upload is locked, then gone
+    assert sorted(statuses) == [302, 404]  # the upload is locked, then confirmed
     with server_b.app_context():
         assert db.session.scalar(select(func.count()).select_from(RosterImport)) == 1
-        assert tokens() == []
+        assert tokens() == [token]
+        assert db.session.scalar(select(RosterUpload.status)) == "done"

@@ -38,7 +38,12 @@ log = logging.getLogger("vbe_learn.jobs")
 QUEUE_NAME = "vbe_learn"
 EXTENSION = "vbe_jobs"
 # The modules whose jobs a worker runs (imported by init_app, before the jobs are registered).
-JOB_MODULES = ("vbe_learn.auth.tasks", "vbe_learn.exports.tasks", "vbe_learn.jobs.schedule")
+JOB_MODULES = (
+    "vbe_learn.auth.tasks",
+    "vbe_learn.exports.tasks",
+    "vbe_learn.roster.tasks",
+    "vbe_learn.jobs.schedule",
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from ..exports.files import delete_expired_export_files, fail_stuck_export_files
 from ..models.types import city_today, utcnow
 from ..privacy.gallring import delete_old_messages, due_for_pseudonymisation, pseudonymise
 from ..reminders.run import run_reminders
-from ..roster.uploads import delete_expired_uploads
+from ..roster.uploads import delete_expired_uploads, fail_stuck_imports
 from .queue import periodic_job
 
 log = logging.getLogger("vbe_learn.jobs")
@@ -31,8 +31,11 @@ def nightly_gallring() -> None:
 
 @periodic_job(crontab(minute="40", hour="2"))
 def nightly_expired_uploads() -> None:
-    """Delete roster uploads that were previewed but never confirmed (older than a day)."""
-    log.info("event=expired_uploads_deleted count=%s", delete_expired_uploads(utcnow()))
+    """Fail roster imports stuck running (a worker killed mid-apply) or queued, then delete
+    uploads never confirmed and imports finished more than a day ago."""
+    now = utcnow()
+    stuck = fail_stuck_imports(now)
+    log.info("event=expired_uploads_deleted count=%s stuck=%s", delete_expired_uploads(now), stuck)
 
 
 @periodic_job(crontab(minute="5", hour="6-16", day_of_week="1-5"))

@@ -11,9 +11,10 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
 from .types import UTCDateTime, utcnow
@@ -75,12 +76,18 @@ class HeadcountSnapshot(db.Model):
     close_to_residents: Mapped[int] = mapped_column(Integer)
 
 
-class RosterUpload(db.Model):
-    """An uploaded roster file between its preview and its confirmation (or expiry).
+# The import of a confirmed upload (RosterUpload.status; None while it is only previewed).
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
-    Kept in the database, which every app server shares: the confirmation may reach
-    another server than the preview did. Deleted when confirmed or cancelled, and by
-    roster.uploads.delete_expired_uploads once it is older than a day.
+
+class RosterUpload(db.Model):
+    """An uploaded roster file between its preview and its confirmation (or expiry), and
+    then the state of its import, which a job worker applies (roster/tasks.py).
+
+    Kept in the database, which every app server and worker shares: the confirmation may
+    reach another server than the preview did. Deleted when cancelled; once imported (or
+    failed) its bytes are dropped and the row, with the result, stays for the page until
+    roster.uploads.delete_expired_uploads deletes it a day later.
     """
 
     __tablename__ = "roster_uploads"
@@ -90,6 +97,16 @@ class RosterUpload(db.Model):
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     filename: Mapped[str] = mapped_column(String(255))
     as_of: Mapped[date] = mapped_column(Date)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    status: Mapped[str | None] = mapped_column(String(10), index=True)
+    deactivate_count: Mapped[int | None] = mapped_column(Integer)  # the number typed
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    roster_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_imports.id", ondelete="SET NULL")
+    )
+    roster_import: Mapped[RosterImport | None] = relationship()

@@ -10,11 +10,19 @@ from ..permissions import may_import_roster, require
 from . import bp
 from .forms import ConfirmRosterForm, RosterUploadForm
 from .limits import ImportLimits
-from .uploads import discard_upload, keep_upload, upload_to_confirm
+from .tasks import queue_roster_import
+from .uploads import discard_upload, keep_upload, latest_import_of, upload_to_confirm
 
 
 def _recent_imports() -> list[RosterImport]:
     return list(db.session.scalars(select(RosterImport).order_by(RosterImport.id.desc()).limit(10)))
+
+
+def _upload_page(form: RosterUploadForm, problems=None) -> str:
+    latest = latest_import_of(current_user.id)
+    return render_template(
+        "roster/upload.html", form=form, problems=problems, imports=_recent_imports(), latest=latest
+    )
 
 
 @bp.route("/personallista", methods=["GET", "POST"])
@@ -27,14 +35,12 @@ def upload():
     require(may_import_roster(current_user))
     form = RosterUploadForm()
     if not form.validate_on_submit():
-        return render_template("roster/upload.html", form=form, imports=_recent_imports())
+        return _upload_page(form)
     data, filename = form.file.data.read(), form.file.data.filename or "personallista"
     limits = ImportLimits.from_config(current_app.config)
     plan = plan_roster_file(data, filename, form.as_of.data, limits)
     if isinstance(plan, Problems):
-        return render_template(
-            "roster/upload.html", form=form, problems=plan, imports=_recent_imports()
-        )
+        return _upload_page(form, plan)
     kept = keep_upload(data, filename, form.as_of.data, current_user.id)
     return render_template(
         "roster/preview.html",
@@ -48,9 +54,9 @@ def upload():
 @bp.post("/personallista/<token>")
 @login_required
 def confirm(token: str):
-    """Apply a previewed roster (planned again: the database may have changed since)."""
-    from .plan import RosterPlan
-    from .services import import_roster_file  # pandas: loaded when a roster is read
+    """Queue a previewed roster's import, once planned again (the database may have changed
+    since): refused here when it has problems or lacks the number of a mass deactivation."""
+    from .services import plan_roster_file  # pandas: loaded when a roster is read
     from .validation import Problems
 
     require(may_import_roster(current_user))
@@ -58,26 +64,16 @@ def confirm(token: str):
     form = ConfirmRosterForm()
     if kept is None or not form.validate_on_submit():
         abort(404)
-    filename, limits = kept.filename, ImportLimits.from_config(current_app.config)
-    result = import_roster_file(
-        kept.data, filename, kept.as_of, current_user, limits, form.typed_count()
-    )
-    if isinstance(result, RosterPlan):  # a mass deactivation without the right number
-        form.refuse_count(len(result.deactivated))
+    limits = ImportLimits.from_config(current_app.config)
+    plan = plan_roster_file(kept.data, kept.filename, kept.as_of, limits)
+    if isinstance(plan, Problems):
+        return _upload_page(RosterUploadForm(), plan)
+    if not plan.count_confirmed(form.typed_count()):  # a mass deactivation, number not typed
+        form.refuse_count(len(plan.deactivated))
         return render_template(
-            "roster/preview.html", plan=result, token=token, filename=filename, form=form
+            "roster/preview.html", plan=plan, token=token, filename=kept.filename, form=form
         )
-    if isinstance(result, Problems):
-        form = RosterUploadForm()
-        return render_template(
-            "roster/upload.html", form=form, problems=result, imports=_recent_imports()
-        )
-    discard_upload(kept)
-    flash(
-        f"Personallistan är importerad: {result.added} nya, {result.changed} ändrade, "
-        f"{result.deactivated} avaktiverade.",
-        "info",
-    )
+    queue_roster_import(kept, form.typed_count())
     return redirect(url_for(".upload"))
 
 
