@@ -71,13 +71,14 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
 def course_figures(course: CourseSpec) -> str:
     """The course's estimated time and readability per language, and each module's
     readability (LIX for Swedish and lättläst, Flesch reading ease for English), as
-    `courses check` prints them (Swedish lines)."""
+    `courses check` prints them (Swedish lines). A language's figures count only its
+    pages that exist (its time counts a missing page's Swedish words)."""
     words = [sum(page.word_count for page in module.pages) for module in course.modules]
     minutes = course_minutes(words, course.settings)
     counts = sum((page.counts for m in course.modules for page in m.pages), TextCounts())
     lines = [f"{course.slug}: cirka {minutes} minuter, {_lix_text(counts)}"]
     for language in VARIANT_LANGUAGES:
-        pages = [_page_in(page, language) for module in course.modules for page in module.pages]
+        pages = [page for module in course.modules for page in module.pages]
         minutes = sum(module.minutes[language] for module in course.modules)
         speed = course.settings[WORDS_PER_MINUTE_SETTING[language]]
         lines.append(
@@ -86,23 +87,27 @@ def course_figures(course: CourseSpec) -> str:
         )
     for module in course.modules:
         figures = " · ".join(
-            f"{LANGUAGES[language]} "
-            f"{_readability_text([_page_in(p, language) for p in module.pages], language)}"
+            f"{LANGUAGES[language]} {_readability_text(module.pages, language)}"
             for language in LANGUAGES
         )
         lines.append(f"  modul {module.position}: {figures}")
     return "\n".join(lines)
 
 
-def _page_in(page: PageSpec, language: str) -> PageSpec:
-    """The page in a language, or the Swedish page when the variant is missing."""
-    return page.variants.get(language, page)
-
-
-def _readability_text(pages: list[PageSpec], language: str) -> str:
+def _readability_text(swedish_pages: list[PageSpec], language: str) -> str:
+    """LIX or Flesch of the pages in a language, with how many are missing."""
+    if language == SOURCE_LANGUAGE:
+        pages = swedish_pages
+    else:
+        pages = [page.variants[language] for page in swedish_pages if language in page.variants]
+    if not pages:
+        return "saknas"
     if language == "en":
-        return f"Flesch {flesch_reading_ease(pages):.1f}"
-    return _lix_text(sum((page.counts for page in pages), TextCounts()))
+        figure = f"Flesch {flesch_reading_ease(pages):.1f}"
+    else:
+        figure = _lix_text(sum((page.counts for page in pages), TextCounts()))
+    missing = len(swedish_pages) - len(pages)
+    return figure + (f" ({missing} sidor saknas)" if missing else "")
 
 
 def flesch_reading_ease(pages: list[PageSpec]) -> float:
