@@ -1,7 +1,9 @@
 """The learner's side: Min utbildning, module pages, knowledge checks."""
 
 from flask import Blueprint
+from flask_login import current_user
 
+from ..courses.languages import LANGUAGES, html_lang, learner_language
 from ..courses.question_kinds import kind_named
 
 bp = Blueprint("learning", __name__)
@@ -11,6 +13,18 @@ bp = Blueprint("learning", __name__)
 def question_kinds() -> dict:
     """Let templates ask a question kind how it is shown."""
     return {"question_kind": kind_named}
+
+
+@bp.app_context_processor
+def course_languages() -> dict:
+    """The signed-in person's course language (`course_language`, Swedish until chosen: the
+    one value for anything that follows the learner's language, e.g. `<html lang>`), the
+    languages' names, and `content_lang(language)`, the HTML lang of course text."""
+    return {
+        "course_language": learner_language(current_user),
+        "course_language_names": LANGUAGES,
+        "content_lang": html_lang,
+    }
 
 
 from . import views  # noqa: E402,F401

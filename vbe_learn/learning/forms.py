@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import SwedishForm
+from ..courses.languages import LANGUAGES
 from ..courses.question_kinds import kind_named
 
 UNANSWERED = "Svara på frågan."
@@ -54,3 +55,14 @@ def attempt_form(shown) -> AttemptForm:
             )
         setattr(Form, f"q{question.id}", field)
     return Form()
+
+
+class CourseLanguageForm(SwedishForm):
+    """The learner's course language (Min utbildning, "Byt språk")."""
+
+    language = RadioField(
+        "Vilket språk vill du läsa kursen på?",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validators=[InputRequired("Välj ett språk.")],
+        invalid_choice_message="Välj ett av språken i listan.",
+    )

@@ -16,9 +16,10 @@ from flask_login import current_user, login_required
 
 from ..core.forms import ActionForm
 from ..courses.files import module_image_folder
+from ..courses.languages import LANGUAGES
 from ..permissions import access_attempt, access_course
 from . import bp
-from .forms import attempt_form
+from .forms import CourseLanguageForm, attempt_form
 from .services.attempts import (
     AttemptRefused,
     attempt_module,
@@ -26,6 +27,7 @@ from .services.attempts import (
     start_module_check,
     submit_attempt,
 )
+from .services.language import UnknownLanguage, choose_course_language
 from .services.position import page_position
 from .services.progress import NoSuchPage, learner_progress, record_page_read
 from .services.result import attempt_result
@@ -43,7 +45,28 @@ def dashboard():
     """Min utbildning: progress per module, where to continue, the deadline, the intyg."""
     course = access_course(current_app.config["DEFAULT_COURSE"])
     progress = learner_progress(current_user, course, current_app.config["NEW_EMPLOYEE_DAYS"])
-    return render_template("learning/dashboard.html", course=course, progress=progress)
+    form = CourseLanguageForm(language=progress.outline.language)
+    return render_template(
+        "learning/dashboard.html", course=course, progress=progress, language_form=form
+    )
+
+
+@bp.post("/min-utbildning/sprak")
+@login_required
+def choose_language():
+    """Byt språk: the language the learner reads the course in (from now on; an open
+    knowledge check stays in its language)."""
+    form = CourseLanguageForm()
+    if not form.validate_on_submit():
+        flash(form.language.errors[0] if form.language.errors else "Försök igen.", "error")
+        return redirect(url_for(".dashboard", _anchor="sprak"))
+    try:
+        choose_course_language(current_user, form.language.data)
+    except UnknownLanguage as refused:
+        flash(str(refused), "error")
+        return redirect(url_for(".dashboard", _anchor="sprak"))
+    flash(f"Kursens språk: {LANGUAGES[form.language.data]}.", "success")
+    return redirect(url_for(".dashboard"))
 
 
 @bp.get("/kurs/<slug>/<id:module_no>/<id:page_no>")
