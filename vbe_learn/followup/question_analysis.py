@@ -16,6 +16,14 @@ query, the same rules for first attempts and small groups).
 
 A learner counts in the förvaltning of the enhet they work in today (users.unit_id).
 
+Per language (`by_language`, when the version is offered in more than Swedish): the same
+first-try figures per question for each course language, by the language the attempt was
+taken in (attempts.language; one query). A language is flagged for a question when it is
+far below the others: at least LANGUAGE_FLAG_MIN_FIRST_TRIES first tries in that language
+and a share right the first time at least LANGUAGE_FLAG_GAP below the best other language
+whose figure is shown — a sign that the translation of the question or of the page it
+builds on may be unclear.
+
 Small groups: both figures of a question are withheld (None, shown as "–") unless at least
 MIN_GROUP first attempts answered it. Each first attempt is a different learner (one
 attempt number 1 per module and enrollment; a question is shown at most once per attempt;
@@ -38,17 +46,21 @@ index-only scans), not one probe per attempt and per answer.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..core.extensions import db
+from ..courses.languages import LANGUAGES, SOURCE_LANGUAGE
 from ..models import (
     Administration,
     AnswerChoice,
+    Attempt,
     AttemptAnswer,
     Course,
     CourseVersion,
+    CourseVersionText,
     Department,
     Module,
     Option,
@@ -59,6 +71,10 @@ from ..models import (
 from ..models.types import city_date, version_label
 
 MIN_GROUP = 5  # fewer people than this: the figure is withheld
+# A language far below the others on a question: at least this many first tries in it, and
+# at least this far (20 percentage points) below the best other language.
+LANGUAGE_FLAG_MIN_FIRST_TRIES = 10
+LANGUAGE_FLAG_GAP = Fraction(20, 100)
 
 
 @dataclass(frozen=True)
@@ -278,6 +294,84 @@ def across_versions(
             figure = VersionFigure(answers or 0, (correct or 0) if shown else None)
             figures.setdefault(question_id, {})[version_id] = figure
     return list(compared.values()), figures
+
+
+@dataclass(frozen=True)
+class LanguageFigure:
+    """One question's first-try figures in one course language (share None when withheld);
+    `flagged`: far below the other languages (see the module docstring)."""
+
+    first_attempts: int
+    first_correct: int | None
+    flagged: bool = False
+
+    @property
+    def share(self) -> float | None:
+        """Andel rätt första gången (None when withheld or nobody answered)."""
+        if self.first_correct is None or not self.first_attempts:
+            return None
+        return self.first_correct / self.first_attempts
+
+
+def version_languages(version_id: int) -> list[str]:
+    """The languages a course version is offered in, Swedish first (one query)."""
+    held = set(
+        db.session.scalars(
+            select(CourseVersionText.language).where(CourseVersionText.version_id == version_id)
+        )
+    )
+    return [code for code in LANGUAGES if code == SOURCE_LANGUAGE or code in held]
+
+
+def by_language(
+    version_id: int, languages: list[str], administration_ids: Iterable[int] | None
+) -> dict[int, dict[str, LanguageFigure]]:
+    """{question id: {language: figures}} for a version offered in several languages, by
+    the language of each first attempt (one query; nothing when only Swedish)."""
+    if len(languages) < 2:
+        return {}
+    query = (
+        select(
+            AttemptAnswer.question_id,
+            Attempt.language,
+            func.count(),
+            func.sum(case((AttemptAnswer.is_correct, 1), else_=0)),
+        )
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(
+            AttemptAnswer.question_id.in_(_questions_of(version_id)),
+            AttemptAnswer.first_try.is_(True),
+        )
+        .group_by(AttemptAnswer.question_id, Attempt.language)
+    )
+    people = _people_in(administration_ids)
+    if people is not None:
+        query = query.where(AttemptAnswer.user_id.in_(people))
+    rows = db.session.execute(query)
+    counted: dict[int, dict[str, tuple[int, int]]] = {}
+    for question_id, language, answered, correct in rows:
+        counted.setdefault(question_id, {})[language] = (int(answered), int(correct or 0))
+    return {question_id: _flagged(found) for question_id, found in counted.items()}
+
+
+def _flagged(found: dict[str, tuple[int, int]]) -> dict[str, LanguageFigure]:
+    """The figures of one question per language, small groups withheld, flags set."""
+    shares = {
+        language: Fraction(correct, answered)
+        for language, (answered, correct) in found.items()
+        if answered >= MIN_GROUP
+    }
+    figures = {}
+    for language, (answered, correct) in found.items():
+        others = [share for other, share in shares.items() if other != language]
+        flagged = (
+            answered >= LANGUAGE_FLAG_MIN_FIRST_TRIES
+            and bool(others)
+            and max(others) - shares[language] >= LANGUAGE_FLAG_GAP
+        )
+        shown = correct if answered >= MIN_GROUP else None
+        figures[language] = LanguageFigure(answered, shown, flagged)
+    return figures
 
 
 def by_module(stats: list[QuestionStat]) -> list[tuple[str, list[QuestionStat]]]:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..courses.languages import LANGUAGES
 from ..models import Administration, CourseVersion
 from . import question_analysis as analysis
 
@@ -18,6 +19,8 @@ class QuestionAnalysisPage:
     administrations: list[analysis.Choice]
     compared: list[analysis.Choice]  # other versions with figures for the same questions
     across_versions: dict[int, dict[int, analysis.VersionFigure]]  # question id → version id
+    languages: list[tuple[str, str]]  # the version's languages (code, name), Swedish first
+    by_language: dict[int, dict[str, analysis.LanguageFigure]]  # question id → language
 
     @property
     def version_name(self) -> str:
@@ -41,6 +44,7 @@ def question_analysis_page(
         return None
     ids = [administration.id] if administration is not None else within_reach
     compared, across = analysis.across_versions(version, ids)
+    languages = analysis.version_languages(version.id)
     return QuestionAnalysisPage(
         version=version,
         administration=administration,
@@ -49,4 +53,6 @@ def question_analysis_page(
         administrations=analysis.administration_choices(within_reach),
         compared=compared,
         across_versions=across,
+        languages=[(code, LANGUAGES[code]) for code in languages],
+        by_language=analysis.by_language(version.id, languages, ids),
     )

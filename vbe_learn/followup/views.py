@@ -145,6 +145,8 @@ def questions():
         page=page,
         sees_whole_city=may_see_whole_city(current_user),
         min_group=analysis.MIN_GROUP,
+        language_flag_min=analysis.LANGUAGE_FLAG_MIN_FIRST_TRIES,
+        language_flag_points=int(100 * analysis.LANGUAGE_FLAG_GAP),
         question_bars=analysis.question_bars,
     )
 
