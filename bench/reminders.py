@@ -124,7 +124,7 @@ def build(args) -> dict:
             {"user_id": user_id, "course_id": version.course_id,
              "course_version_id": version.id, "completed_on": date.today() - timedelta(days=100),
              "completed_at": city_now(), "score_percent": 90, "source": "earned",
-             "certificate_code": f"B{user_id:09d}"}
+             "language": "sv", "certificate_code": f"B{user_id:09d}"}
             for user_id in done
         ],
     )  # fmt: skip

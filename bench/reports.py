@@ -293,7 +293,7 @@ def insert_learner_data(version_id: int, course_id: int, seed: int) -> dict[str,
                 {"id": completion_id, "user_id": user_id, "course_id": course_id,
                  "course_version_id": version_id, "enrollment_id": enrollment_id,
                  "completed_on": moment.date(), "completed_at": moment, "score_percent": 90,
-                 "source": "earned", "source_version": None,
+                 "source": "earned", "source_version": None, "language": "sv",
                  "certificate_code": _code(completion_id)}
             )  # fmt: skip
     flush()
