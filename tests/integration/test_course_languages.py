@@ -214,3 +214,17 @@ def test_a_version_without_variants_is_shown_in_swedish(client, auth):
     assert 'action="/min-utbildning/sprak"' not in html, "nothing to choose"
     page = client.get("/kurs/grundutbildning/1/1").get_data(as_text=True)
     assert '<article class="course-page" lang="sv"' in page and "Byt språk" not in page
+
+
+def test_cli_sync_names_the_languages_it_loaded(app, runner, tmp_path, monkeypatch):
+    folder = write_course(tmp_path)
+    (folder / "modules/01-modul-1/questions.en.yaml").unlink()
+    monkeypatch.setitem(app.config, "COURSES_DIR", str(tmp_path))
+    result = runner.invoke(args=["courses", "sync"])
+    assert result.exit_code == 0, result.output
+    assert "testkurs: ny version " in result.output
+    assert result.output.rstrip().endswith("(språk: sv, sv-lattlast)")
+    check = runner.invoke(args=["courses", "check"])
+    assert check.exit_code == 1
+    assert "questions.en.yaml:1: filen saknas (varianten av questions.yaml på en)" in check.output
+    assert "testkurs (English): cirka " in check.output

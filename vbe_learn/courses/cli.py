@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..core.extensions import db
 from .files import course_folders, load_course
+from .languages import SOURCE_LANGUAGE
 from .quality import course_figures, quality_problems
 from .sync import sync_course
 
@@ -58,5 +59,6 @@ def sync_command() -> None:
     for spec, _found in results:
         version, created = sync_course(spec)
         state = "ny version" if created else "oförändrad"
-        click.echo(f"{spec.slug}: {state} {version.label}")
+        languages = ", ".join([SOURCE_LANGUAGE, *spec.complete_languages()])
+        click.echo(f"{spec.slug}: {state} {version.label} (språk: {languages})")
     db.session.commit()
