@@ -46,7 +46,7 @@ def build_city(app) -> None:
 
 
 def row_names(page) -> list[str]:
-    return page.locator("table tbody th[scope='row']").all_inner_texts()
+    return page.locator("table.report-city tbody th[scope='row']").all_inner_texts()
 
 
 def test_central_samordnare_sorts_and_prints_the_samlad_bild(app, new_context):
