@@ -286,6 +286,8 @@ def report(results: list[dict], args) -> None:
             quiet_row = r["quiet"]["by_type"].get(name, {})
             print(f"  {name:<15} p95 {quiet_row.get('p95_ms')} → {row['p95_ms']} ms "
                   f"({quiet_row.get('requests')} / {row['requests']} requests)")  # fmt: skip
+        if r["errors"]:
+            print(f"  errors by request type and reason: {r['errors']}")
         if r["server_problems"] or r["client_bugs"]:
             print(f"  server problems: {r['server_problems']}; client bugs: {r['client_bugs']}")
     met = all(r["rise_percent"] <= TARGET_RISE for r in results)
