@@ -38,9 +38,12 @@ class EarnedBreakdown:
         return rows + ([(HOW_LABELS[IMPORTED], self.imported)] if self.imported else [])
 
 
-def earned_breakdown(day: date, years: int, administration_ids=None) -> EarnedBreakdown:
-    """Genomförda on the day by how they earned it (None: the whole city)."""
-    rule = StatusRule.on_day(day, years)
+def earned_breakdown(
+    day: date, years: int, administration_ids=None, marked: list | None = None
+) -> EarnedBreakdown:
+    """Genomförda on the day by how they earned it (None: the whole city); `marked` as in
+    StatusRule.on_day."""
+    rule = StatusRule.on_day(day, years, marked)
     newest = (
         select(
             Completion.user_id,

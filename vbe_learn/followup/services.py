@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, false, func, select
 
 from ..core.extensions import db
-from ..learning.status import VALID, StatusRule
+from ..learning.status import VALID, StatusRule, versions_requiring_renewal
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
 from ..reminders.deadlines import days_left, deadlines_by_administration
@@ -77,10 +77,12 @@ def city_overview(
     one for the deadlines."""
     before_day = previous_tertial_end(today)
     trend_days = tertial_ends(today, CITY_TREND_TERTIALS)
+    marked = versions_requiring_renewal()
     found = rates_by(
         {"administration": [today, before_day], "city": [*trend_days, before_day]},
         years,
         administration_ids,
+        marked,
     )
     deadlines = deadlines_by_administration()
     before = {r.key: r for r in found["administration"] if r.day == before_day}
@@ -93,7 +95,7 @@ def city_overview(
     empty = Rate(today, None, None, 0, 0)
     total = CityRow(city.get(today, empty), city.get(before_day), deadlines.get(None))
     trend = [(tertial_label(day), city[day]) for day in trend_days if day in city]
-    earned = earned_breakdown(today, years, administration_ids)
+    earned = earned_breakdown(today, years, administration_ids, marked)
     return CityOverview(sort_city_rows(rows, sort), total, before_day, trend, earned)
 
 
