@@ -235,6 +235,12 @@ def test_the_whole_flow_counts_for_each_person_as_alone(app, team):
     ).details == {"participants": 4}
     ended = clients[b.id].get(f"/gruppomgang/{session.id}").get_data(as_text=True)
     assert "Gruppomgången är avslutad" in ended
+    lead = chef_client.get(f"/gruppomgang/{session.id}/leda").get_data(as_text=True)
+    assert lead.count("<h1") == 1 and "Gruppomgången är avslutad" in lead
+    assert chef_client.post(f"/gruppomgang/{session.id}/nasta").status_code == 302  # refused
+    assert "Gruppomgången är avslutad" in chef_client.get(
+        f"/gruppomgang/{session.id}/leda"
+    ).get_data(as_text=True)
 
     # the Händelselogg shows the events in Swedish
     admin = make_user(email="admin@test.se")
