@@ -79,7 +79,9 @@ def write_course(root: Path, modules: int = 2) -> Path:
     for m in range(1, modules + 1):
         module = folder / "modules" / f"0{m}-modul-{m}"
         module.mkdir()
-        (module / "module.yaml").write_text(f"title: Modul {m}\n", encoding="utf-8")
+        (module / "module.yaml").write_text(
+            f"title: Modul {m}\ndiscuss:\n  - Vad gör vi här?\n", encoding="utf-8"
+        )
         for p in (1, 2):
             body = f"Sida {p} i modul {m}. [Nästa](0{3 - p}-sida.md)"
             page = PAGE.format(title=f"Sida {m}.{p}", body=body)

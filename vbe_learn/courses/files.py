@@ -92,6 +92,7 @@ class ModuleSpec:
     pages: list[PageSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
     estimated_minutes: int = 0
+    discuss: list[str] = field(default_factory=list)  # "Diskutera" prompts (gruppomgång)
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
     module = ModuleSpec(
         path, position, slug, str(meta.get("title", "")), str(meta.get("summary", ""))
     )
+    module.discuss = _discuss_prompts(meta.get("discuss"), path / "module.yaml", problems)
     pages = _numbered_entries(path, problems, want_dirs=False)
     if not pages:
         problems.append(Problem(path, 1, "modulen har inga sidor (NN-namn.md)"))
@@ -190,6 +192,16 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
             module.pages.append(page)
     module.questions = _load_questions(path / "questions.yaml", settings, problems)
     return module
+
+
+def _discuss_prompts(raw, path: Path, problems: list[Problem]) -> list[str]:
+    """module.yaml's `discuss:` (a list of texts; how many is a quality rule)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
+        problems.append(Problem(path, 1, "discuss: ska vara en lista av texter"))
+        return []
+    return [prompt.strip() for prompt in raw]
 
 
 def _load_page(path, position, slug, settings, page_urls, problems) -> PageSpec | None:

@@ -6,6 +6,7 @@
   ("alla ovanstående"); every module's bank can give every drawn check at least
   SCENARIOS_PER_CHECK scenarios.
 - Plain Swedish: LIX at most 40 on every page and 35 over the whole course.
+- Gruppomgång: every module has 1–2 "Diskutera" prompts (module.yaml `discuss:`).
 - Time: the course's estimate (duration.py) at most 45 minutes, at no more than 180 words
   per minute and no less than 30 seconds per question.
 
@@ -28,6 +29,7 @@ MAX_PAGE_LIX = 40
 MAX_COURSE_LIX = 35
 MAX_COURSE_MINUTES = 45
 MAX_WORDS_PER_MINUTE = 180
+DISCUSS_PROMPTS = (1, 2)  # "Diskutera" prompts per module, shown at a gruppomgång
 MIN_SECONDS_PER_QUESTION = 30
 CATCH_ALL = re.compile(
     r"\b(?:alla|samtliga|inga|inget|ingen|båda|bägge)\b(?:\s+\w+){0,2}?\s+"
@@ -44,6 +46,7 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
         problems += _catch_all_options(module)
         problems += _scenarios_per_check(module, course.settings)
         problems += _page_readability(module)
+        problems += _discuss_prompts(module)
     problems += _true_false_balance(course)
     problems += _course_readability(course)
     problems += _course_time(course)
@@ -112,6 +115,17 @@ def _scenarios_per_check(module: ModuleSpec, settings: dict) -> list[Problem]:
         f"minst {needed}, så banken behöver minst {needed}"
     )
     return [Problem(_questions_file(module), 1, message)]
+
+
+def _discuss_prompts(module: ModuleSpec) -> list[Problem]:
+    low, high = DISCUSS_PROMPTS
+    if low <= len(module.discuss) <= high:
+        return []
+    message = (
+        f"modulen har {len(module.discuss)} diskussionsfrågor (discuss:); "
+        f"en gruppomgång behöver {low}–{high}"
+    )
+    return [Problem(module.path / "module.yaml", 1, message)]
 
 
 def _lix_text(counts: TextCounts) -> str:

@@ -76,9 +76,11 @@ def rates_by(
     groupings: dict[str, Iterable[date]],
     validity_years: int,
     administration_ids: Iterable[int] | None = None,
+    marked: list | None = None,
 ) -> dict[str, list[Rate]]:
     """Rates for several groupings, each on its own days ({group_by: days}), in one query:
-    headcount and completed per day and enhet are counted once for all of them."""
+    headcount and completed per day and enhet are counted once for all of them. `marked`:
+    versions_requiring_renewal(), when the caller has read it already."""
     wanted = {group_by: sorted(set(days)) for group_by, days in groupings.items()}
     days = sorted({day for chosen in wanted.values() for day in chosen})
     found: dict[str, list[Rate]] = {group_by: [] for group_by in wanted}
@@ -86,7 +88,7 @@ def rates_by(
         return found
     by_close = "close_to_residents" in wanted
     units = None if administration_ids is None else _units_of(administration_ids)
-    marked = versions_requiring_renewal()
+    marked = versions_requiring_renewal() if marked is None else marked
     completions = _completions_within(days, validity_years, units)
     per_unit = union_all(*(
         _per_unit_on(day, validity_years, by_close, units, completions, marked) for day in days

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from sqlalchemy import and_, false, func, select
 
 from ..core.extensions import db
-from ..learning.status import VALID, StatusRule
+from ..learning.status import VALID, StatusRule, versions_requiring_renewal
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
 from ..reminders.deadlines import days_left, deadlines_by_administration
+from .earned import EarnedBreakdown, earned_breakdown
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
 from .rates import Rate, rates_by
@@ -55,6 +56,7 @@ class CityOverview:
     total: CityRow
     before_day: date
     trend: list[tuple[str, Rate]]  # ('2026 T3', the total on that tertial's last day)
+    earned: EarnedBreakdown = EarnedBreakdown()  # the total's genomförda by how earned
 
     @property
     def trend_points(self) -> list[tuple[str, float | None]]:
@@ -75,10 +77,12 @@ def city_overview(
     one for the deadlines."""
     before_day = previous_tertial_end(today)
     trend_days = tertial_ends(today, CITY_TREND_TERTIALS)
+    marked = versions_requiring_renewal()
     found = rates_by(
         {"administration": [today, before_day], "city": [*trend_days, before_day]},
         years,
         administration_ids,
+        marked,
     )
     deadlines = deadlines_by_administration()
     before = {r.key: r for r in found["administration"] if r.day == before_day}
@@ -91,7 +95,8 @@ def city_overview(
     empty = Rate(today, None, None, 0, 0)
     total = CityRow(city.get(today, empty), city.get(before_day), deadlines.get(None))
     trend = [(tertial_label(day), city[day]) for day in trend_days if day in city]
-    return CityOverview(sort_city_rows(rows, sort), total, before_day, trend)
+    earned = earned_breakdown(today, years, administration_ids, marked)
+    return CityOverview(sort_city_rows(rows, sort), total, before_day, trend, earned)
 
 
 def sort_city_rows(rows: list[CityRow], sort: str) -> list[CityRow]:
@@ -136,6 +141,7 @@ class AdministrationReport:
     without_completion_count: int = 0
     groups: list[DepartmentGroup] = field(default_factory=list)  # enheter under avdelningar
     deadline: date | None = None  # the förvaltning's sista dag (its own or the city's)
+    earned: EarnedBreakdown = EarnedBreakdown()  # genomförda by how earned
 
     @property
     def deadline_days_left(self) -> int | None:
@@ -188,6 +194,7 @@ def administration_report(
         without_completion_count=overdue_count,
         groups=department_groups(administration_id, departments, units, sort),
         deadline=administration_deadline(administration_id),
+        earned=earned_breakdown(today, years, [administration_id]),
     )
 
 

@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .course import Course, CourseVersion, Module, Option, Page, Question
 from .exports import ExportFile, ExportLog
+from .groups import GroupParticipant, GroupSession
 from .org import Administration, Department, RoleAssignment, Unit, User
 from .progress import (
     AnswerChoice,
@@ -30,6 +31,8 @@ __all__ = [
     "Enrollment",
     "ExportFile",
     "ExportLog",
+    "GroupParticipant",
+    "GroupSession",
     "HeadcountSnapshot",
     "Module",
     "Option",

@@ -81,6 +81,11 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score_percent: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # Started at a gruppomgång the learner was joined to (cleared if they leave or are
+    # removed before submitting): its completion then records that session.
+    group_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_sessions.id"), index=True
+    )
 
     # The course version of the module, read with the attempt (a subquery, no join): the
     # attempt pages take the module's content from that version's cached outline.
@@ -190,6 +195,9 @@ class Completion(db.Model):
     # For imported completions: the earlier platform's course version, as given in the file.
     source_version: Mapped[str | None] = mapped_column(String(100))
     certificate_code: Mapped[str] = mapped_column(String(20), unique=True)
+    # Earned at a gruppomgång (its last passing attempt was made there); the leader is
+    # the session's. None: on one's own (or imported).
+    group_session_id: Mapped[int | None] = mapped_column(ForeignKey("group_sessions.id"))
 
     user: Mapped[User] = relationship()
     version: Mapped[CourseVersion | None] = relationship()

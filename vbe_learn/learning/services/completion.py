@@ -21,8 +21,11 @@ def new_certificate_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def complete_if_all_passed(enrollment: Enrollment) -> Completion | None:
-    """Record the completion when every module of the enrollment's version is passed."""
+def complete_if_all_passed(
+    enrollment: Enrollment, group_session_id: int | None = None
+) -> Completion | None:
+    """Record the completion when every module of the enrollment's version is passed;
+    `group_session_id`: the last pass was made at that gruppomgång (recorded with it)."""
     best = dict(
         db.session.execute(
             select(Attempt.module_id, func.max(Attempt.score_percent))
@@ -44,6 +47,7 @@ def complete_if_all_passed(enrollment: Enrollment) -> Completion | None:
         score_percent=round(sum(best[m] for m in module_ids) / len(module_ids)),
         source="earned",
         certificate_code=new_certificate_code(),
+        group_session_id=group_session_id,
     )
     try:
         with db.session.begin_nested():

@@ -56,6 +56,7 @@ class ModuleRef:
     estimated_minutes: int
     pages: tuple[PageRef, ...]
     questions: tuple[QuestionRef, ...] = ()
+    discuss_prompts: tuple[str, ...] = ()  # "Diskutera", shown at a gruppomgång
 
     def questions_by_id(self) -> dict[int, QuestionRef]:
         """The bank by question id."""
@@ -125,6 +126,7 @@ def outline_for(version_id: int) -> Outline:
             estimated_minutes=m.estimated_minutes,
             pages=tuple(PageRef(p.id, p.position, p.title, p.html, p.source_note) for p in m.pages),
             questions=tuple(_question_ref(q) for q in m.questions),
+            discuss_prompts=tuple(m.discuss_prompts or ()),
         )
         for m in version.modules
     )
