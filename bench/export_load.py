@@ -13,22 +13,24 @@ when unreachable):
 1. build as bench/exports.py does: schema, course, a generated roster of --employees people
    in 25 förvaltningar (the real roster import) and completions for ~40 % of them; then
    --learners learner accounts (as bench/learner.py) and one central samordnare;
-2. `gunicorn app:app` with 4 sync workers (bench/learner.py's Gunicorn);
+2. `gunicorn app:app` with 4 sync workers (bench/learner.py's Gunicorn) and beside it one job
+   worker (`flask jobs worker`, one thread) at lower priority (`nice -n 10`, as
+   docs/deploy/vbe-learn-worker.service runs it), sharing a SQLite queue file;
 3. the learners (bench/learner.py's LearnerRun: pages, "Nästa", knowledge checks, think
    --think s ±50 %) log in over the ramp; then --rounds times: --quiet seconds without an
-   export, then the central samordnare downloads the whole city's deltagarlista as XLSX
-   (POST /uppfoljning/export/deltagarlista.xlsx, as the browser does) back to back for at
-   least --export-seconds (at least one whole export).
+   export, then the central samordnare asks for the whole city's deltagarlista as XLSX
+   (POST /uppfoljning/export/deltagarlista.xlsx, as the browser does), which queues a job;
+   *Mina exporter* is polled every second until the file is made, and it is downloaded; again
+   until at least --export-seconds have passed (at least one whole export).
    The logins are spread over --ramp seconds, about as long as a module takes a learner
    (its pages, "Nästa" and its check at think 2 s): learners who all start within a few
    seconds move through the course in step, so that one window caught mostly page views
    and the next mostly knowledge checks (three times as many checks during the exports
    with a 10 s ramp), and the heavier checks alone raised the export windows' p95;
 4. printed: the learners' p95 (client side, every request type together) over the quiet
-   windows and over the export windows (requests started while an export ran), the rise
-   in %, the exports' seconds and sizes, and errors. For information: exports now run in
-   the request (issue 16, no forked child), so the old target of a 20 % rise at most is
-   no longer a goal; the figure shows what an export costs the learners.
+   windows and over the export windows (requests started while the worker made a file), the
+   rise in % against the target (issue 19: at most 20 %), the exports' seconds from asking to
+   the file being ready, their sizes, and errors.
 
 A shared machine: other processes' load changes both windows alike only if it is steady;
 alternating rounds (quiet, export, quiet, export, ...) spreads it over both.
@@ -39,8 +41,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import secrets
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,6 +64,7 @@ PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 CENTRAL_EMAIL = "central.samordnare@bench.stockholm.se"
 EXPORT_URL = "/uppfoljning/export/deltagarlista.xlsx"
 TARGET_RISE = 20.0
+WORKER_NICENESS = 10
 
 
 def log(message: str) -> None:
@@ -116,17 +122,69 @@ async def central_session(base_url: str, timeout: float) -> aiohttp.ClientSessio
     return session
 
 
-async def export_once(session: aiohttp.ClientSession) -> dict:
-    """Download the whole city's deltagarlista as XLSX; seconds and bytes."""
+DOWNLOAD_FORM = re.compile(rb'action="/mina-exporter/(\d+)"')
+
+
+async def ready_exports(session: aiohttp.ClientSession) -> set[int]:
+    """The ids of the made files *Mina exporter* offers for download."""
+    async with session.get("/mina-exporter") as response:
+        body = await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"Mina exporter failed: HTTP {response.status}")
+    if b"Misslyckades" in body:
+        raise RuntimeError("an export failed (Mina exporter says Misslyckades)")
+    return {int(found) for found in DOWNLOAD_FORM.findall(body)}
+
+
+async def export_once(session: aiohttp.ClientSession, timeout: float) -> dict:
+    """Ask for the whole city's deltagarlista as XLSX, wait for the job worker to make it
+    (polling Mina exporter each second) and download it; seconds to ready, and bytes."""
+    before = await ready_exports(session)
     started = time.perf_counter()
     async with session.get("/uppfoljning/export") as response:
         token = learner.csrf_token(await response.read())
     data = {"csrf_token": token, "administration": "", "unit": "", "status": ""}
     async with session.post(EXPORT_URL, data=data, allow_redirects=False) as response:
+        await response.read()
+        if response.status != 302 or not response.headers["Location"].endswith("/mina-exporter"):
+            raise RuntimeError(f"asking for the export failed: HTTP {response.status}")
+    while not (new := await ready_exports(session) - before):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"the export was not made within {timeout:.0f} s")
+        await asyncio.sleep(1.0)
+    seconds = time.perf_counter() - started
+    async with session.get("/mina-exporter") as response:
+        token = learner.csrf_token(await response.read())
+    async with session.post(f"/mina-exporter/{max(new)}", data={"csrf_token": token}) as response:
         body = await response.read()
         if response.status != 200 or not body.startswith(b"PK"):
-            raise RuntimeError(f"the export failed: HTTP {response.status}")
-    return {"seconds": time.perf_counter() - started, "bytes": len(body)}
+            raise RuntimeError(f"the download failed: HTTP {response.status}")
+    return {"seconds": seconds, "bytes": len(body)}
+
+
+class JobWorker:
+    """`flask jobs worker` (one thread, no periodic jobs) at lower priority, in its own
+    process group."""
+
+    def __init__(self, env: dict, workdir: Path, name: str) -> None:
+        self.log_path = workdir / f"worker-{name}.log"
+        command = ["nice", "-n", str(WORKER_NICENESS), sys.executable, "-m", "flask", "jobs",
+                   "worker", "--workers", "1", "--no-periodic"]  # fmt: skip
+        with open(self.log_path, "ab") as output:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def stop(self) -> None:
+        """SIGTERM to the group, then wait."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
 
 async def measure(args, server: learner.Gunicorn, outline) -> dict:
@@ -148,7 +206,7 @@ async def measure(args, server: learner.Gunicorn, outline) -> dict:
             quiet.append((start, time.perf_counter()))
             start = time.perf_counter()
             while True:
-                exports.append(await export_once(exporter))
+                exports.append(await export_once(exporter, args.timeout))
                 if time.perf_counter() - start >= args.export_seconds:
                     break
             during.append((start, time.perf_counter()))
@@ -192,11 +250,16 @@ async def bench_database(args, name: str, url: str, workdir: Path) -> dict:
     """Build one database, start gunicorn on it, measure."""
     log(f"{name}: building {args.employees:,} people and {args.learners} learner accounts …")
     outline = await asyncio.to_thread(prepare, url, args.employees, args.learners)
-    server = learner.Gunicorn(args, "app:app", learner.app_env(url), workdir, name)
+    env = learner.app_env(url)
+    env.pop("REDIS_URL", None)
+    env.update(JOBS_REDIS_URL="", JOBS_SQLITE_PATH=str(workdir / f"jobs-{name}.db"))
+    server = learner.Gunicorn(args, "app:app", env, workdir, name)
     await server.start("/logga-in")
+    worker = JobWorker(env, workdir, name)
     try:
         result = await measure(args, server, outline)
     finally:
+        worker.stop()
         server.stop()
     result["database"] = name
     result["server_problems"] = server.problems()
@@ -210,7 +273,7 @@ def report(results: list[dict], args) -> None:
         f"{args.learners} learners, think {args.think:g} s ±50 %, {args.rounds} rounds"
     )
     print(f"{'database':<10} {'p95 quiet':>10} {'p95 export':>11} {'rise':>7} {'req quiet':>10} "
-          f"{'req export':>11} {'exports':>8} {'export s':>9} {'errors':>7}")  # fmt: skip
+          f"{'req export':>11} {'exports':>8} {'ready s':>9} {'errors':>7}")  # fmt: skip
     for r in results:
         before, after = r["quiet"]["p95_ms"], r["during_export"]["p95_ms"]
         rise = 100 * (after - before) / before if before and after else float("nan")
@@ -223,9 +286,15 @@ def report(results: list[dict], args) -> None:
             quiet_row = r["quiet"]["by_type"].get(name, {})
             print(f"  {name:<15} p95 {quiet_row.get('p95_ms')} → {row['p95_ms']} ms "
                   f"({quiet_row.get('requests')} / {row['requests']} requests)")  # fmt: skip
+        if r["errors"]:
+            print(f"  errors by request type and reason: {r['errors']}")
         if r["server_problems"] or r["client_bugs"]:
             print(f"  server problems: {r['server_problems']}; client bugs: {r['client_bugs']}")
-    print(f"For information (was a target with the forked child): p95 rise ≤ {TARGET_RISE:.0f} %.")
+    met = all(r["rise_percent"] <= TARGET_RISE for r in results)
+    print(
+        f"Target (issue 19): p95 rise ≤ {TARGET_RISE:.0f} % with the job worker at nice "
+        f"{WORKER_NICENESS}: {'met' if met else 'MISSED'}."
+    )
 
 
 def parse_args() -> argparse.Namespace:

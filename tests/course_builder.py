@@ -114,11 +114,17 @@ QUESTIONS_EN = """\
     - text: Walks away
       feedback: Wrong.
 """
-# The words of the test course in each language: (course title, module, page, next).
+# The words of the test course in each language: (course title, module, page, next, discuss).
 WORDS = {
-    "sv": ("Testkurs", "Modul", "Sida {p} i modul {m}.", "Nästa"),
-    "sv-lattlast": ("Lätt testkurs", "Lätt modul", "Lätt sida {p} i modul {m}.", "Nästa"),
-    "en": ("Test course", "Module", "Page {p} of module {m}.", "Next"),
+    "sv": ("Testkurs", "Modul", "Sida {p} i modul {m}.", "Nästa", "Vad gör vi här?"),
+    "sv-lattlast": (
+        "Lätt testkurs",
+        "Lätt modul",
+        "Lätt sida {p} i modul {m}.",
+        "Nästa",
+        "Vad gör vi?",
+    ),
+    "en": ("Test course", "Module", "Page {p} of module {m}.", "Next", "What do we do here?"),
 }
 
 
@@ -130,15 +136,15 @@ def write_course(root: Path, modules: int = 2, variants: bool = True) -> Path:
     (folder / "modules").mkdir(parents=True)
     (folder / "course.yaml").write_text(COURSE_YAML, encoding="utf-8")
     languages = WORDS if variants else {"sv": WORDS["sv"]}
-    for language, (course_title, _, _, _) in languages.items():
+    for language, (course_title, *_) in languages.items():
         if language != "sv":
             (folder / f"course.{language}.yaml").write_text(f"title: {course_title}\n")
     for m in range(1, modules + 1):
         module = folder / "modules" / f"0{m}-modul-{m}"
         module.mkdir()
-        for language, (_, module_word, page_words, next_word) in languages.items():
+        for language, (_, module_word, page_words, next_word, discuss_word) in languages.items():
             suffix = "" if language == "sv" else f".{language}"
-            title = f"title: {module_word} {m}\n"
+            title = f"title: {module_word} {m}\ndiscuss:\n  - {discuss_word}\n"
             (module / f"module{suffix}.yaml").write_text(title, encoding="utf-8")
             for p in (1, 2):
                 body = f"{page_words.format(p=p, m=m)} [{next_word}](0{3 - p}-sida.md)"

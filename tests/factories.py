@@ -22,6 +22,8 @@ from vbe_learn.models import (
     Enrollment,
     ExportFile,
     ExportLog,
+    GroupParticipant,
+    GroupSession,
     HeadcountSnapshot,
     PageRead,
     Placement,
@@ -132,7 +134,8 @@ def wrong_answers(attempt: Attempt) -> dict[str, list[str]]:
 def clean_learner_data() -> None:
     """Delete everything but the course content (after tests that really commit)."""
     for model in (ReminderMessage, DeadlineChange, Deadline, AnswerChoice, AttemptAnswer,
-                  Attempt, Completion, PageRead, Enrollment, RoleAssignment, Placement,
+                  Attempt, Completion, GroupParticipant, GroupSession, PageRead, Enrollment,
+                  RoleAssignment, Placement,
                   HeadcountSnapshot, RosterImport, RosterUpload, AuditEvent,
                   ExportFile, ExportLog):  # fmt: skip
         db.session.execute(delete(model))

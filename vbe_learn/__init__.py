@@ -54,6 +54,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .core.health import bp as health_bp
     from .exports import bp as exports_bp
     from .followup import bp as followup_bp
+    from .groups import bp as groups_bp
     from .learning import bp as learning_bp
     from .privacy import bp as privacy_bp
     from .reminders import bp as reminders_bp
@@ -65,6 +66,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(roster_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(groups_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(accessibility_bp)

@@ -34,6 +34,8 @@ from .models import (
     Course,
     Department,
     ExportFile,
+    GroupParticipant,
+    GroupSession,
     Unit,
     User,
 )
@@ -370,3 +372,94 @@ def access_certificate_verification(code: str) -> Completion:
     if completion is None:
         abort(404)
     return completion
+
+
+# -- Gruppomgång ---------------------------------------------------------------------------
+
+
+def may_lead_group_session(user: User, administration_id: int | None = None) -> bool:
+    """A chef leads one for their team (no förvaltning); a samordnare (or the central
+    samordnare) for a förvaltning they coordinate: a mixed group."""
+    if administration_id is None:
+        return reach_of(user).is_manager
+    return may_see_administration(user, administration_id)
+
+
+def access_group_session_as_leader(user: User, session_id: int) -> GroupSession:
+    """A gruppomgång only its leader may see on the big screen and control (anyone
+    else's, and a missing one, answer the same 404)."""
+    session = db.session.get(GroupSession, session_id)
+    if session is None or session.leader_id != user.id:
+        refuse(user, "group_session", session_id)
+    return session
+
+
+def access_group_session_as_participant(
+    user: User, session_id: int
+) -> tuple[GroupSession, GroupParticipant]:
+    """A gruppomgång the person has joined and neither left nor been removed from (one
+    query): they follow it and answer for themselves only."""
+    found = db.session.execute(
+        select(GroupSession, GroupParticipant)
+        .join(GroupParticipant, GroupParticipant.group_session_id == GroupSession.id)
+        .where(
+            GroupSession.id == session_id,
+            GroupParticipant.user_id == user.id,
+            GroupParticipant.removed_at.is_(None),
+            GroupParticipant.left_at.is_(None),
+        )
+    ).first()
+    if found is None:
+        refuse(user, "group_session", session_id)
+    return found[0], found[1]
+
+
+def access_group_session(user: User, session_id: int) -> tuple[GroupSession, bool]:
+    """A gruppomgång its leader or an active participant may poll, in one query:
+    (session, whether the person leads it)."""
+    found = db.session.execute(
+        select(GroupSession, GroupParticipant.id)
+        .outerjoin(
+            GroupParticipant,
+            (GroupParticipant.group_session_id == GroupSession.id)
+            & (GroupParticipant.user_id == user.id)
+            & GroupParticipant.removed_at.is_(None)
+            & GroupParticipant.left_at.is_(None),
+        )
+        .where(GroupSession.id == session_id)
+    ).first()
+    if found is None or (found[0].leader_id != user.id and found[1] is None):
+        refuse(user, "group_session", session_id)
+    return found[0], found[0].leader_id == user.id
+
+
+def group_session_reach(user: User, session: GroupSession) -> ColumnElement[bool]:
+    """A condition on User: whom the leader may mark present ("Närvarande utan telefon"):
+    people they may see, and for a förvaltning's session only people placed in it."""
+    condition = visible_people(user) & User.active.is_(True)
+    if session.administration_id is not None:
+        units = (
+            select(Unit.id)
+            .join(Department, Department.id == Unit.department_id)
+            .where(Department.administration_id == session.administration_id)
+        )
+        condition = condition & User.unit_id.in_(units)
+    return condition
+
+
+def access_person_to_mark_present(user: User, session: GroupSession, person_id: int) -> User:
+    """A person the session's leader may mark present (anyone else: 404)."""
+    person = db.session.scalar(
+        select(User).where(User.id == person_id, group_session_reach(user, session))
+    )
+    if person is None:
+        refuse(user, "user", person_id)
+    return person
+
+
+def access_participant_to_remove(session: GroupSession, participant_id: int) -> GroupParticipant:
+    """A participant of this very session (another session's: 404)."""
+    participant = db.session.get(GroupParticipant, participant_id)
+    if participant is None or participant.group_session_id != session.id:
+        abort(404)
+    return participant

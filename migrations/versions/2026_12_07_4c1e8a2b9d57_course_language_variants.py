@@ -10,7 +10,7 @@ version once their files exist. The downgrade drops the tables (the variants' te
 courses/ and is loaded again by the next sync).
 
 Revision ID: 4c1e8a2b9d57
-Revises: 7b3d2e9f4a61
+Revises: ba13824ef36a
 Create Date: 2026-12-07 10:00:00.000000
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4c1e8a2b9d57"
-down_revision = "7b3d2e9f4a61"
+down_revision = "ba13824ef36a"
 branch_labels = None
 depends_on = None
 

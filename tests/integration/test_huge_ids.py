@@ -38,6 +38,21 @@ ROUTES = [
     ("POST", "/kunskapskontroll/{n}"),
     ("GET", "/kurs/grundutbildning/{n}/bilder/bild.png"),
     ("POST", "/mina-exporter/{n}"),
+    ("GET", "/gruppomgang/{n}"),
+    ("GET", "/gruppomgang/{n}/leda"),
+    ("GET", "/gruppomgang/{n}/status.json"),
+    ("GET", "/gruppomgang/{n}/deltagare"),
+    ("GET", "/gruppomgang/{n}/kod"),
+    ("POST", "/gruppomgang/{n}/nasta"),
+    ("POST", "/gruppomgang/{n}/foregaende"),
+    ("POST", "/gruppomgang/{n}/visa-svar"),
+    ("POST", "/gruppomgang/{n}/stang"),
+    ("POST", "/gruppomgang/{n}/oppna"),
+    ("POST", "/gruppomgang/{n}/avsluta"),
+    ("POST", "/gruppomgang/{n}/ta-bort"),
+    ("POST", "/gruppomgang/{n}/narvarande"),
+    ("POST", "/gruppomgang/{n}/kunskapskontroll"),
+    ("POST", "/gruppomgang/{n}/lamna"),
 ]
 # The same path has a GET rule and a POST rule: Werkzeug's router answers 405 for the
 # other rule's method before it converts the number (still never a 500).
@@ -45,7 +60,11 @@ METHOD_FIRST = {
     ("POST", "/kurs/grundutbildning/{n}/kunskapskontroll"),
     ("POST", "/admin/roller/{n}/ta-bort"),
 }
-QUERY_IDS = ["/uppfoljning/fragor?forvaltning={n}", "/uppfoljning/fragor?version={n}"]
+QUERY_IDS = [
+    "/uppfoljning/fragor?forvaltning={n}",
+    "/uppfoljning/fragor?version={n}",
+    "/gruppomgang/ny?forvaltning={n}",
+]
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from sqlalchemy import event, select
 
 from vbe_learn.auth.tasks import send_set_password_link
 from vbe_learn.core.extensions import db
-from vbe_learn.jobs.queue import EXTENSION
+from vbe_learn.jobs import NOT_QUEUED
+from vbe_learn.jobs.queue import EXTENSION, build_queue
 from vbe_learn.jobs.schedule import hourly_reminders, nightly_expired_uploads, nightly_gallring
 from vbe_learn.models import Placement, RosterUpload, User
 from vbe_learn.models.types import city_today, utcnow
 from vbe_learn.roster.uploads import MAX_AGE, keep_upload
 
 from ..factories import make_unit, make_user
+from .test_exports import CSV_URL, MINE, build_city, login, newest_file
 
 ANSWER = "Om adressen finns hos oss"
 
@@ -162,3 +164,35 @@ def test_the_hourly_job_plans_and_sends_like_the_command(app, smtp):
     with app.app_context():
         hourly_reminders.enqueue()
     assert len(smtp.received) == 1  # a second run sends nothing new
+
+
+@pytest.fixture
+def queue_down(app, monkeypatch):
+    """The app's queue in Redis on a port where nothing listens (Redis down)."""
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "JOBS_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.extensions, EXTENSION, build_queue(app))
+
+
+def test_forgot_password_with_the_queue_down_says_so_the_same_for_everyone(client, queue_down):
+    known = make_user(email="finns.ko@test.stockholm.se")
+    for email in (known.email, "finns.inte.ko@test.stockholm.se"):
+        response = client.post("/glomt-losenord", data={"email": email})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "Det gick inte att skicka länken just nu" in page
+        assert ANSWER not in page
+
+
+@pytest.mark.live
+def test_an_export_the_queue_did_not_take_is_shown_failed_with_the_reason(
+    app, client, auth, queue_down
+):
+    with app.app_context():
+        city = build_city()
+    login(auth, city, "central")
+    response = client.post(CSV_URL, data={"status": ""}, follow_redirects=True)
+    assert response.request.path == MINE
+    export = newest_file(app)
+    assert (export.status, export.error) == ("failed", NOT_QUEUED)
+    assert NOT_QUEUED in response.get_data(as_text=True)

@@ -261,6 +261,8 @@ def test_an_english_page_below_flesch_50_fails(tmp_path):
 
 ACTIONS = """\
 title: Modul 1
+discuss:
+  - Vad gör vi här?
 actions:
   - sv: "112"
     sv-lattlast: "112"

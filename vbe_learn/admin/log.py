@@ -24,6 +24,7 @@ from ..models import (
     CourseVersion,
     ExportFile,
     ExportLog,
+    GroupSession,
     RosterImport,
     Unit,
     User,
@@ -176,6 +177,9 @@ class _Names:
             administration = (event.details or {}).get("administration_id")
             if administration is not None:
                 wanted.setdefault("administration", set()).add(str(administration))
+            group_session = (event.details or {}).get("group_session_id")
+            if group_session is not None:
+                wanted.setdefault("group_session", set()).add(str(group_session))
         self.names: dict[tuple[str, str], str] = {}
         for kind, keys in wanted.items():
             loader = _LOADERS.get(kind)
@@ -256,6 +260,17 @@ def _attempts(ids) -> Iterable[tuple[int, str]]:
     return [(i, f"kunskapskontroll av {first} {last}") for i, first, last in rows]
 
 
+def _group_sessions(ids) -> Iterable[tuple[int, str]]:
+    rows = db.session.execute(
+        select(GroupSession.id, GroupSession.created_at, User.first_name, User.last_name)
+        .join(User, User.id == GroupSession.leader_id)
+        .where(GroupSession.id.in_(ids))
+    )
+    return [
+        (i, f"gruppomgången {_moment(at)} ledd av {first} {last}") for i, at, first, last in rows
+    ]
+
+
 def _courses(slugs) -> Iterable[tuple[str, str]]:
     rows = db.session.execute(
         select(Course.slug, CourseVersion.title)
@@ -279,6 +294,7 @@ _LOADERS: dict[str, Callable] = {
     "attempt": _attempts,
     "course": _courses,
     "certificate": _certificates,
+    "group_session": _group_sessions,
 }
 _TEXT_KEYS = {"course", "certificate"}
 _KIND_WORDS = {
@@ -291,6 +307,7 @@ _KIND_WORDS = {
     "attempt": "kunskapskontroll",
     "course": "kurs",
     "certificate": "intyg",
+    "group_session": "gruppomgång",
 }
 _REFUSED_WORDS = {
     "user": "uppgifterna om",
@@ -299,6 +316,7 @@ _REFUSED_WORDS = {
     "export_file": "exportfilen",
     "attempt": "",
     "certificate": "",
+    "group_session": "",
 }
 
 
@@ -383,6 +401,24 @@ def _log_exported(event: AuditEvent, details: dict, names: _Names) -> str:
     )
 
 
+def _group_started(event: AuditEvent, details: dict, names: _Names) -> str:
+    modules = ", ".join(str(m) for m in details.get("modules", [])) or "–"
+    administration = details.get("administration_id")
+    where = f" för {names.of(f'administration:{administration}')}" if administration else ""
+    return f"Startade {names.of(event.target)}{where} med modul {modules}."
+
+
+def _group_ended(event: AuditEvent, details: dict, names: _Names) -> str:
+    return (
+        f"Avslutade {names.of(event.target)} med {details.get('participants', 0)} deltagare kvar."
+    )
+
+
+def _group_removed(event: AuditEvent, details: dict, names: _Names) -> str:
+    group = names.of(f"group_session:{details.get('group_session_id')}")
+    return f"Tog bort {names.of(event.target)} från {group}."
+
+
 _SENTENCES: dict[str, Callable[[AuditEvent, dict, _Names], str]] = {
     "role.granted": _granted,
     "role.revoked": _revoked,
@@ -394,6 +430,9 @@ _SENTENCES: dict[str, Callable[[AuditEvent, dict, _Names], str]] = {
     "deadline.changed": _deadline,
     REFUSED: _refused,
     LOG_EXPORTED: _log_exported,
+    "group_session.started": _group_started,
+    "group_session.ended": _group_ended,
+    "group_session.participant_removed": _group_removed,
 }
 
 

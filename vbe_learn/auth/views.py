@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..core.extensions import login_manager
 from ..core.urls import is_same_site_path
+from ..jobs import QueueUnavailable
 from ..models import User
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
@@ -19,6 +20,11 @@ from .tasks import send_set_password_link
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
+# The set-password mail is queued: it leaves within minutes, and only for an existing account.
+LINK_ON_ITS_WAY = (
+    "Om adressen finns hos oss skickar vi en länk för att välja lösenord. "
+    "Den brukar komma inom några minuter."
+)
 
 
 @login_manager.user_loader
@@ -82,7 +88,11 @@ def forgot_password():
     exists or not: the account is looked up by the job."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        send_set_password_link.enqueue(form.email.data)
-        flash("Om adressen finns hos oss har vi skickat en länk för att välja lösenord.", "info")
+        try:
+            send_set_password_link.enqueue(form.email.data)
+        except QueueUnavailable:
+            flash("Det gick inte att skicka länken just nu. Försök igen om en stund.", "error")
+            return render_template("auth/forgot_password.html", form=form), 503
+        flash(LINK_ON_ITS_WAY, "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)

@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "deadline.changed": "Sista datum ändrat",
     "access.refused": "Nekad förfrågan",
     "auditlog.exported": "Händelselogg exporterad",
+    "group_session.started": "Gruppomgång startad",
+    "group_session.ended": "Gruppomgång avslutad",
+    "group_session.participant_removed": "Deltagare borttagen från gruppomgång",
 }
 
 

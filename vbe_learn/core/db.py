@@ -127,6 +127,9 @@ def init_app(app: Flask) -> None:
     def commit_request(response: Response) -> Response:
         if request.method not in READ_ONLY_METHODS and response.status_code < 400:
             db.session.commit()
-            for callback in g.pop("vbe_after_commit", ()):
+            callbacks = g.pop("vbe_after_commit", ())
+            for callback in callbacks:
                 callback()
+            if callbacks:
+                db.session.commit()  # what a callback recorded (a job the queue refused)
         return response

@@ -132,7 +132,7 @@ class ModuleSpec:
     pages: list[PageSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
     estimated_minutes: int = 0
-    discuss: list[str] = field(default_factory=list)
+    discuss: list[str] = field(default_factory=list)  # "Diskutera" prompts (gruppomgång)
     # The handling steps: per language, the words that name each step (module.yaml `actions`).
     actions: list[dict[str, str]] = field(default_factory=list)
     texts: dict[str, ModuleText] = field(default_factory=dict)
@@ -317,7 +317,7 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
     module = ModuleSpec(
         path, position, slug, str(meta.get("title", "")), str(meta.get("summary", ""))
     )
-    module.discuss = _discuss(meta, path / "module.yaml", problems)
+    module.discuss = _discuss_prompts(meta.get("discuss"), path / "module.yaml", problems)
     module.actions = _actions(meta, path / "module.yaml", problems)
     for language in VARIANT_LANGUAGES:
         variant = variant_path(path / "module.yaml", language)
@@ -340,13 +340,14 @@ def _load_module(path, position, slug, settings, page_urls, problems) -> ModuleS
     return module
 
 
-def _discuss(meta: dict, path: Path, problems: list[Problem]) -> list[str]:
-    """The Diskutera prompts of a module.yaml (a list of texts, possibly none)."""
-    discuss = meta.get("discuss") or []
-    if not isinstance(discuss, list) or not all(isinstance(item, str) for item in discuss):
+def _discuss_prompts(raw, path: Path, problems: list[Problem]) -> list[str]:
+    """module.yaml's `discuss:` (a list of texts; how many is a quality rule)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
         problems.append(Problem(path, 1, "discuss: ska vara en lista av texter"))
         return []
-    return discuss
+    return [prompt.strip() for prompt in raw]
 
 
 def _actions(meta: dict, path: Path, problems: list[Problem]) -> list[dict[str, str]]:
@@ -372,7 +373,7 @@ def _module_text(path: Path, module: ModuleSpec, problems: list[Problem]) -> Mod
         problems.append(Problem(path, 1, "title: saknas"))
     if module.summary and not raw.get("summary"):
         problems.append(Problem(path, 1, "summary: saknas"))
-    discuss = _discuss(raw, path, problems)
+    discuss = _discuss_prompts(raw.get("discuss"), path, problems)
     if len(discuss) != len(module.discuss):
         message = (
             f"discuss: har {len(discuss)} frågor, module.yaml har {len(module.discuss)} "

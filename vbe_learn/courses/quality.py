@@ -6,6 +6,7 @@
   ("alla ovanstående"); every module's bank can give every drawn check at least
   SCENARIOS_PER_CHECK scenarios.
 - Plain Swedish: LIX at most 40 on every page and 35 over the whole course.
+- Gruppomgång: every module has 1–2 "Diskutera" prompts (module.yaml `discuss:`).
 - Time: the course's estimate (duration.py) at most 45 minutes, at no more than 180 words
   per minute and no less than 30 seconds per question.
 - Language variants (lättläst svenska, English): every file has its variant, and no variant
@@ -36,6 +37,7 @@ MAX_PAGE_LIX = 40
 MAX_COURSE_LIX = 35
 MAX_COURSE_MINUTES = 45  # the Swedish course; a variant's time is printed, not limited
 MAX_WORDS_PER_MINUTE = 180  # every language's reading speed
+DISCUSS_PROMPTS = (1, 2)  # "Diskutera" prompts per module, shown at a gruppomgång
 MIN_SECONDS_PER_QUESTION = 30
 MAX_LATTLAST_PAGE_LIX = 30
 MIN_ENGLISH_PAGE_FLESCH = 50  # Flesch reading ease (textstat), higher is easier
@@ -60,6 +62,7 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
         problems += _page_readability(module)
         problems += _variant_readability(module)
         problems += _dropped_actions(module)
+        problems += _discuss_prompts(module)
     problems += _true_false_balance(course)
     problems += _course_readability(course)
     problems += _course_time(course)
@@ -174,6 +177,17 @@ def _scenarios_per_check(module: ModuleSpec, settings: dict) -> list[Problem]:
         f"minst {needed}, så banken behöver minst {needed}"
     )
     return [Problem(_questions_file(module), 1, message)]
+
+
+def _discuss_prompts(module: ModuleSpec) -> list[Problem]:
+    low, high = DISCUSS_PROMPTS
+    if low <= len(module.discuss) <= high:
+        return []
+    message = (
+        f"modulen har {len(module.discuss)} diskussionsfrågor (discuss:); "
+        f"en gruppomgång behöver {low}–{high}"
+    )
+    return [Problem(module.path / "module.yaml", 1, message)]
 
 
 def _lix_text(counts: TextCounts) -> str:

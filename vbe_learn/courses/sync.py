@@ -77,6 +77,7 @@ def _store_version(course: Course, spec: CourseSpec) -> CourseVersion:
             title=module_spec.title,
             summary=module_spec.summary,
             estimated_minutes=module_spec.estimated_minutes,
+            discuss_prompts=module_spec.discuss,
         )
         db.session.add(module)
         module.pages = [

@@ -11,12 +11,13 @@ finds it taken, a worker killed mid-file leaves it "running" for the clean-up to
 are read under a read-only snapshot of their own).
 """
 
+import functools
 import logging
 
 from flask import current_app
 
 from ..core.extensions import db
-from ..jobs import job
+from ..jobs import NOT_QUEUED, job
 from ..learning.status import validity_years
 from ..models import ExportFile, User
 from .files import (
@@ -36,7 +37,8 @@ def queue_export(requester: User, kind: str, file_format: str, filters: dict) ->
     request has committed."""
     days = current_app.config["EXPORT_RETENTION_DAYS"]
     export = new_export_file(requester, kind, file_format, filters, days)
-    make_export_file.enqueue_after_commit(export.id)
+    not_queued = functools.partial(fail_export_file, export.id, NOT_QUEUED)
+    make_export_file.enqueue_after_commit(export.id, if_not_queued=not_queued)
     return export
 
 

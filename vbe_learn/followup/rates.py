@@ -76,7 +76,7 @@ def rates_by(
     groupings: dict[str, Iterable[date]],
     validity_years: int,
     administration_ids: Iterable[int] | None = None,
-    marked=None,
+    marked: list | None = None,
 ) -> dict[str, list[Rate]]:
     """Rates for several groupings, each on its own days ({group_by: days}), in one query:
     headcount and completed per day and enhet are counted once for all of them. `marked`:

@@ -10,6 +10,7 @@ from ..learning.status import VALID, StatusRule, versions_requiring_renewal
 from ..models import Completion, Department, Placement, Unit, User
 from ..permissions import team_ids
 from ..reminders.deadlines import days_left, deadlines_by_administration
+from .earned import EarnedBreakdown, earned_breakdown
 from .languages import LanguageCount, completed_by_language
 from .people import people_with_status
 from .periods import month_ends, previous_tertial_end, tertial_ends, tertial_label
@@ -56,6 +57,7 @@ class CityOverview:
     total: CityRow
     before_day: date
     trend: list[tuple[str, Rate]]  # ('2026 T3', the total on that tertial's last day)
+    earned: EarnedBreakdown = EarnedBreakdown()  # the total's genomförda by how earned
     languages: list[LanguageCount] = field(default_factory=list)  # genomförda per språk
 
     @property
@@ -95,8 +97,11 @@ def city_overview(
     empty = Rate(today, None, None, 0, 0)
     total = CityRow(city.get(today, empty), city.get(before_day), deadlines.get(None))
     trend = [(tertial_label(day), city[day]) for day in trend_days if day in city]
+    earned = earned_breakdown(today, years, administration_ids, marked)
     languages = completed_by_language(today, years, administration_ids, marked)
-    return CityOverview(sort_city_rows(rows, sort), total, before_day, trend, languages)
+    return CityOverview(
+        sort_city_rows(rows, sort), total, before_day, trend, earned=earned, languages=languages
+    )
 
 
 def sort_city_rows(rows: list[CityRow], sort: str) -> list[CityRow]:
@@ -141,6 +146,7 @@ class AdministrationReport:
     without_completion_count: int = 0
     groups: list[DepartmentGroup] = field(default_factory=list)  # enheter under avdelningar
     deadline: date | None = None  # the förvaltning's sista dag (its own or the city's)
+    earned: EarnedBreakdown = EarnedBreakdown()  # genomförda by how earned
     languages: list[LanguageCount] = field(default_factory=list)  # genomförda per språk
 
     @property
@@ -194,6 +200,7 @@ def administration_report(
         without_completion_count=overdue_count,
         groups=department_groups(administration_id, departments, units, sort),
         deadline=administration_deadline(administration_id),
+        earned=earned_breakdown(today, years, [administration_id]),
         languages=completed_by_language(today, years, [administration_id]),
     )
 

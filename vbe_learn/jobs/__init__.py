@@ -1,6 +1,6 @@
 """Jobs: work that runs in a job worker (`flask jobs worker`) from Huey's queue, not in a
-web request: mail, the nightly gallring, and later exports and reminders."""
+web request: e-mail, exports, the roster import's apply step, reminders and gallring."""
 
-from .queue import Job, job, periodic_job
+from .queue import NOT_QUEUED, Job, QueueUnavailable, job, periodic_job
 
-__all__ = ["Job", "job", "periodic_job"]
+__all__ = ["NOT_QUEUED", "Job", "QueueUnavailable", "job", "periodic_job"]

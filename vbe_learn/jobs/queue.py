@@ -12,13 +12,14 @@
 * The transaction rule of core/db.py, for jobs: a job runs in the app context and only
   flushes; the wrapper commits once after it returns, and rolls back when it raises. Its
   start, end and failure are logged (logger `vbe_learn.jobs`; never its arguments, which
-  may hold an e-post).
+  may hold an e-post); a failure's traceback is Huey's own log line.
 * Huey keeps no results: what a job does is what it writes to the database. Messages are
   signed with SECRET_KEY, so nobody who can write to the queue's storage can run code.
 """
 
 import functools
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.serializer import SignedSerializer
+from redis.exceptions import RedisError
 
 from ..core.db import after_request_commit
 from ..core.extensions import db
@@ -44,6 +46,14 @@ JOB_MODULES = (
     "vbe_learn.roster.tasks",
     "vbe_learn.jobs.schedule",
 )
+# What the queue's storage raises when it cannot take a job (Redis down, SQLite file locked
+# or unwritable), and what the person is told where such a job's row says why it failed.
+QUEUE_STORAGE_ERRORS = (RedisError, sqlite3.Error, OSError)
+NOT_QUEUED = "Kön för bakgrundsjobb svarade inte. Inget har gjorts. Försök igen om en stund."
+
+
+class QueueUnavailable(Exception):
+    """The queue's storage did not take the job (it is logged; nothing was queued)."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +74,32 @@ class Job:
         """Run the function here, in the caller's transaction."""
         return self.function(*args, **kwargs)
 
-    def enqueue(self, *args, **kwargs) -> None:
-        """Put a call on the queue for a worker (in immediate mode: run it now)."""
-        current_app.extensions[EXTENSION].tasks[self.name](*args, **kwargs)
+    def enqueue(self, *args) -> None:
+        """Put a call on the queue for a worker (in immediate mode: run it now); raises
+        QueueUnavailable when the queue's storage does not take it."""
+        jobs = current_app.extensions[EXTENSION]
+        if jobs.huey.immediate:
+            jobs.tasks[self.name](*args)
+            return
+        try:
+            jobs.tasks[self.name](*args)
+        except QUEUE_STORAGE_ERRORS as error:
+            log.error("event=enqueue_failed job=%s error=%s", self.name, type(error).__name__)
+            raise QueueUnavailable(self.name) from error
 
-    def enqueue_after_commit(self, *args, **kwargs) -> None:
+    def enqueue_after_commit(self, *args, if_not_queued: Callable[[], None] | None = None) -> None:
         """Queue the call once the request's commit has succeeded (so that the worker sees
-        what the request wrote; nothing is queued when it is rolled back)."""
-        after_request_commit(functools.partial(self.enqueue, *args, **kwargs))
+        what the request wrote; nothing is queued when it is rolled back). When the queue
+        does not take it, `if_not_queued` runs instead (it flushes; core/db.py commits it)."""
+
+        def enqueue_or_record() -> None:
+            try:
+                self.enqueue(*args)
+            except QueueUnavailable:
+                if if_not_queued is not None:
+                    if_not_queued()
+
+        after_request_commit(enqueue_or_record)
 
 
 JOBS: dict[str, Job] = {}
@@ -128,7 +156,8 @@ def in_app_context(app: Flask, marked: Job) -> Callable:
                 db.session.commit()
             except Exception:
                 db.session.rollback()
-                log.exception("event=job_failed job=%s id=%s", marked.name, task.id)
+                # The traceback follows once, from Huey ("Unhandled exception in task").
+                log.error("event=job_failed job=%s id=%s", marked.name, task.id)
                 raise
             seconds = time.monotonic() - started
             log.info("event=job_finished job=%s id=%s seconds=%.3f", marked.name, task.id, seconds)
@@ -146,6 +175,13 @@ class JobQueue:
 
 def init_app(app: Flask) -> JobQueue:
     """Build the app's queue and register every job of JOB_MODULES on it."""
+    queue = build_queue(app)
+    app.extensions[EXTENSION] = queue
+    return queue
+
+
+def build_queue(app: Flask) -> JobQueue:
+    """The queue the app's settings name, with every job of JOB_MODULES registered on it."""
     for module in JOB_MODULES:
         import_module(module)
     huey = make_huey(app.config, app.instance_path)
@@ -159,6 +195,4 @@ def init_app(app: Flask) -> JobQueue:
                 retries=marked.retries, retry_delay=marked.retry_delay, context=True
             )
         tasks[name] = register(run)
-    queue = JobQueue(huey, tasks)
-    app.extensions[EXTENSION] = queue
-    return queue
+    return JobQueue(huey, tasks)

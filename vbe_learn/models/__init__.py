@@ -15,6 +15,7 @@ from .course import (
     QuestionText,
 )
 from .exports import ExportFile, ExportLog
+from .groups import GroupParticipant, GroupSession
 from .org import Administration, Department, RoleAssignment, Unit, User
 from .progress import (
     AnswerChoice,
@@ -43,6 +44,8 @@ __all__ = [
     "Enrollment",
     "ExportFile",
     "ExportLog",
+    "GroupParticipant",
+    "GroupSession",
     "HeadcountSnapshot",
     "Module",
     "ModuleText",

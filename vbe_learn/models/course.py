@@ -9,7 +9,17 @@ is there)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.extensions import db
@@ -76,6 +86,8 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     estimated_minutes: Mapped[int] = mapped_column(Integer)
+    # The module's "Diskutera" prompts (module.yaml `discuss:`), shown at a gruppomgång.
+    discuss_prompts: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
     pages: Mapped[list["Page"]] = relationship(order_by="Page.position")

@@ -83,6 +83,11 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column(Boolean)
     # The course language it was started in: shown and submitted in it (courses/languages.py).
     language: Mapped[str] = mapped_column(String(20), default="sv", server_default="sv")
+    # Started at a gruppomgång the learner was joined to (cleared if they leave or are
+    # removed before submitting): its completion then records that session.
+    group_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_sessions.id"), index=True
+    )
 
     # The course version of the module, read with the attempt (a subquery, no join): the
     # attempt pages take the module's content from that version's cached outline.
@@ -194,6 +199,9 @@ class Completion(db.Model):
     certificate_code: Mapped[str] = mapped_column(String(20), unique=True)
     # Earned: the language of the attempt that completed the course; imported: None.
     language: Mapped[str | None] = mapped_column(String(20))
+    # Earned at a gruppomgång (its last passing attempt was made there); the leader is
+    # the session's. None: on one's own (or imported).
+    group_session_id: Mapped[int | None] = mapped_column(ForeignKey("group_sessions.id"))
 
     user: Mapped[User] = relationship()
     version: Mapped[CourseVersion | None] = relationship()

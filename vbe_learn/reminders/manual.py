@@ -5,26 +5,28 @@ one a day per person (the same unique key as every other message), sent by the n
 import json
 from types import SimpleNamespace
 
+from flask import current_app
+
 from ..core.mail import Outgoing
+from ..learning.services.position import only_checks_left
 from ..models import User
 from .messages import Links, render_message
-from .planning import MANUAL, PersonDue, Schedule, _iso, _message, insert_planned
+from .planning import MANUAL, PersonDue, Schedule, _message, insert_planned, personal_payload
 
 CHEF, COORDINATOR = "chef", "samordnare"  # who the message says it comes from
 PREVIEW_DOMAIN = "forhandsvisning.invalid"
 
 
-def _payload(person: PersonDue, sender: str) -> dict:
-    payload = {"deadline": _iso(person.deadline)}
-    if sender != CHEF:
-        payload["sender"] = sender
-    return payload
+def _payload(person: PersonDue, sender: str, checks_left: set[int]) -> dict:
+    from_whom = None if sender == CHEF else sender
+    return personal_payload(person, person.row.id in checks_left, from_whom)
 
 
 def remind_people(people: list[PersonDue], requested_by: User, schedule: Schedule, sender: str):
     """Plan today's manual reminder for each person; return how many are new (anyone
     already reminded today is skipped by the unique key)."""
     key = schedule.today.isoformat()
+    checks_left = only_checks_left([p.row.id for p in people], current_app.config["DEFAULT_COURSE"])
     messages = [
         _message(
             p.row.id,
@@ -32,7 +34,7 @@ def remind_people(people: list[PersonDue], requested_by: User, schedule: Schedul
             key,
             p.row.email,
             p.row.administration_id,
-            _payload(p, sender),
+            _payload(p, sender, checks_left),
             requested_by=requested_by.id,
         )
         for p in people
@@ -43,10 +45,11 @@ def remind_people(people: list[PersonDue], requested_by: User, schedule: Schedul
 
 def preview_message(person: PersonDue, sender: str) -> Outgoing:
     """The e-mail the person would get, rendered by the same templates as when sent."""
+    checks_left = only_checks_left([person.row.id], current_app.config["DEFAULT_COURSE"])
     reminder = SimpleNamespace(
         id=0,
         kind=MANUAL,
-        payload=json.dumps(_payload(person, sender)),
+        payload=json.dumps(_payload(person, sender, checks_left)),
         recipient=person.row.email,
     )
     row = person.row

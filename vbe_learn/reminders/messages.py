@@ -70,6 +70,7 @@ def render_message(
         "administrations": payload.get("administrations", []),
         "month": payload.get("month"),
         "sender": payload.get("sender", "chef"),
+        "checks_left": payload.get("checks_left", False),
     }
     subject = SUBJECTS[reminder.kind]
     if reminder.kind == MANUAL and context["sender"] == "samordnare":

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.extensions import db
 from ..followup.people import people_with_status
+from ..learning.services.position import only_checks_left
 from ..learning.status import COMPLETED, RENEWAL_DUE, expires_on
 from ..models import Administration, Course, CourseVersion, ReminderMessage, RoleAssignment, User
 from ..models.org import CENTRAL_COORDINATOR, COORDINATOR
@@ -157,22 +158,36 @@ def plan_messages(schedule: Schedule, course_slug: str = "grundutbildning") -> d
             )
         ).all()
     )
-    planned = []
+    personal = []
     for person in due:
         message = personal_message(person, schedule, already)
         if message is not None and person.row.email:
-            planned.append(
-                _message(
-                    person.row.id,
-                    *message,
-                    person.row.email,
-                    person.row.administration_id,
-                    {"deadline": _iso(person.deadline)},
-                )
-            )
+            personal.append((person, message))
+    checks_left = only_checks_left([person.row.id for person, _ in personal], course_slug)
+    planned = [
+        _message(
+            person.row.id,
+            *message,
+            person.row.email,
+            person.row.administration_id,
+            personal_payload(person, person.row.id in checks_left),
+        )
+        for person, message in personal
+    ]
     planned += digest_messages(rows, due, schedule)
     planned += summary_messages(rows, due, schedule)
     return insert_planned(planned)
+
+
+def personal_payload(person: PersonDue, checks_left: bool, sender: str | None = None) -> dict:
+    """A personal message's payload: the deadline; whether only the knowledge checks are
+    left (the message then says so); who sends a manual one, when not the chef."""
+    payload = {"deadline": _iso(person.deadline)}
+    if checks_left:
+        payload["checks_left"] = True
+    if sender is not None:
+        payload["sender"] = sender
+    return payload
 
 
 def digest_messages(rows, due: list[PersonDue], schedule: Schedule) -> list[dict]:

@@ -13,12 +13,13 @@ again against the database as it is now; a plan that is now refused changes noth
 fails the import with the reason.
 """
 
+import functools
 import logging
 
 from flask import current_app
 
 from ..core.extensions import db
-from ..jobs import job
+from ..jobs import NOT_QUEUED, job
 from ..models import RosterUpload, User
 from .limits import ImportLimits
 from .uploads import claim_upload, fail_upload, finish_upload, queue_upload
@@ -31,7 +32,8 @@ def queue_roster_import(upload: RosterUpload, typed_count: int | None) -> None:
     """Mark a confirmed upload queued (flushed); a job worker imports it once the request
     has committed."""
     queue_upload(upload, typed_count)
-    apply_roster_upload.enqueue_after_commit(upload.id)
+    not_queued = functools.partial(fail_upload, upload.id, NOT_QUEUED)
+    apply_roster_upload.enqueue_after_commit(upload.id, if_not_queued=not_queued)
 
 
 def refusal_reason(result) -> str | None:

@@ -80,14 +80,17 @@ INSERT_ANSWERS = insert(AttemptAnswer.__table__).returning(
 READ_PAGES_FIRST = "Läs modulens alla sidor innan du gör kunskapskontrollen."
 
 
-def start_module_check(user: User, slug: str, module_no: int) -> int:
+def start_module_check(
+    user: User, slug: str, module_no: int, group_session_id: int | None = None
+) -> int:
     """Start the learner's attempt at a module's check, once its pages are read, or
     continue the open one; return the attempt's id.
 
     Where the learner stands comes with the signed-in person (position.py); one query counts
     the module's attempts and one INSERT opens the next, in the learner's language (as the
     version holds it). A parallel start of the same number (a double-click) loses on the
-    unique key and continues the attempt that won."""
+    unique key and continues the attempt that won.
+    `group_session_id`: started at that gruppomgång (the open attempt is marked with it)."""
     state = reading_state(user, slug)
     if state.current_version_id is None:
         raise NoSuchPage(slug)
@@ -100,7 +103,7 @@ def start_module_check(user: User, slug: str, module_no: int) -> int:
     where = {"enrollment_id": state.enrollment_id, "module_id": module.id}
     attempts, passes, open_id = db.session.execute(MODULE_ATTEMPTS, where).one()
     if open_id is not None:
-        return open_id
+        return _mark_group_session(open_id, group_session_id)
     if not all(page.id in state.read_page_ids for page in module.pages):
         raise AttemptRefused(READ_PAGES_FIRST)
     if passes:
@@ -119,6 +122,18 @@ def start_module_check(user: User, slug: str, module_no: int) -> int:
     if attempt_id is None:  # …and it was submitted already, in another window
         raise AttemptRefused("Kunskapskontrollen lämnades just in i ett annat fönster.")
     log.info("attempt started user_id=%s module_id=%s", user.id, module.id)
+    return _mark_group_session(attempt_id, group_session_id)
+
+
+def _mark_group_session(attempt_id: int, group_session_id: int | None) -> int:
+    """Mark an open attempt as made at a gruppomgång (nothing to do when alone)."""
+    if group_session_id is not None:
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
+            .values(group_session_id=group_session_id)
+            .execution_options(synchronize_session=False)
+        )
     return attempt_id
 
 
@@ -165,7 +180,7 @@ def submit_attempt(
         # SQLite writers take turns): the later one sees the earlier one's pass committed.
         # Only a pass can complete the course, so a failed attempt takes no lock.
         enrollment = db.session.get(Enrollment, attempt.enrollment_id, with_for_update=True)
-        complete_if_all_passed(enrollment, attempt.language)
+        complete_if_all_passed(enrollment, attempt.language, attempt.group_session_id)
     return attempt
 
 

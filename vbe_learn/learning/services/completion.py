@@ -21,9 +21,12 @@ def new_certificate_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def complete_if_all_passed(enrollment: Enrollment, language: str) -> Completion | None:
-    """Record the completion when every module of the enrollment's version is passed; it
-    records `language`, the language of the attempt that completed the course."""
+def complete_if_all_passed(
+    enrollment: Enrollment, language: str, group_session_id: int | None = None
+) -> Completion | None:
+    """Record the completion when every module of the enrollment's version is passed;
+    `language`: the language of the attempt that completed the course; `group_session_id`:
+    the last pass was made at that gruppomgång (both recorded with it)."""
     best = dict(
         db.session.execute(
             select(Attempt.module_id, func.max(Attempt.score_percent))
@@ -46,6 +49,7 @@ def complete_if_all_passed(enrollment: Enrollment, language: str) -> Completion 
         source="earned",
         certificate_code=new_certificate_code(),
         language=language,
+        group_session_id=group_session_id,
     )
     try:
         with db.session.begin_nested():

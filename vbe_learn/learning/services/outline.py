@@ -60,6 +60,7 @@ class ModuleRef:
     estimated_minutes: int
     pages: tuple[PageRef, ...]
     questions: tuple[QuestionRef, ...] = ()
+    discuss_prompts: tuple[str, ...] = ()  # "Diskutera", shown at a gruppomgång
 
     def questions_by_id(self) -> dict[int, QuestionRef]:
         """The bank by question id."""
@@ -145,6 +146,7 @@ def outline_for(version_id: int, language: str = SOURCE_LANGUAGE) -> Outline:
             estimated_minutes=pick(m, "estimated_minutes"),
             pages=tuple(_page_ref(p, pick) for p in m.pages),
             questions=tuple(_question_ref(q, pick) for q in m.questions),
+            discuss_prompts=tuple(m.discuss_prompts or ()),
         )
         for m in version.modules
     )

@@ -8,10 +8,11 @@ read there.
 from dataclasses import dataclass
 
 from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy.orm import aliased
 
 from ...core.extensions import db
 from ...courses.languages import learner_language
-from ...models import Completion, Course, Enrollment, PageRead, User
+from ...models import Completion, Course, Enrollment, Module, Page, PageRead, User
 from .outline import Outline, outline_for
 
 
@@ -97,3 +98,44 @@ def page_position(user: User, slug: str) -> PagePosition | None:
         return None
     outline = outline_for(state.version_id, learner_language(user))
     return PagePosition(slug, outline, state.read_page_ids)
+
+
+LOOKUP_CHUNK = 1000  # ids per IN list
+
+
+def only_checks_left(user_ids: list[int], course_slug: str) -> set[int]:
+    """Those of the people whose latest enrollment in the course has every page read but is
+    not completed: only knowledge checks are left (e.g. after a gruppomgång without a
+    phone). One query per LOOKUP_CHUNK people."""
+    later = aliased(Enrollment)
+    latest_cycle = (
+        select(func.max(later.cycle))
+        .where(later.user_id == Enrollment.user_id, later.course_id == Enrollment.course_id)
+        .scalar_subquery()
+    )
+    pages = (
+        select(func.count(Page.id))
+        .join(Module, Module.id == Page.module_id)
+        .where(Module.version_id == Enrollment.course_version_id)
+        .scalar_subquery()
+    )
+    read = select(func.count(PageRead.id)).where(PageRead.enrollment_id == Enrollment.id)
+    completed = select(Completion.id).where(Completion.enrollment_id == Enrollment.id).exists()
+    found: set[int] = set()
+    ids = sorted(set(user_ids))
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        found.update(
+            db.session.scalars(
+                select(Enrollment.user_id)
+                .join(Course, Course.id == Enrollment.course_id)
+                .where(
+                    Course.slug == course_slug,
+                    Enrollment.user_id.in_(ids[start : start + LOOKUP_CHUNK]),
+                    Enrollment.cycle == latest_cycle,
+                    ~completed,
+                    pages > 0,
+                    read.scalar_subquery() >= pages,
+                )
+            )
+        )
+    return found
