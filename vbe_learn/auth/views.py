@@ -1,6 +1,7 @@
 """Login, logout, set password, forgotten password."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
 from ..core.extensions import login_manager
@@ -8,6 +9,7 @@ from ..core.urls import is_same_site_path
 from ..models import User
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .passwords import MIN_PASSWORD_LENGTH
 from .services import (
     authenticate,
     find_signed_in_user,
@@ -18,7 +20,7 @@ from .sessions import end_every_session, start_session
 from .tasks import send_set_password_link
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Logga in för att fortsätta."
+login_manager.login_message = lazy_gettext("Logga in för att fortsätta.")
 
 
 @login_manager.user_loader
@@ -45,7 +47,7 @@ def login():
         if user is not None:
             start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")))
-        flash("Fel e-postadress eller lösenord.", "error")
+        flash(gettext("Fel e-postadress eller lösenord."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -54,7 +56,7 @@ def login():
 def logout():
     """End the session, and every other session and remember-me cookie of the person."""
     end_every_session(current_user)
-    flash("Du är utloggad.", "info")
+    flash(gettext("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -71,9 +73,11 @@ def set_password_view(token: str):
     if form.validate_on_submit():
         set_password(user, form.password.data)
         start_session(user)
-        flash("Ditt lösenord är sparat.", "info")
+        flash(gettext("Ditt lösenord är sparat."), "info")
         return redirect(url_for("learning.dashboard"))
-    return render_template("auth/set_password.html", form=form, user=user)
+    return render_template(
+        "auth/set_password.html", form=form, user=user, min_length=MIN_PASSWORD_LENGTH
+    )
 
 
 @bp.route("/glomt-losenord", methods=["GET", "POST"])
@@ -83,6 +87,9 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         send_set_password_link.enqueue(form.email.data)
-        flash("Om adressen finns hos oss har vi skickat en länk för att välja lösenord.", "info")
+        flash(
+            gettext("Om adressen finns hos oss har vi skickat en länk för att välja lösenord."),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
