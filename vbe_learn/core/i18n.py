@@ -11,16 +11,15 @@ vbe_learn/translations/en/LC_MESSAGES/messages.po (docs/translations.md).
 """
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from babel.dates import format_date
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
-from ..learning.status import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED
 from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
-from ..models.types import swedish_date
+from ..models.types import CITY_TIMEZONE, EARLIER_PLATFORM, swedish_date, version_label
 from .config import REPO_ROOT
 from .extensions import babel
 
@@ -33,12 +32,14 @@ TRANSLATIONS_DIR = REPO_ROOT / "vbe_learn" / "translations"
 # Pages anyone may open in English with ?lang=en (the public intyg verification).
 LANG_PARAMETER_ENDPOINTS = frozenset({"certificates.verify"})
 
-# Words the code keeps in Swedish as data, and their interface text.
+# Words the code keeps in Swedish as data, and their interface text. The statuses of
+# learning/status.py STATUSES (not imported: the learning package imports this module; a test
+# keeps the two equal).
 STATUS_LABELS = {
-    COMPLETED: lazy_gettext("Genomförd"),
-    RENEWAL_DUE: lazy_gettext("Ska förnyas"),
-    STARTED: lazy_gettext("Påbörjad"),
-    NOT_STARTED: lazy_gettext("Ej påbörjad"),
+    "Genomförd": lazy_gettext("Genomförd"),
+    "Ska förnyas": lazy_gettext("Ska förnyas"),
+    "Påbörjad": lazy_gettext("Påbörjad"),
+    "Ej påbörjad": lazy_gettext("Ej påbörjad"),
 }
 # The roles' names (models/org.py ROLE_LABELS has the Swedish ones, for the logs).
 ROLE_LABELS = {
@@ -82,6 +83,17 @@ def long_date(day: date) -> str:
     if current_locale() == ENGLISH:
         return format_date(day, "d MMMM y", locale=ENGLISH)
     return swedish_date(day)
+
+
+def course_version_label(loaded_at: datetime | None, imported: str | None = None) -> str:
+    """A course version as people read it (models/types.py version_label) in the interface
+    language: 'december 2026' / 'December 2026', 'tidigare plattform' / 'earlier platform'."""
+    label = version_label(loaded_at, imported)
+    if current_locale() != ENGLISH:
+        return label
+    if loaded_at is not None:
+        return format_date(loaded_at.astimezone(CITY_TIMEZONE), "MMMM y", locale=ENGLISH)
+    return gettext("tidigare plattform") if label == EARLIER_PLATFORM else label
 
 
 def status_label(status: str) -> str:
