@@ -33,9 +33,9 @@ translations: $(MO_FILES)
 # After adding or changing interface strings: extract them from the code and templates
 # (babel.cfg) and merge them into every messages.po; then translate the new entries.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
 		--add-location=file --sort-output --no-wrap -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-wrap --ignore-obsolete
 	$(MAKE) translations
 
