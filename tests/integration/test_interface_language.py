@@ -1,0 +1,161 @@
+"""The interface in Swedish or English (core/i18n.py): the intyg, the verification page and
+the e-mails in both languages, whatever the language of the request that makes them."""
+
+import io
+import json
+from datetime import timedelta
+from types import SimpleNamespace
+
+from flask_babel import force_locale
+from pypdf import PdfReader
+
+from tests.factories import course, make_unit, make_user
+from vbe_learn.core.extensions import db
+from vbe_learn.core.i18n import course_version_label, long_date
+from vbe_learn.learning.services.completion import new_certificate_code
+from vbe_learn.models import Completion
+from vbe_learn.models.types import city_today
+from vbe_learn.reminders.messages import Links, render_message
+from vbe_learn.reminders.planning import AFTER, DIGEST, MANUAL
+
+
+def pdf_text(body: bytes) -> str:
+    """The PDF's text as a reader gets it (pypdf), its whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(body))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def completion_of(user) -> Completion:
+    version = course().current_version
+    completion = Completion(
+        user_id=user.id,
+        course_id=version.course_id,
+        course_version_id=version.id,
+        completed_on=city_today() - timedelta(days=3),
+        score_percent=90,
+        source="earned",
+        certificate_code=new_certificate_code(),
+    )
+    db.session.add(completion)
+    db.session.commit()  # (to the test's savepoint)
+    return completion
+
+
+def test_the_intyg_pdf_in_swedish_and_in_english(app, client, auth):
+    user = make_user(unit=make_unit("Skärholmens stadsdelsförvaltning"), first_name="Ada")
+    completion = completion_of(user)
+    code = completion.certificate_code
+    auth.login(user.email)
+
+    html = client.get("/intyg").get_data(as_text=True)
+    assert f'href="/intyg/{code}/intyg.pdf?lang=sv" lang="sv" hreflang="sv"' in html
+    assert f'href="/intyg/{code}/intyg.pdf?lang=en" lang="en" hreflang="en"' in html
+
+    swedish = client.get(f"/intyg/{code}/intyg.pdf?lang=sv")
+    assert swedish.headers["Content-Disposition"] == f'attachment; filename="intyg-{code}.pdf"'
+    text = pdf_text(swedish.data)
+    assert "Härmed intygas att" in text and "har genomfört" in text
+    assert f"Verifieringskod: {code}" in text and "Resultat på kunskapskontrollerna: 90 %" in text
+    assert "This is to certify" not in text
+
+    english = client.get(f"/intyg/{code}/intyg.pdf?lang=en")
+    assert english.headers["Content-Disposition"] == (
+        f'attachment; filename="certificate-{code}.pdf"'
+    )
+    text = pdf_text(english.data)
+    with app.test_request_context(), force_locale("en"):
+        completed_on, version = (
+            long_date(completion.completed_on),
+            course_version_label(course().current_version.created_at),
+        )
+    assert "CITY OF STOCKHOLM" in text and "This is to certify that" in text
+    assert "has completed" in text and f"Date: {completed_on}" in text
+    assert f"Course version: {version}" in text and version[0].isupper()
+    assert f"Verification code: {code}" in text and "Result in the knowledge checks: 90 %" in text
+    assert "Härmed" not in text and "Giltigt" not in text
+    assert PdfReader(io.BytesIO(english.data)).trailer["/Root"]["/Lang"] == "en"
+
+    # Without ?lang (or with a language it does not know): the interface's, Swedish here.
+    for path in (f"/intyg/{code}/intyg.pdf", f"/intyg/{code}/intyg.pdf?lang=fi"):
+        assert "Härmed intygas att" in pdf_text(client.get(path).data), path
+
+
+def test_the_verification_page_in_swedish_and_in_english(client):
+    user = make_user(unit=make_unit("Skärholmens stadsdelsförvaltning"), first_name="Ada")
+    code = completion_of(user).certificate_code
+    title = course().current_version.title
+
+    swedish = client.get(f"/intyg/{code}").get_data(as_text=True)
+    assert '<html lang="sv"' in swedish and "Intyget är äkta." in swedish
+    assert (
+        f'<a class="ds-link" href="/intyg/{code}?lang=en" lang="en" hreflang="en">'
+        "View this page in English</a>" in swedish
+    )
+    assert f"<dd>{title}</dd>" in swedish
+
+    english = client.get(f"/intyg/{code}?lang=en").get_data(as_text=True)
+    assert '<html lang="en"' in english
+    assert "<h1>Certificate verification</h1>" in english
+    assert "The certificate is genuine." in english and "Intyget är äkta" not in english
+    assert "<dt>Valid until and including</dt>" in english
+    assert f'<dd><span lang="sv">{title}</span></dd>' in english  # Swedish inside English
+    assert f'href="/intyg/{code}?lang=sv" lang="sv" hreflang="sv">Visa sidan på svenska' in english
+    assert "Skip to content" in english and "Accessibility statement" in english
+
+    # ?lang is only read on the verification page: elsewhere a visitor gets Swedish.
+    assert '<html lang="sv"' in client.get("/logga-in?lang=en").get_data(as_text=True)
+
+
+def reminder(kind: str, payload: dict) -> SimpleNamespace:
+    return SimpleNamespace(id=7, kind=kind, payload=json.dumps(payload), recipient="a@b.se")
+
+
+def test_reminder_e_mails_in_the_recipients_language(app):
+    late = reminder(AFTER, {"deadline": "2026-12-01"})
+    with app.test_request_context():
+        links = Links.build()
+        with force_locale("en"):  # the request's language is not the recipient's
+            swedish = render_message(late, "Ada", links, "stockholm.se", "Lind", locale="sv")
+        english = render_message(late, "Ada", links, "stockholm.se", "Lind", locale="en")
+
+    assert swedish.subject == "Utbildningen om våldsbejakande extremism är försenad"
+    assert swedish.text.startswith("Hej Ada!")
+    assert "Sista dag: 2026-12-01." in swedish.text and '<html lang="sv">' in swedish.html
+
+    assert english.subject == "The training on violent extremism is overdue"
+    assert english.text.startswith("Hello Ada,")
+    assert "and the deadline has passed" in english.text
+    assert "Deadline: 2026-12-01." in english.text and "Kind regards" in english.text
+    assert '<html lang="en">' in english.html and "<strong>Deadline: 2026-12-01</strong>" in (
+        english.html
+    )
+    assert "Sista dag" not in english.text + english.html
+
+
+def test_a_coordinators_reminder_and_a_chefs_digest_in_english(app):
+    manual = reminder(MANUAL, {"deadline": "2026-12-01", "sender": "samordnare"})
+    digest = reminder(
+        DIGEST,
+        {
+            "members": [
+                {"name": "Bo Ek", "unit": "Enhet Söder", "status": "Påbörjad", "deadline": None},
+                {
+                    "name": "Cy Al",
+                    "unit": "Enhet Söder",
+                    "status": "Ej påbörjad",
+                    "deadline": "2026-12-01",
+                },
+            ]
+        },
+    )
+    with app.test_request_context():
+        links = Links.build()
+        message = render_message(manual, "Ada", links, "stockholm.se", locale="en")
+        weekly = render_message(digest, "Ada", links, "stockholm.se", locale="en")
+    assert message.subject == "Reminder from the coordinator: the training on violent extremism"
+    assert "The coordinator for your administration reminds you" in message.text
+    assert weekly.subject == "Weekly letter: your team and the training on violent extremism"
+    assert "2 employees who have you as their manager have not completed" in weekly.text
+    assert "- Bo Ek (Enhet Söder): Started" in weekly.text
+    assert "- Cy Al (Enhet Söder): Not started, deadline 2026-12-01" in weekly.text
+    assert '<td style="padding: 2px 8px;" lang="sv">Enhet Söder</td>' in weekly.html
