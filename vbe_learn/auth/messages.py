@@ -28,7 +28,8 @@ def set_password_url(user: User) -> str:
 def set_password_message(user: User) -> Outgoing:
     """The set-password e-mail for a person (plain text and HTML), in their language."""
     url = set_password_url(user)
-    with force_locale(user_locale(user)):
+    language = user_locale(user)
+    with force_locale(language):
         greeting = gettext("Hej %(name)s!", name=user.first_name)
         account = gettext(
             "Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism."
@@ -44,7 +45,9 @@ def set_password_message(user: User) -> Outgoing:
     )
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     message_id = f"<losenord-{user.id}-{secrets.token_hex(8)}@{domain}>"
-    return Outgoing(user.email, subject, text, html, message_id, to_name=user.full_name)
+    return Outgoing(
+        user.email, subject, text, html, message_id, to_name=user.full_name, language=language
+    )
 
 
 def send_set_password_message(user: User) -> str:

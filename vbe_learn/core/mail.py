@@ -47,6 +47,7 @@ class Outgoing:
     html: str
     message_id: str
     to_name: str = ""
+    language: str = "sv"  # the language it is written in (Content-Language; core/i18n.py)
 
 
 class DeliveryFailed(Exception):
@@ -86,6 +87,7 @@ def build_message(outgoing: Outgoing, sender: str) -> EmailMessage:
         message["Subject"] = outgoing.subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = outgoing.message_id
+        message["Content-Language"] = outgoing.language
     except ValueError as exc:  # a line break in a header value
         raise DeliveryFailed(f"{INVALID_ADDRESS} ({exc})") from exc
     message.set_content(outgoing.text, cte="quoted-printable")

@@ -97,6 +97,7 @@ def render_message(
         text=text,
         html=html,
         message_id=message_id(reminder.id, domain),
+        language=locale,
         to_name=f"{first_name} {last_name}".strip(),
     )
 
