@@ -70,21 +70,87 @@ QUESTIONS = """\
 """
 
 
-def write_course(root: Path, modules: int = 2) -> Path:
+QUESTIONS_EN = """\
+- id: {prefix}-1
+  prompt: Which one is right?
+  options:
+    - text: Right
+      correct: true
+      feedback: Because.
+    - text: Incorrect
+      feedback: Because not.
+- id: {prefix}-2
+  prompt: Is it true?
+  options:
+    - text: "True"
+      correct: true
+      feedback: Yes.
+    - text: "False"
+      feedback: No.
+- id: {prefix}-3
+  prompt: Is this true?
+  options:
+    - text: "True"
+      feedback: No.
+    - text: "False"
+      correct: true
+      feedback: Yes.
+- id: {prefix}-4
+  scenario: A colleague sees something.
+  prompt: What do they do?
+  options:
+    - text: Calls the manager
+      correct: true
+      feedback: Right.
+    - text: Waits another week
+      feedback: Wrong.
+- id: {prefix}-5
+  scenario: A visitor says something.
+  prompt: What do you do?
+  options:
+    - text: Listens
+      correct: true
+      feedback: Right.
+    - text: Walks away
+      feedback: Wrong.
+"""
+# The words of the test course in each language: (course title, module, page, next).
+WORDS = {
+    "sv": ("Testkurs", "Modul", "Sida {p} i modul {m}.", "Nästa"),
+    "sv-lattlast": ("Lätt testkurs", "Lätt modul", "Lätt sida {p} i modul {m}.", "Nästa"),
+    "en": ("Test course", "Module", "Page {p} of module {m}.", "Next"),
+}
+
+
+def write_course(root: Path, modules: int = 2, variants: bool = True) -> Path:
     """A valid course (quality rules included) with `modules` modules of two pages and five
-    questions each (two of them scenarios)."""
+    questions each (two of them scenarios), in Swedish, lättläst svenska and English (only
+    Swedish with `variants=False`)."""
     folder = root / "testkurs"
     (folder / "modules").mkdir(parents=True)
     (folder / "course.yaml").write_text(COURSE_YAML, encoding="utf-8")
+    languages = WORDS if variants else {"sv": WORDS["sv"]}
+    for language, (course_title, _, _, _) in languages.items():
+        if language != "sv":
+            (folder / f"course.{language}.yaml").write_text(f"title: {course_title}\n")
     for m in range(1, modules + 1):
         module = folder / "modules" / f"0{m}-modul-{m}"
         module.mkdir()
-        (module / "module.yaml").write_text(f"title: Modul {m}\n", encoding="utf-8")
-        for p in (1, 2):
-            body = f"Sida {p} i modul {m}. [Nästa](0{3 - p}-sida.md)"
-            page = PAGE.format(title=f"Sida {m}.{p}", body=body)
-            (module / f"0{p}-sida.md").write_text(page, encoding="utf-8")
+        for language, (_, module_word, page_words, next_word) in languages.items():
+            suffix = "" if language == "sv" else f".{language}"
+            title = f"title: {module_word} {m}\n"
+            (module / f"module{suffix}.yaml").write_text(title, encoding="utf-8")
+            for p in (1, 2):
+                body = f"{page_words.format(p=p, m=m)} [{next_word}](0{3 - p}-sida.md)"
+                page = PAGE.format(title=f"{module_word} {m}.{p}", body=body)
+                (module / f"0{p}-sida{suffix}.md").write_text(page, encoding="utf-8")
         (module / "questions.yaml").write_text(QUESTIONS.format(prefix=f"m{m}"), encoding="utf-8")
+        if variants:
+            easy = "".join(line for line in QUESTIONS.splitlines(True) if "kind:" not in line)
+            write_text = (module / "questions.sv-lattlast.yaml").write_text
+            write_text(easy.format(prefix=f"m{m}"), encoding="utf-8")
+            english = QUESTIONS_EN.format(prefix=f"m{m}")
+            (module / "questions.en.yaml").write_text(english, encoding="utf-8")
     return folder
 
 

@@ -15,10 +15,13 @@ from vbe_learn.courses.question_kinds import SCENARIOS_PER_CHECK, draw_questions
 from vbe_learn.courses.readability import lix, readable_text, text_counts
 
 
-def quality(folder: Path) -> list[str]:
+def quality(folder: Path, swedish_only: bool = False) -> list[str]:
+    """The quality problems of a course; `swedish_only`: leaving out its missing variants
+    (for a course written with variants=False, whose Swedish questions a test reshapes)."""
     spec, problems = load_course(folder)
     assert problems == [], problems
-    return [str(problem) for problem in quality_problems(spec)]
+    found = [str(problem) for problem in quality_problems(spec)]
+    return [m for m in found if not (swedish_only and "filen saknas (varianten av" in m)]
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -55,13 +58,13 @@ def test_a_tie_for_longest_counts_as_longest(tmp_path):
 
 
 def test_true_false_balance_is_course_wide(tmp_path):
-    folder = write_course(tmp_path)
+    folder = write_course(tmp_path, variants=False)
     path = folder / "modules/01-modul-1/questions.yaml"
     # m1-3 keyed Sant as well: 3 of 4 = 75 %
     keyed_false = "    - text: Sant\n      feedback: Nej.\n    - text: Falskt\n      correct: true"
     keyed_true = "    - text: Sant\n      correct: true\n      feedback: Nej.\n    - text: Falskt"
     edit(path, keyed_false, keyed_true)
-    found = quality(folder)
+    found = quality(folder, swedish_only=True)
     assert any(
         "testkurs/course.yaml:1: sant/falskt-frågorna har facit ”Sant” i 3 av 4 (75 %); "
         "i hela kursen ska det vara 40–60 %" in m
@@ -70,7 +73,7 @@ def test_true_false_balance_is_course_wide(tmp_path):
 
 
 def test_true_false_all_false_fails_too(tmp_path):
-    folder = write_course(tmp_path)
+    folder = write_course(tmp_path, variants=False)
     for m in (1, 2):
         path = folder / f"modules/0{m}-modul-{m}/questions.yaml"
         keyed_true = (
@@ -80,7 +83,7 @@ def test_true_false_all_false_fails_too(tmp_path):
             "    - text: Sant\n      feedback: Ja.\n    - text: Falskt\n      correct: true\n"
         )
         edit(path, keyed_true, keyed_false)
-    assert any("facit ”Sant” i 0 av 4 (0 %)" in m for m in quality(folder))
+    assert any("facit ”Sant” i 0 av 4 (0 %)" in m for m in quality(folder, swedish_only=True))
 
 
 @pytest.mark.parametrize(
@@ -103,10 +106,10 @@ def test_ordinary_options_with_alla_are_allowed(tmp_path):
 
 
 def test_every_bank_needs_enough_scenarios_for_the_draw(tmp_path):
-    folder = write_course(tmp_path)
+    folder = write_course(tmp_path, variants=False)
     path = folder / "modules/02-modul-2/questions.yaml"
     edit(path, "kind: scenario\n  scenario: En kollega ser något.\n", "kind: single\n")
-    found = quality(folder)
+    found = quality(folder, swedish_only=True)
     assert found == [
         f"{folder}/modules/02-modul-2/questions.yaml:1: modulen har 1 scenariofrågor "
         "(kind: scenario); varje kunskapskontroll ska ha minst 2, så banken behöver minst 2"

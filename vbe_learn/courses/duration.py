@@ -5,6 +5,9 @@ A module takes its words at `words_per_minute` plus `seconds_per_question` for e
 rounded up to whole minutes. Each module's figure is rounded so that the modules add up to
 exactly the course's estimate (cumulative rounding), so Min utbildning (which adds up the
 modules), `courses check` and the invitation e-mail all show the same number.
+
+Each language has its own reading speed (course.yaml; why these speeds: courses/README.md):
+lättläst readers read more slowly, so the same course takes them longer.
 """
 
 import math
@@ -15,24 +18,33 @@ from sqlalchemy import func, select
 from ..core.extensions import db
 from ..models import Course, Module
 
+# The course.yaml setting that holds each language's reading speed (words per minute).
+WORDS_PER_MINUTE_SETTING = {
+    "sv": "words_per_minute",
+    "sv-lattlast": "words_per_minute_lattlast",
+    "en": "words_per_minute_en",
+}
 
-def module_time(words: int, settings: dict) -> Fraction:
-    """Exact minutes for one module: reading plus answering its knowledge check."""
-    reading = Fraction(words, settings["words_per_minute"])
+
+def module_time(words: int, settings: dict, language: str = "sv") -> Fraction:
+    """Exact minutes for one module: reading (at the language's speed) plus answering its
+    knowledge check."""
+    reading = Fraction(words, settings[WORDS_PER_MINUTE_SETTING[language]])
     answering = Fraction(settings["questions_per_check"] * settings["seconds_per_question"], 60)
     return reading + answering
 
 
-def course_minutes(module_words: list[int], settings: dict) -> int:
+def course_minutes(module_words: list[int], settings: dict, language: str = "sv") -> int:
     """The course's estimated time in whole minutes (rounded up)."""
-    return math.ceil(sum((module_time(words, settings) for words in module_words), Fraction(0)))
+    times = (module_time(words, settings, language) for words in module_words)
+    return math.ceil(sum(times, Fraction(0)))
 
 
-def module_minutes(module_words: list[int], settings: dict) -> list[int]:
+def module_minutes(module_words: list[int], settings: dict, language: str = "sv") -> list[int]:
     """Each module's minutes, rounded so that they add up to `course_minutes`."""
     result, elapsed, shown = [], Fraction(0), 0
     for words in module_words:
-        elapsed += module_time(words, settings)
+        elapsed += module_time(words, settings, language)
         result.append(math.ceil(elapsed) - shown)
         shown = math.ceil(elapsed)
     return result

@@ -8,6 +8,11 @@
 - Plain Swedish: LIX at most 40 on every page and 35 over the whole course.
 - Time: the course's estimate (duration.py) at most 45 minutes, at no more than 180 words
   per minute and no less than 30 seconds per question.
+- Language variants (lättläst svenska, English): every file has its variant, and no variant
+  lacks its Swedish file; lättläst pages LIX at most 30; English pages Flesch reading ease
+  at least 50; a variant page names every handling step (module.yaml `actions`) that its
+  Swedish page names; the option rules above hold in every language. (Their form — the same
+  ids, options and decision-tree steps — is checked when the files are read, files.py.)
 
 These rules judge content, not its form: `courses sync` loads a course that breaks them
 (so that a page being rewritten does not stop the service), while `courses check` — run in
@@ -17,8 +22,11 @@ CI — fails on them.
 import re
 from fractions import Fraction
 
-from .duration import course_minutes
-from .files import CourseSpec, ModuleSpec, Problem
+import textstat
+
+from .duration import WORDS_PER_MINUTE_SETTING, course_minutes
+from .files import CourseSpec, ModuleSpec, PageSpec, Problem, QuestionSpec, variant_path
+from .languages import LANGUAGES, SOURCE_LANGUAGE, VARIANT_LANGUAGES
 from .question_kinds import QUESTION_KINDS, SCENARIOS_PER_CHECK, TrueFalse, is_scenario
 from .readability import TextCounts
 
@@ -26,12 +34,16 @@ MAX_LONGEST_CORRECT_SHARE = Fraction(1, 3)
 TRUE_KEYED_SHARE = (Fraction(40, 100), Fraction(60, 100))
 MAX_PAGE_LIX = 40
 MAX_COURSE_LIX = 35
-MAX_COURSE_MINUTES = 45
-MAX_WORDS_PER_MINUTE = 180
+MAX_COURSE_MINUTES = 45  # the Swedish course; a variant's time is printed, not limited
+MAX_WORDS_PER_MINUTE = 180  # every language's reading speed
 MIN_SECONDS_PER_QUESTION = 30
+MAX_LATTLAST_PAGE_LIX = 30
+MIN_ENGLISH_PAGE_FLESCH = 50  # Flesch reading ease (textstat), higher is easier
 CATCH_ALL = re.compile(
     r"\b(?:alla|samtliga|inga|inget|ingen|båda|bägge)\b(?:\s+\w+){0,2}?\s+"
-    r"(?:ovanstående|ovan|alternativen|svarsalternativen|svaren|påståendena)\b",
+    r"(?:ovanstående|ovan|alternativen|svarsalternativen|svaren|påståendena)\b"
+    r"|\b(?:all|none|both|neither)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:above|options|answers|alternatives|statements)\b",
     re.I,
 )
 
@@ -40,30 +52,80 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
     """Every break of the quality rules in a (structurally valid) course."""
     problems: list[Problem] = []
     for module in course.modules:
-        problems += _longest_correct_option(module)
-        problems += _catch_all_options(module)
+        for language, path in _question_files(module):
+            questions = [question.in_language(language) for question in module.questions]
+            problems += _longest_correct_option(questions, path)
+            problems += _catch_all_options(questions, path)
         problems += _scenarios_per_check(module, course.settings)
         problems += _page_readability(module)
+        problems += _variant_readability(module)
+        problems += _dropped_actions(module)
     problems += _true_false_balance(course)
     problems += _course_readability(course)
     problems += _course_time(course)
+    problems += _missing_variants(course)
+    problems += [Problem(path, 1, message) for path, message in course.stray_variants]
     return problems
 
 
 def course_figures(course: CourseSpec) -> str:
-    """The course's estimated time and LIX as one Swedish line, as `courses check` prints it."""
+    """The course's estimated time and readability per language, and each module's
+    readability (LIX for Swedish and lättläst, Flesch reading ease for English), as
+    `courses check` prints them (Swedish lines). A language's figures count only its
+    pages that exist (its time counts a missing page's Swedish words)."""
     words = [sum(page.word_count for page in module.pages) for module in course.modules]
     minutes = course_minutes(words, course.settings)
     counts = sum((page.counts for m in course.modules for page in m.pages), TextCounts())
-    return f"{course.slug}: cirka {minutes} minuter, {_lix_text(counts)}"
+    lines = [f"{course.slug}: cirka {minutes} minuter, {_lix_text(counts)}"]
+    for language in VARIANT_LANGUAGES:
+        pages = [page for module in course.modules for page in module.pages]
+        minutes = sum(module.minutes[language] for module in course.modules)
+        speed = course.settings[WORDS_PER_MINUTE_SETTING[language]]
+        lines.append(
+            f"{course.slug} ({LANGUAGES[language]}): cirka {minutes} minuter "
+            f"({speed} ord/min), {_readability_text(pages, language)}"
+        )
+    for module in course.modules:
+        figures = " · ".join(
+            f"{LANGUAGES[language]} {_readability_text(module.pages, language)}"
+            for language in LANGUAGES
+        )
+        lines.append(f"  modul {module.position}: {figures}")
+    return "\n".join(lines)
+
+
+def _readability_text(swedish_pages: list[PageSpec], language: str) -> str:
+    """LIX or Flesch of the pages in a language, with how many are missing."""
+    if language == SOURCE_LANGUAGE:
+        pages = swedish_pages
+    else:
+        pages = [page.variants[language] for page in swedish_pages if language in page.variants]
+    if not pages:
+        return "saknas"
+    if language == "en":
+        figure = f"Flesch {flesch_reading_ease(pages):.1f}"
+    else:
+        figure = _lix_text(sum((page.counts for page in pages), TextCounts()))
+    missing = len(swedish_pages) - len(pages)
+    return figure + (f" ({missing} sidor saknas)" if missing else "")
+
+
+def flesch_reading_ease(pages: list[PageSpec]) -> float:
+    """Flesch reading ease of English pages' text together (textstat; higher is easier)."""
+    return textstat.flesch_reading_ease("\n\n".join(page.text for page in pages))
 
 
 def _questions_file(module: ModuleSpec):
     return module.path / "questions.yaml"
 
 
-def _longest_correct_option(module: ModuleSpec) -> list[Problem]:
-    single = [q for q in module.questions if QUESTION_KINDS[q.kind].single_answer]
+def _question_files(module: ModuleSpec):
+    """(language, questions file) of the module in every language it has."""
+    return [(SOURCE_LANGUAGE, _questions_file(module)), *module.question_files.items()]
+
+
+def _longest_correct_option(questions: list[QuestionSpec], path) -> list[Problem]:
+    single = [q for q in questions if QUESTION_KINDS[q.kind].single_answer]
     giveaways = [q for q in single if _correct_is_longest(q.options)]
     if len(giveaways) <= MAX_LONGEST_CORRECT_SHARE * len(single):
         return []
@@ -74,7 +136,7 @@ def _longest_correct_option(module: ModuleSpec) -> list[Problem]:
     )
     return [
         Problem(
-            _questions_file(module),
+            path,
             question.line,
             f"fråga {question.key!r}: rätt svar är det längsta alternativet; {share}",
         )
@@ -88,15 +150,15 @@ def _correct_is_longest(options) -> bool:
     return bool(correct and others) and max(correct) >= max(others)
 
 
-def _catch_all_options(module: ModuleSpec) -> list[Problem]:
+def _catch_all_options(questions: list[QuestionSpec], path) -> list[Problem]:
     return [
         Problem(
-            _questions_file(module),
+            path,
             option.line or question.line,
             f"fråga {question.key!r}: alternativet {option.text!r} är ett samlingssvar "
             "(som ”alla ovanstående”); skriv ett eget påstående",
         )
-        for question in module.questions
+        for question in questions
         for option in question.options
         if CATCH_ALL.search(option.text)
     ]
@@ -127,6 +189,68 @@ def _page_readability(module: ModuleSpec) -> list[Problem]:
         Problem(page.path, 1, f"sidan har {_lix_text(page.counts)}; högst {MAX_PAGE_LIX}")
         for page in module.pages
         if page.counts.lix > MAX_PAGE_LIX
+    ]
+
+
+def _variant_readability(module: ModuleSpec) -> list[Problem]:
+    """Lättläst pages at most LIX 30; English pages at least Flesch reading ease 50."""
+    problems = []
+    for page in module.pages:
+        easy = page.variants.get("sv-lattlast")
+        if easy is not None and easy.counts.lix > MAX_LATTLAST_PAGE_LIX:
+            message = f"lättläst sida har {_lix_text(easy.counts)}; högst {MAX_LATTLAST_PAGE_LIX}"
+            problems.append(Problem(easy.path, 1, message))
+        english = page.variants.get("en")
+        if english is not None:
+            ease = flesch_reading_ease([english])
+            if ease < MIN_ENGLISH_PAGE_FLESCH:
+                message = (
+                    f"engelsk sida har Flesch reading ease {ease:.1f} ({english.word_count} ord); "
+                    f"minst {MIN_ENGLISH_PAGE_FLESCH}: kortare meningar och vanligare ord"
+                )
+                problems.append(Problem(english.path, 1, message))
+    return problems
+
+
+def _dropped_actions(module: ModuleSpec) -> list[Problem]:
+    """A variant page names every handling step (module.yaml `actions`) its Swedish page
+    names, in the variant's words (case does not matter)."""
+    problems = []
+    for page in module.pages:
+        swedish = f"{page.title}\n{page.text}".lower()
+        for language, variant in page.variants.items():
+            text = f"{variant.title}\n{variant.text}".lower()
+            for action in module.actions:
+                if (
+                    action[SOURCE_LANGUAGE].lower() in swedish
+                    and action[language].lower() not in text
+                ):
+                    message = (
+                        f"sidan tappar handlingssteget {action[SOURCE_LANGUAGE]!r} som "
+                        f"{page.path.name} nämner; skriv {action[language]!r}"
+                    )
+                    problems.append(Problem(variant.path, 1, message))
+    return problems
+
+
+def _missing_variants(course: CourseSpec) -> list[Problem]:
+    """Every Swedish file has its variant in every language."""
+    expected = []
+    for language in VARIANT_LANGUAGES:
+        expected.append((course.path / "course.yaml", language, language in course.texts))
+        for module in course.modules:
+            expected.append((module.path / "module.yaml", language, language in module.texts))
+            expected += [(p.path, language, language in p.variants) for p in module.pages]
+            has_questions = language in module.question_files
+            expected.append((_questions_file(module), language, has_questions))
+    return [
+        Problem(
+            variant_path(path, language),
+            1,
+            f"filen saknas (varianten av {path.name} på {language})",
+        )
+        for path, language, present in expected
+        if not present
     ]
 
 
@@ -166,9 +290,10 @@ def _true_false_balance(course: CourseSpec) -> list[Problem]:
 def _course_time(course: CourseSpec) -> list[Problem]:
     settings, path = course.settings, course.path / "course.yaml"
     problems = []
-    if settings["words_per_minute"] > MAX_WORDS_PER_MINUTE:
-        message = f"words_per_minute: högst {MAX_WORDS_PER_MINUTE} (läshastigheten för tidsmåttet)"
-        problems.append(Problem(path, 1, message))
+    for setting in WORDS_PER_MINUTE_SETTING.values():
+        if settings[setting] > MAX_WORDS_PER_MINUTE:
+            message = f"{setting}: högst {MAX_WORDS_PER_MINUTE} (läshastigheten för tidsmåttet)"
+            problems.append(Problem(path, 1, message))
     if settings["seconds_per_question"] < MIN_SECONDS_PER_QUESTION:
         message = f"seconds_per_question: minst {MIN_SECONDS_PER_QUESTION}"
         problems.append(Problem(path, 1, message))

@@ -15,6 +15,12 @@ from markdown_it.token import Token
 
 DECISION_TREE_INFO = "beslutstrad"
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
+# A decision tree's own words (its name for screen readers, the link back to its start) in
+# the language of the page it stands on; lättläst uses the Swedish.
+DECISION_TREE_WORDS = {
+    "sv": {"name": "Flödesschema", "restart": "Börja om"},
+    "en": {"name": "Flowchart", "restart": "Start again"},
+}
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "div", "em", "figure", "figcaption", "h2", "h3",
@@ -39,6 +45,9 @@ class RenderedMarkdown:
     html: str
     problems: list[tuple[int, str]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    # Each decision tree's shape (its start, and every step's name with its goto targets):
+    # a language variant keeps the same shape (`courses check` compares them).
+    decision_trees: list[tuple] = field(default_factory=list)
 
 
 LinkResolver = Callable[[str], str | None]
@@ -48,8 +57,12 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
-def render_markdown(body: str, resolve_page_link: LinkResolver) -> RenderedMarkdown:
-    """Render a page body; relative .md links go through resolve_page_link (None = broken)."""
+def render_markdown(
+    body: str, resolve_page_link: LinkResolver, language: str = "sv"
+) -> RenderedMarkdown:
+    """Render a page body; relative .md links go through resolve_page_link (None = broken);
+    a decision tree's own words are in `language` (Swedish unless English)."""
+    words = DECISION_TREE_WORDS.get(language, DECISION_TREE_WORDS["sv"])
     md = _markdown()
     result = RenderedMarkdown(html="")
     tokens = md.parse(body)
@@ -57,7 +70,7 @@ def render_markdown(body: str, resolve_page_link: LinkResolver) -> RenderedMarkd
         line = token.map[0] + 1 if token.map else 1
         if token.type == "fence" and token.info.strip() == DECISION_TREE_INFO:
             token.type = "html_block"
-            token.content = _decision_tree_html(token.content, line, result.problems)
+            token.content = _decision_tree_html(token.content, line, result, words)
         for child in token.children or []:
             _check_inline(child, line, resolve_page_link, result)
     html = md.renderer.render(tokens, md.options, {})
@@ -95,8 +108,9 @@ def _check_inline(token: Token, line: int, resolve: LinkResolver, result: Render
             result.problems.append((line, f"bilden {src!r} ska vara en SVG-fil i mappen bilder/"))
 
 
-def _decision_tree_html(source: str, line: int, problems: list[tuple[int, str]]) -> str:
+def _decision_tree_html(source: str, line: int, result: RenderedMarkdown, words: dict) -> str:
     """Render a `beslutstrad` block: one section per step, answers link to the next step."""
+    problems = result.problems
     try:
         tree = yaml.safe_load(source) or {}
     except yaml.YAMLError as error:
@@ -108,23 +122,24 @@ def _decision_tree_html(source: str, line: int, problems: list[tuple[int, str]])
         problems.append((line, "flödesschemat behöver start: och steps: där start är ett steg"))
         return ""
     problems.extend((line, problem) for problem in decision_tree_problems(start, steps))
+    result.decision_trees.append(decision_tree_shape(start, steps))
     # The heading keeps the heading order valid wherever the tree stands (its steps are h3).
     parts = [
-        '<div class="decision-tree" role="group" aria-label="Flödesschema">',
-        '<h2 class="visually-hidden">Flödesschema</h2>',
+        f'<div class="decision-tree" role="group" aria-label="{words["name"]}">',
+        f'<h2 class="visually-hidden">{words["name"]}</h2>',
     ]
     for name, step in steps.items():
-        parts.append(_decision_step_html(name, step or {}, is_start=name == start, start=start))
+        parts.append(_decision_step_html(name, step or {}, name == start, start, words))
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def _decision_step_html(name: str, step: dict, is_start: bool, start: str) -> str:
+def _decision_step_html(name: str, step: dict, is_start: bool, start: str, words: dict) -> str:
     css = "decision-step decision-start" if is_start else "decision-step"
     if "result" in step:
         css += " decision-result"
         body = f"<p>{escape(str(step['result']))}</p>"
-        body += f'<p><a href="#steg-{escape(start)}">Börja om</a></p>'
+        body += f'<p><a href="#steg-{escape(start)}">{words["restart"]}</a></p>'
     else:
         answers = "".join(
             '<li><a href="#steg-{}">{}</a></li>'.format(
@@ -135,6 +150,17 @@ def _decision_step_html(name: str, step: dict, is_start: bool, start: str) -> st
         question = escape(str(step.get("question", "")))
         body = f'<h3>{question}</h3><ul class="decision-answers">{answers}</ul>'
     return f'<section id="steg-{escape(name)}" class="{css}" tabindex="-1">{body}</section>'
+
+
+def decision_tree_shape(start: str, steps: dict) -> tuple:
+    """A tree without its text: (start, ((step name, (goto, …)), …)) in the written order."""
+    return (
+        start,
+        tuple(
+            (name, tuple(str(a.get("goto")) for a in (step or {}).get("answers") or []))
+            for name, step in steps.items()
+        ),
+    )
 
 
 def decision_tree_problems(start: str, steps: dict) -> list[str]:

@@ -1,12 +1,27 @@
-"""Load checked course specs into the database; a content change makes a new version."""
+"""Load checked course specs into the database; a content change makes a new version.
+
+The Swedish text goes into the content rows; each language variant that has every file
+(CourseSpec.complete_languages) goes into the *_texts rows of the same content rows."""
 
 import logging
 
 from sqlalchemy import select
 
 from ..core.extensions import db
-from ..models import Course, CourseVersion, Module, Option, Page, Question
-from .files import CourseSpec
+from ..models import (
+    Course,
+    CourseVersion,
+    CourseVersionText,
+    Module,
+    ModuleText,
+    Option,
+    OptionText,
+    Page,
+    PageText,
+    Question,
+    QuestionText,
+)
+from .files import CourseSpec, ModuleSpec
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +59,15 @@ def _store_version(course: Course, spec: CourseSpec) -> CourseVersion:
         questions_per_check=settings["questions_per_check"],
         validity_years=settings["validity_years"],
     )
+    languages = spec.complete_languages()
+    version.texts = [
+        CourseVersionText(
+            language=language,
+            title=spec.texts[language].title,
+            description=spec.texts[language].description,
+        )
+        for language in languages
+    ]
     db.session.add(version)
     for module_spec in spec.modules:
         module = Module(
@@ -80,5 +104,47 @@ def _store_version(course: Course, spec: CourseSpec) -> CourseVersion:
             )
             for position, question in enumerate(module_spec.questions)
         ]
+        _add_texts(module, module_spec, languages)
     db.session.flush()
     return version
+
+
+def _add_texts(module: Module, spec: ModuleSpec, languages: list[str]) -> None:
+    """The module's text rows in each variant language (its rows are built from the spec in
+    the same order, so they pair with the spec's pages, questions and options)."""
+    module.texts = [
+        ModuleText(
+            language=language,
+            title=spec.texts[language].title,
+            summary=spec.texts[language].summary,
+            estimated_minutes=spec.minutes[language],
+        )
+        for language in languages
+    ]
+    for page, page_spec in zip(module.pages, spec.pages, strict=True):
+        page.texts = [
+            PageText(
+                language=language,
+                title=variant.title,
+                html=variant.html,
+                source_note=variant.source_note,
+                word_count=variant.word_count,
+            )
+            for language in languages
+            for variant in [page_spec.variants[language]]
+        ]
+    for question, question_spec in zip(module.questions, spec.questions, strict=True):
+        question.texts = [
+            QuestionText(language=language, prompt=text.prompt, scenario=text.scenario)
+            for language in languages
+            for text in [question_spec.variants[language]]
+        ]
+        for number, option in enumerate(question.options):
+            option.texts = [
+                OptionText(
+                    language=language,
+                    text=question_spec.variants[language].options[number].text,
+                    feedback=question_spec.variants[language].options[number].feedback,
+                )
+                for language in languages
+            ]

@@ -1,7 +1,19 @@
 """Every model, importable from one place."""
 
 from .audit import AuditEvent
-from .course import Course, CourseVersion, Module, Option, Page, Question
+from .course import (
+    Course,
+    CourseVersion,
+    CourseVersionText,
+    Module,
+    ModuleText,
+    Option,
+    OptionText,
+    Page,
+    PageText,
+    Question,
+    QuestionText,
+)
 from .exports import ExportFile, ExportLog
 from .org import Administration, Department, RoleAssignment, Unit, User
 from .progress import (
@@ -24,6 +36,7 @@ __all__ = [
     "Completion",
     "Course",
     "CourseVersion",
+    "CourseVersionText",
     "Deadline",
     "DeadlineChange",
     "Department",
@@ -32,11 +45,15 @@ __all__ = [
     "ExportLog",
     "HeadcountSnapshot",
     "Module",
+    "ModuleText",
     "Option",
+    "OptionText",
     "Page",
+    "PageText",
     "PageRead",
     "Placement",
     "Question",
+    "QuestionText",
     "ReminderMessage",
     "RoleAssignment",
     "RosterImport",

@@ -1,4 +1,11 @@
-"""Course content as loaded from courses/: versions never change once stored."""
+"""Course content as loaded from courses/: versions never change once stored.
+
+The Swedish text (the source) is in the content tables' own columns. A language variant
+(lättläst svenska, English) is text only: one row per (content row, language) in the
+*_texts tables, so a page or an option is the same row (the same id) in every language and
+progress and answers are shared. A version holds a variant language exactly when it has a
+course_version_texts row for it (`courses sync` loads a language only when every file of it
+is there)."""
 
 from datetime import date, datetime
 
@@ -48,6 +55,7 @@ class CourseVersion(db.Model):
     modules: Mapped[list["Module"]] = relationship(
         back_populates="version", order_by="Module.position"
     )
+    texts: Mapped[list["CourseVersionText"]] = relationship(order_by="CourseVersionText.language")
 
     @property
     def label(self) -> str:
@@ -72,6 +80,7 @@ class Module(db.Model):
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
     pages: Mapped[list["Page"]] = relationship(order_by="Page.position")
     questions: Mapped[list["Question"]] = relationship(order_by="Question.position")
+    texts: Mapped[list["ModuleText"]] = relationship()
 
 
 class Page(db.Model):
@@ -89,6 +98,8 @@ class Page(db.Model):
     source_note: Mapped[str] = mapped_column(Text)
     word_count: Mapped[int] = mapped_column(Integer)
 
+    texts: Mapped[list["PageText"]] = relationship()
+
 
 class Question(db.Model):
     """A question in a module's bank; `key` is the stable id from questions.yaml."""
@@ -105,6 +116,7 @@ class Question(db.Model):
     scenario: Mapped[str] = mapped_column(Text, default="")
 
     options: Mapped[list["Option"]] = relationship(order_by="Option.position")
+    texts: Mapped[list["QuestionText"]] = relationship()
 
 
 class Option(db.Model):
@@ -117,4 +129,65 @@ class Option(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     is_correct: Mapped[bool] = mapped_column(Boolean)
+    feedback: Mapped[str] = mapped_column(Text)
+
+    texts: Mapped[list["OptionText"]] = relationship()
+
+
+class CourseVersionText(db.Model):
+    """A course version's title and description in a variant language."""
+
+    __tablename__ = "course_version_texts"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ModuleText(db.Model):
+    """A module's title, summary and estimated time (at that language's reading speed) in a
+    variant language."""
+
+    __tablename__ = "module_texts"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    estimated_minutes: Mapped[int] = mapped_column(Integer)
+
+
+class PageText(db.Model):
+    """A page in a variant language (sanitised HTML rendered at sync time)."""
+
+    __tablename__ = "page_texts"
+
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    html: Mapped[str] = mapped_column(Text)
+    source_note: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionText(db.Model):
+    """A question's prompt and scenario in a variant language."""
+
+    __tablename__ = "question_texts"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    prompt: Mapped[str] = mapped_column(Text)
+    scenario: Mapped[str] = mapped_column(Text, default="")
+
+
+class OptionText(db.Model):
+    """An answer option's text and feedback in a variant language."""
+
+    __tablename__ = "option_texts"
+
+    option_id: Mapped[int] = mapped_column(ForeignKey("options.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
     feedback: Mapped[str] = mapped_column(Text)

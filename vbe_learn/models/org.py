@@ -75,6 +75,8 @@ class User(UserMixin, db.Model):
     employed_from: Mapped[date | None] = mapped_column(Date)
     # Gallring: when name, e-post and anställningsnummer were replaced by pseudonyms.
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person takes the course in (None: not chosen yet, i.e. Swedish).
+    course_language: Mapped[str | None] = mapped_column(String(20))
 
     unit: Mapped[Unit | None] = relationship()
     manager: Mapped["User | None"] = relationship(remote_side=[id])

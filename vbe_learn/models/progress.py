@@ -81,6 +81,8 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score_percent: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # The course language it was started in: shown and submitted in it (courses/languages.py).
+    language: Mapped[str] = mapped_column(String(20), default="sv", server_default="sv")
 
     # The course version of the module, read with the attempt (a subquery, no join): the
     # attempt pages take the module's content from that version's cached outline.
@@ -190,6 +192,8 @@ class Completion(db.Model):
     # For imported completions: the earlier platform's course version, as given in the file.
     source_version: Mapped[str | None] = mapped_column(String(100))
     certificate_code: Mapped[str] = mapped_column(String(20), unique=True)
+    # Earned: the language of the attempt that completed the course; imported: None.
+    language: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
     version: Mapped[CourseVersion | None] = relationship()

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...core.extensions import db
+from ...courses.languages import learner_language
 from ...courses.question_kinds import draw_questions
 from ...models import (
     AnswerChoice,
@@ -34,8 +35,10 @@ class AttemptRefused(Exception):
 
 
 def attempt_module(attempt: Attempt) -> ModuleRef:
-    """The module of an attempt, with its content, from its version's cached outline."""
-    return outline_for(attempt.module_version_id).module_with_id(attempt.module_id)
+    """The module of an attempt, with its content in the attempt's language (the one it was
+    started in, whatever the learner chose since), from its version's cached outline."""
+    outline = outline_for(attempt.module_version_id, attempt.language)
+    return outline.module_with_id(attempt.module_id)
 
 
 def shown_questions(attempt: Attempt) -> list[tuple[QuestionRef, list[OptionRef]]]:
@@ -63,8 +66,9 @@ MODULE_ATTEMPTS = select(
 # row comes back. ON CONFLICT is the same in SQLite and PostgreSQL (no savepoint needed).
 OPEN_ATTEMPT = text(
     "INSERT INTO attempts (enrollment_id, user_id, module_id, number, questions_shown, "
-    "started_at) VALUES (:enrollment_id, :user_id, :module_id, :number, :questions_shown, "
-    ":started_at) ON CONFLICT (enrollment_id, module_id, number) DO NOTHING RETURNING id"
+    "started_at, language) VALUES (:enrollment_id, :user_id, :module_id, :number, "
+    ":questions_shown, :started_at, :language) "
+    "ON CONFLICT (enrollment_id, module_id, number) DO NOTHING RETURNING id"
 ).bindparams(
     bindparam("questions_shown", type_=Attempt.__table__.c.questions_shown.type),
     bindparam("started_at", type_=Attempt.__table__.c.started_at.type),
@@ -81,12 +85,13 @@ def start_module_check(user: User, slug: str, module_no: int) -> int:
     continue the open one; return the attempt's id.
 
     Where the learner stands comes with the signed-in person (position.py); one query counts
-    the module's attempts and one INSERT opens the next. A parallel start of the same number
-    (a double-click) loses on the unique key and continues the attempt that won."""
+    the module's attempts and one INSERT opens the next, in the learner's language (as the
+    version holds it). A parallel start of the same number (a double-click) loses on the
+    unique key and continues the attempt that won."""
     state = reading_state(user, slug)
     if state.current_version_id is None:
         raise NoSuchPage(slug)
-    outline = outline_for(state.version_id)
+    outline = outline_for(state.version_id, learner_language(user))
     module = outline.module(module_no)
     if module is None:
         raise NoSuchPage(f"{module_no}")
@@ -106,6 +111,7 @@ def start_module_check(user: User, slug: str, module_no: int) -> int:
         "number": attempts + 1,  # numbered 1, 2, … per module and enrollment
         "questions_shown": shuffled_questions(module, outline.questions_per_check),
         "started_at": utcnow(),
+        "language": outline.language,
     }
     attempt_id = db.session.scalar(OPEN_ATTEMPT, values)
     if attempt_id is None:  # a double-click started the same attempt in parallel
@@ -159,7 +165,7 @@ def submit_attempt(
         # SQLite writers take turns): the later one sees the earlier one's pass committed.
         # Only a pass can complete the course, so a failed attempt takes no lock.
         enrollment = db.session.get(Enrollment, attempt.enrollment_id, with_for_update=True)
-        complete_if_all_passed(enrollment)
+        complete_if_all_passed(enrollment, attempt.language)
     return attempt
 
 

@@ -21,8 +21,9 @@ def new_certificate_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def complete_if_all_passed(enrollment: Enrollment) -> Completion | None:
-    """Record the completion when every module of the enrollment's version is passed."""
+def complete_if_all_passed(enrollment: Enrollment, language: str) -> Completion | None:
+    """Record the completion when every module of the enrollment's version is passed; it
+    records `language`, the language of the attempt that completed the course."""
     best = dict(
         db.session.execute(
             select(Attempt.module_id, func.max(Attempt.score_percent))
@@ -44,6 +45,7 @@ def complete_if_all_passed(enrollment: Enrollment) -> Completion | None:
         score_percent=round(sum(best[m] for m in module_ids) / len(module_ids)),
         source="earned",
         certificate_code=new_certificate_code(),
+        language=language,
     )
     try:
         with db.session.begin_nested():

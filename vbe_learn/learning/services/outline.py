@@ -1,5 +1,8 @@
-"""A course version's content (modules, pages and question banks), cached per process:
-versions never change (changed content is loaded as a new version)."""
+"""A course version's content (modules, pages and question banks) in one language, cached
+per process: versions never change (changed content is loaded as a new version).
+
+Every language has the same modules, pages, questions and options (the same ids); only the
+text differs. A language the version does not hold is shown in Swedish."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -8,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...core.extensions import db
-from ...models import CourseVersion, Module, Question
+from ...courses.languages import LANGUAGES, SOURCE_LANGUAGE
+from ...models import CourseVersion, Module, Option, Page, Question
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class Outline:
     pass_mark: int
     questions_per_check: int
     modules: tuple[ModuleRef, ...]
+    language: str = SOURCE_LANGUAGE  # the language of the text
+    languages: tuple[str, ...] = (SOURCE_LANGUAGE,)  # the languages the version holds
 
     def module(self, position: int) -> ModuleRef | None:
         """The module at a position, or None."""
@@ -103,28 +109,42 @@ class Outline:
 
 
 @lru_cache(maxsize=32)
-def outline_for(version_id: int) -> Outline:
-    """The structure and pages of a course version (read once per process)."""
+def outline_for(version_id: int, language: str = SOURCE_LANGUAGE) -> Outline:
+    """The structure and pages of a course version in a language (Swedish when the version
+    does not hold it); read once per process and language."""
+    each_module = selectinload(CourseVersion.modules)
+    loads = [
+        joinedload(CourseVersion.course),
+        selectinload(CourseVersion.texts),
+        each_module.selectinload(Module.pages),
+        each_module.selectinload(Module.questions).selectinload(Question.options),
+    ]
+    if language != SOURCE_LANGUAGE:  # the variant text of every row, one SELECT per table
+        loads += [
+            each_module.selectinload(Module.texts),
+            each_module.selectinload(Module.pages).selectinload(Page.texts),
+            each_module.selectinload(Module.questions).selectinload(Question.texts),
+            each_module.selectinload(Module.questions)
+            .selectinload(Question.options)
+            .selectinload(Option.texts),
+        ]
     version = db.session.scalar(
-        select(CourseVersion)
-        .where(CourseVersion.id == version_id)
-        .options(
-            joinedload(CourseVersion.course),
-            selectinload(CourseVersion.modules).selectinload(Module.pages),
-            selectinload(CourseVersion.modules)
-            .selectinload(Module.questions)
-            .selectinload(Question.options),
-        )
+        select(CourseVersion).where(CourseVersion.id == version_id).options(*loads)
     )
+    held = {text.language for text in version.texts}
+    languages = tuple(code for code in LANGUAGES if code == SOURCE_LANGUAGE or code in held)
+    if language not in held:
+        language = SOURCE_LANGUAGE
+    pick = _TextPicker(language)
     modules = tuple(
         ModuleRef(
             id=m.id,
             position=m.position,
-            title=m.title,
-            summary=m.summary,
-            estimated_minutes=m.estimated_minutes,
-            pages=tuple(PageRef(p.id, p.position, p.title, p.html, p.source_note) for p in m.pages),
-            questions=tuple(_question_ref(q) for q in m.questions),
+            title=pick(m, "title"),
+            summary=pick(m, "summary"),
+            estimated_minutes=pick(m, "estimated_minutes"),
+            pages=tuple(_page_ref(p, pick) for p in m.pages),
+            questions=tuple(_question_ref(q, pick) for q in m.questions),
         )
         for m in version.modules
     )
@@ -132,19 +152,48 @@ def outline_for(version_id: int) -> Outline:
         version_id=version.id,
         course_id=version.course_id,
         slug=version.course.slug,
-        title=version.title,
-        description=version.description,
+        title=pick(version, "title"),
+        description=pick(version, "description"),
         label=version.label,
         pass_mark=version.pass_mark,
         questions_per_check=version.questions_per_check,
         modules=modules,
+        language=language,
+        languages=languages,
     )
 
 
-def _question_ref(question: Question) -> QuestionRef:
+class _TextPicker:
+    """A content row's text in the outline's language: its variant row's, else its own."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, row, name: str):
+        """The attribute `name` of `row` in the language."""
+        if self.language != SOURCE_LANGUAGE:
+            for text in row.texts:
+                if text.language == self.language:
+                    return getattr(text, name)
+        return getattr(row, name)
+
+
+def _page_ref(page: Page, pick: _TextPicker) -> PageRef:
+    return PageRef(
+        page.id, page.position, pick(page, "title"), pick(page, "html"), pick(page, "source_note")
+    )
+
+
+def _question_ref(question: Question, pick: _TextPicker) -> QuestionRef:
     options = tuple(
-        OptionRef(o.id, o.position, o.text, o.is_correct, o.feedback) for o in question.options
+        OptionRef(o.id, o.position, pick(o, "text"), o.is_correct, pick(o, "feedback"))
+        for o in question.options
     )
     return QuestionRef(
-        question.id, question.position, question.kind, question.prompt, question.scenario, options
+        question.id,
+        question.position,
+        question.kind,
+        pick(question, "prompt"),
+        pick(question, "scenario"),
+        options,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, bindparam, cast, func, select
 
 from ...core.extensions import db
+from ...courses.languages import learner_language
 from ...models import Completion, Course, Enrollment, PageRead, User
 from .outline import Outline, outline_for
 
@@ -89,9 +90,10 @@ def reading_state(user: User, slug: str) -> ReadingState:
 
 
 def page_position(user: User, slug: str) -> PagePosition | None:
-    """The learner's version (or the current one) and pages read; None when the course
-    does not exist or has no version loaded."""
+    """The learner's version (or the current one) in their language, and the pages read;
+    None when the course does not exist or has no version loaded."""
     state = reading_state(user, slug)
     if state.version_id is None:
         return None
-    return PagePosition(slug, outline_for(state.version_id), state.read_page_ids)
+    outline = outline_for(state.version_id, learner_language(user))
+    return PagePosition(slug, outline, state.read_page_ids)

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ...core.extensions import db
+from ...courses.languages import learner_language
 from ...models import Attempt, Completion, Course, Enrollment, PageRead, User
 from ...models.types import city_date, utcnow
 from ...reminders.deadlines import DeadlineInSight
@@ -198,12 +199,14 @@ def mark_page_read(enrollment_id: int, page_id: int) -> None:
 
 
 def reading_position(user: User, course: Course) -> LearnerProgress:
-    """The learner's enrollment, version and pages read (one query): the start of Min utbildning."""
+    """The learner's enrollment, version (in their language) and pages read (one query):
+    the start of Min utbildning."""
     params = {"user_id": user.id, "course_id": course.id}
     rows = db.session.execute(ENROLLMENT_AND_PAGES_READ, params).all()
     enrollment = rows[0][0] if rows else None
     version_id = enrollment.course_version_id if enrollment else course.current_version_id
-    progress = LearnerProgress(outline_for(version_id), enrollment, None)
+    outline = outline_for(version_id, learner_language(user))
+    progress = LearnerProgress(outline, enrollment, None)
     progress.read_page_ids = {page_id for _, page_id in rows if page_id is not None}
     return progress
 

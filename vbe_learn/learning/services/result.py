@@ -24,7 +24,7 @@ class AttemptResult:
 
 def attempt_result(attempt: Attempt) -> AttemptResult:
     """The result of a submitted attempt (one query at most: the enrollment's completion)."""
-    outline = outline_for(attempt.module_version_id)
+    outline = outline_for(attempt.module_version_id, attempt.language)
     module = attempt_module(attempt)
     completed = attempt.passed and (
         db.session.scalar(
