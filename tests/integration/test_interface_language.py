@@ -159,3 +159,84 @@ def test_a_coordinators_reminder_and_a_chefs_digest_in_english(app):
     assert "- Bo Ek (Enhet Söder): Started" in weekly.text
     assert "- Cy Al (Enhet Söder): Not started, deadline 2026-12-01" in weekly.text
     assert '<td style="padding: 2px 8px;" lang="sv">Enhet Söder</td>' in weekly.html
+
+
+# --- the locale follows the signed-in person's chosen course language ---------------------
+
+
+def test_an_english_learner_gets_the_english_interface(client, auth):
+    user = make_user(unit=make_unit(), course_language="en")
+    auth.login(user.email)
+    html = client.get("/intyg").get_data(as_text=True)
+    assert '<html lang="en"' in html
+    assert "<h1>My certificates</h1>" in html and "<title>My certificates – " in html
+    assert '<nav aria-label="Main menu"' in html and ">My training</a>" in html
+    assert ">Log out</button>" in html and "Skip to content" in html
+    assert "Mina intyg" not in html and "Logga ut" not in html
+    assert "<h1>My data</h1>" in client.get("/mina-uppgifter").get_data(as_text=True)
+    missing = client.get("/finns-inte")
+    assert missing.status_code == 404
+    assert "<h1>Page not found</h1>" in missing.get_data(as_text=True)
+
+
+def test_swedish_lattlast_and_not_chosen_get_the_swedish_interface(client, auth):
+    for language in ("sv", "sv-lattlast", None):
+        user = make_user(unit=make_unit(), course_language=language)
+        auth.login(user.email)
+        html = client.get("/intyg").get_data(as_text=True)
+        assert '<html lang="sv"' in html and "<h1>Mina intyg</h1>" in html, language
+        assert "My certificates" not in html, language
+        auth.logout()
+    anonymous = client.get("/logga-in").get_data(as_text=True)
+    assert '<html lang="sv"' in anonymous and "<h1>Logga in</h1>" in anonymous
+
+
+def test_an_english_holder_downloads_the_english_intyg_by_default(client, auth):
+    user = make_user(unit=make_unit(), course_language="en")
+    code = completion_of(user).certificate_code
+    auth.login(user.email)
+    html = client.get("/intyg").get_data(as_text=True)
+    assert f'href="/intyg/{code}?lang=en">The verification page</a>' in html
+    assert "This is to certify that" in pdf_text(client.get(f"/intyg/{code}/intyg.pdf").data)
+    swedish = pdf_text(client.get(f"/intyg/{code}/intyg.pdf?lang=sv").data)
+    assert "Härmed intygas att" in swedish
+
+
+def test_the_set_password_e_mail_in_the_persons_language(app, smtp):
+    from vbe_learn.auth.messages import send_set_password_message
+
+    english = make_user("en@test.se", course_language="en", first_name="Ada")
+    swedish = make_user("sv@test.se", course_language="sv-lattlast", first_name="Bo")
+    with app.test_request_context(), force_locale("sv"):
+        send_set_password_message(english)
+    with app.test_request_context(), force_locale("en"):
+        send_set_password_message(swedish)
+    (to_english,) = smtp.to("en@test.se")
+    assert (
+        to_english.message["Subject"] == "Choose a password for the training on violent extremism"
+    )
+    assert to_english.message["Content-Language"] == "en"
+    assert to_english.text.startswith("Hello Ada,") and "valid for seven days" in to_english.text
+    (to_swedish,) = smtp.to("sv@test.se")
+    assert to_swedish.message["Subject"] == (
+        "Välj lösenord till utbildningen om våldsbejakande extremism"
+    )
+    assert to_swedish.message["Content-Language"] == "sv"
+    assert to_swedish.text.startswith("Hej Bo!") and "gäller i sju dagar" in to_swedish.text
+
+
+def test_the_reminder_run_writes_to_each_person_in_their_language(runner, smtp):
+    unit = make_unit("Förvaltning A", "Enhet A2")
+    started = city_today() - timedelta(days=1)
+    for address, language in (("ny.en@test.se", "en"), ("ny.sv@test.se", None)):
+        make_user(address, unit, course_language=language, employed_from=started)
+    result = runner.invoke(args=["reminders", "send", "--date", started.isoformat()])
+    assert result.exit_code == 0, result.output
+    (english,) = smtp.to("ny.en@test.se")
+    assert english.message["Subject"] == "Welcome to the training on violent extremism"
+    assert english.message["Content-Language"] == "en"
+    assert "Welcome to the City of Stockholm!" in english.text and "Hej" not in english.text
+    (swedish,) = smtp.to("ny.sv@test.se")
+    assert swedish.message["Subject"] == "Välkommen till utbildningen om våldsbejakande extremism"
+    assert swedish.message["Content-Language"] == "sv"
+    assert "Välkommen till Stockholms stad!" in swedish.text

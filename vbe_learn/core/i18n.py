@@ -18,7 +18,8 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
-from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR
+from ..courses.languages import learner_language
+from ..models.org import ADMIN, CENTRAL_COORDINATOR, COORDINATOR, User
 from ..models.types import CITY_TIMEZONE, EARLIER_PLATFORM, swedish_date, version_label
 from .config import REPO_ROOT
 from .extensions import babel
@@ -55,9 +56,10 @@ def locale_for_language(course_language: str | None) -> str:
     return ENGLISH if course_language == ENGLISH else SOURCE_LOCALE
 
 
-def user_locale(user) -> str:
-    """The interface locale of a person (their e-mails and their pages)."""
-    return locale_for_language(getattr(user, "course_language", None))
+def user_locale(user: User) -> str:
+    """The interface locale of a person (their pages and their e-mails), from the course
+    language they chose (courses/languages.py)."""
+    return locale_for_language(learner_language(user))
 
 
 def select_locale() -> str:

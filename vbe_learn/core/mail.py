@@ -87,11 +87,12 @@ def build_message(outgoing: Outgoing, sender: str) -> EmailMessage:
         message["Subject"] = outgoing.subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = outgoing.message_id
-        message["Content-Language"] = outgoing.language
     except ValueError as exc:  # a line break in a header value
         raise DeliveryFailed(f"{INVALID_ADDRESS} ({exc})") from exc
     message.set_content(outgoing.text, cte="quoted-printable")
     message.add_alternative(outgoing.html, subtype="html", cte="quoted-printable")
+    # After the parts: making it multipart moves Content-* headers into the first part.
+    message["Content-Language"] = outgoing.language
     return message
 
 

@@ -5,6 +5,8 @@ one a day per person (the same unique key as every other message), sent by the n
 import json
 from types import SimpleNamespace
 
+from ..core.extensions import db
+from ..core.i18n import user_locale
 from ..core.mail import Outgoing
 from ..models import User
 from .messages import Links, render_message
@@ -50,4 +52,7 @@ def preview_message(person: PersonDue, sender: str) -> Outgoing:
         recipient=person.row.email,
     )
     row = person.row
-    return render_message(reminder, row.first_name, Links.build(), PREVIEW_DOMAIN, row.last_name)
+    locale = user_locale(db.session.get(User, row.id))  # in the recipient's language
+    return render_message(
+        reminder, row.first_name, Links.build(), PREVIEW_DOMAIN, row.last_name, locale
+    )
