@@ -240,3 +240,24 @@ def test_the_reminder_run_writes_to_each_person_in_their_language(runner, smtp):
     assert swedish.message["Subject"] == "Välkommen till utbildningen om våldsbejakande extremism"
     assert swedish.message["Content-Language"] == "sv"
     assert "Välkommen till Stockholms stad!" in swedish.text
+
+
+def test_an_english_chef_previews_a_swedish_reminder_marked_as_swedish(client, auth):
+    unit = make_unit("Förvaltning A", "Enhet Söder")
+    chef = make_user("chef.en@test.se", unit, course_language="en")
+    report = make_user(unit=unit, manager=chef, first_name="Bo", employed_from=city_today())
+    auth.login(chef.email)
+    team = client.get("/uppfoljning/team").get_data(as_text=True)
+    assert '<html lang="en"' in team and "<h1>My team</h1>" in team
+    assert '<td data-label="Unit"><span lang="sv">Enhet Söder</span></td>' in team
+    assert "Remind everyone in the list who is not done (1)" in team
+    assert "<summary>How we count</summary>" in team
+
+    preview = client.get(f"/paminnelser/paminn/{report.id}").get_data(as_text=True)
+    assert "<h1>Send a reminder?</h1>" in preview
+    assert '<span lang="sv">Påminnelse från din chef: utbildningen' in preview
+    assert '<pre class="reminder-text" lang="sv">Hej Bo!' in preview
+
+    statement = client.get("/tillganglighet").get_data(as_text=True)
+    assert "<h1>Accessibility statement</h1>" in statement
+    assert '<span lang="sv">Myndigheten för digital förvaltning</span>' in statement
