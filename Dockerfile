@@ -6,6 +6,8 @@ WORKDIR /srv/vbe_learn
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# The interface's translations are compiled here, not committed (docs/translations.md).
+RUN pybabel compile -d vbe_learn/translations
 RUN useradd --system --home-dir /srv/vbe_learn vbe && mkdir -p instance && chown vbe instance
 USER vbe
 EXPOSE 8000

@@ -8,7 +8,8 @@ export FLASK_APP := app.py
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint format setup node_modules design-system bench clean
+.PHONY: run test test-sqlite test-postgres lint format setup translations translations-update \
+	node_modules design-system bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,25 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed translations
+
+# The interface's translations (docs/translations.md): each messages.po (committed) is compiled
+# to its messages.mo (not committed: built here, by the Dockerfile and .ci/run) when it changes.
+TRANSLATIONS := vbe_learn/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $*
+
+translations: $(MO_FILES)
+
+# After adding or changing interface strings: extract them from the code and templates
+# (babel.cfg) and merge them into every messages.po; then translate the new entries.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-location=file --sort-output --no-wrap -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-wrap --ignore-obsolete
+	$(MAKE) translations
 
 # axe-core for the accessibility tests (tests/e2e), exactly as package-lock.json pins it;
 # reinstalled only when package-lock.json changes. Test tooling only: nothing is served from it.

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlalchemy import create_engine, orm, text
 from sqlalchemy.exc import OperationalError
 
@@ -13,6 +15,7 @@ from tests.smtp_server import SmtpServer
 from vbe_learn import create_app
 from vbe_learn.core.config import TestConfig
 from vbe_learn.core.extensions import db
+from vbe_learn.core.i18n import TRANSLATIONS_DIR
 from vbe_learn.learning.services.outline import outline_for
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -24,6 +27,19 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def pytest_sessionstart(session):
+    """Compile any messages.po whose messages.mo is missing or older, as `make translations`
+    does, so that `pytest` on its own also runs with the current English catalogue."""
+    for po_path in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .auth import sessions
 from .auth.oidc import check_settings as check_oidc_settings
 from .core import db as database
-from .core import menu, numbers, rate_limits, refusals, security_headers
+from .core import i18n, menu, numbers, rate_limits, refusals, security_headers
 from .core.config import DEFAULT_SECRET_KEY, REPO_ROOT, Config, database_url_from_env
 from .core.extensions import csrf, db, login_manager, migrate
 from .core.logs import configure_logging
@@ -38,6 +38,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
     database.init_app(app)
     security_headers.init_app(app)
     menu.init_app(app)

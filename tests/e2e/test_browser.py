@@ -201,7 +201,7 @@ def test_new_employee_takes_the_whole_course_and_gets_an_intyg(
     expect(certificate.locator("code")).to_have_text(code)
 
     with page.expect_download() as download_info:
-        certificate.get_by_role("link", name="Ladda ner intyget (PDF)").click()
+        certificate.get_by_role("link", name="Ladda ner intyget på svenska (PDF)").click()
     download = download_info.value
     assert download.failure() is None
     assert download.suggested_filename == f"intyg-{code}.pdf"

@@ -2,7 +2,6 @@
 
 from flask import render_template
 
-from ..models.types import swedish_date
 from . import bp
 from .statement import ASSESSED_ON, AXE_CORE_VERSION, PHONE_VIEWPORT, UPDATED_ON
 
@@ -13,7 +12,7 @@ def statement():
     return render_template(
         "accessibility/statement.html",
         axe_version=AXE_CORE_VERSION,
-        assessed_on=swedish_date(ASSESSED_ON),
-        updated_on=swedish_date(UPDATED_ON),
+        assessed_on=ASSESSED_ON,
+        updated_on=UPDATED_ON,
         phone_viewport=PHONE_VIEWPORT,
     )

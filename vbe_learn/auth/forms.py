@@ -1,5 +1,6 @@
 """Login and password forms."""
 
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
@@ -10,28 +11,34 @@ from .passwords import MIN_PASSWORD_LENGTH
 class LoginForm(SwedishForm):
     """E-post and password."""
 
-    email = EmailField("E-post", validators=[DataRequired("Fyll i din e-postadress.")])
-    password = PasswordField("Lösenord", validators=[DataRequired("Fyll i ditt lösenord.")])
-    remember = BooleanField("Kom ihåg mig på den här enheten")
+    email = EmailField(
+        lazy_gettext("E-post"), validators=[DataRequired(lazy_gettext("Fyll i din e-postadress."))]
+    )
+    password = PasswordField(
+        lazy_gettext("Lösenord"), validators=[DataRequired(lazy_gettext("Fyll i ditt lösenord."))]
+    )
+    remember = BooleanField(lazy_gettext("Kom ihåg mig på den här enheten"))
 
 
 class SetPasswordForm(SwedishForm):
     """Choose a password (twice)."""
 
     password = PasswordField(
-        "Nytt lösenord",
+        lazy_gettext("Nytt lösenord"),
         validators=[
-            DataRequired("Välj ett lösenord."),
+            DataRequired(lazy_gettext("Välj ett lösenord.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.",
+                message=lazy_gettext(
+                    "Lösenordet måste ha minst %(num)d tecken.", num=MIN_PASSWORD_LENGTH
+                ),
             ),
         ],
     )
     confirm = PasswordField(
-        "Upprepa lösenordet",
-        validators=[EqualTo("password", "Lösenorden är inte likadana.")],
+        lazy_gettext("Upprepa lösenordet"),
+        validators=[EqualTo("password", lazy_gettext("Lösenorden är inte likadana."))],
     )
 
 
@@ -39,9 +46,9 @@ class ForgotPasswordForm(SwedishForm):
     """Ask for a set-password link."""
 
     email = StringField(
-        "E-post",
+        lazy_gettext("E-post"),
         validators=[
-            DataRequired("Fyll i din e-postadress."),
-            Email("Skriv en giltig e-postadress."),
+            DataRequired(lazy_gettext("Fyll i din e-postadress.")),
+            Email(lazy_gettext("Skriv en giltig e-postadress.")),
         ],
     )

@@ -7,14 +7,16 @@ from html import escape
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale, gettext, lazy_gettext
 
+from ..core.i18n import user_locale
 from ..core.mail import DeliveryFailed, MailServerUnavailable, Outgoing, transport_for
 from ..core.urls import absolute_url
 from ..models import User
 from .services import make_set_password_token
 
 log = logging.getLogger("vbe_learn.core.mail")
-SUBJECT = "Välj lösenord till utbildningen om våldsbejakande extremism"
+SUBJECT = lazy_gettext("Välj lösenord till utbildningen om våldsbejakande extremism")
 
 
 def set_password_url(user: User) -> str:
@@ -24,21 +26,28 @@ def set_password_url(user: User) -> str:
 
 
 def set_password_message(user: User) -> Outgoing:
-    """The set-password e-mail for a person (plain text and HTML)."""
+    """The set-password e-mail for a person (plain text and HTML), in their language."""
     url = set_password_url(user)
-    text = (
-        f"Hej {user.first_name}!\n\n"
-        "Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism.\n"
-        f"Välj ditt lösenord här (länken gäller i sju dagar):\n{url}\n"
-    )
+    language = user_locale(user)
+    with force_locale(language):
+        greeting = gettext("Hej %(name)s!", name=user.first_name)
+        account = gettext(
+            "Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism."
+        )
+        choose = gettext("Välj ditt lösenord här (länken gäller i sju dagar):")
+        link = gettext("Välj ditt lösenord")
+        valid = gettext("(länken gäller i sju dagar)")
+        subject = str(SUBJECT)
+    text = f"{greeting}\n\n{account}\n{choose}\n{url}\n"
     html = (
-        f"<p>Hej {escape(user.first_name)}!</p>"
-        "<p>Du har ett konto i Stockholms stads webbutbildning om våldsbejakande extremism.</p>"
-        f'<p><a href="{escape(url)}">Välj ditt lösenord</a> (länken gäller i sju dagar).</p>'
+        f"<p>{escape(greeting)}</p><p>{escape(account)}</p>"
+        f'<p><a href="{escape(url)}">{escape(link)}</a> {escape(valid)}.</p>'
     )
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     message_id = f"<losenord-{user.id}-{secrets.token_hex(8)}@{domain}>"
-    return Outgoing(user.email, SUBJECT, text, html, message_id, to_name=user.full_name)
+    return Outgoing(
+        user.email, subject, text, html, message_id, to_name=user.full_name, language=language
+    )
 
 
 def send_set_password_message(user: User) -> str:

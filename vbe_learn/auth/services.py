@@ -2,6 +2,7 @@
 
 import logging
 
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, undefer
@@ -57,10 +58,12 @@ def user_for_identity(claims: dict, match_claim: str, match_field: str) -> User:
     value = str(claims.get(match_claim) or "").strip()
     if not value:
         log.warning("sso login refused: the id_token has no %r claim", match_claim)
-        raise SsoRefused("Stadens inloggning skickade inga uppgifter som vi kan känna igen dig på.")
+        raise SsoRefused(
+            gettext("Stadens inloggning skickade inga uppgifter som vi kan känna igen dig på.")
+        )
     if match_field == "email" and claims.get("email_verified") is False:
         log.warning("sso login refused: the provider has not verified %r", value)
-        raise SsoRefused("Stadens inloggning har inte bekräftat din e-postadress.")
+        raise SsoRefused(gettext("Stadens inloggning har inte bekräftat din e-postadress."))
     if match_field == "email":
         user = find_user_by_email(value)
     else:
@@ -68,13 +71,15 @@ def user_for_identity(claims: dict, match_claim: str, match_field: str) -> User:
     if user is None:
         log.warning("sso login refused: no person with %s %r", match_field, value)
         raise SsoRefused(
-            "Du finns inte i utbildningens personallista. "
-            "Kontakta din chef eller förvaltningens samordnare."
+            gettext(
+                "Du finns inte i utbildningens personallista. "
+                "Kontakta din chef eller förvaltningens samordnare."
+            )
         )
     if not user.active:
         log.warning("sso login refused: user_id=%s is not active", user.id)
         raise SsoRefused(
-            "Ditt konto är inte aktivt. Kontakta din chef om du arbetar kvar i staden."
+            gettext("Ditt konto är inte aktivt. Kontakta din chef om du arbetar kvar i staden.")
         )
     log.info("sso login user_id=%s", user.id)
     return user

@@ -12,6 +12,7 @@ import logging
 import time
 
 from flask import Flask, current_app, flash, request, session
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from ..models import User
@@ -63,7 +64,7 @@ def _check_session_lifetime() -> None:
     log.info("event=session_expired reason=%s user_id=%s", reason, current_user.id)
     session.clear()
     logout_user()
-    flash("Du har loggats ut eftersom sessionen tog slut. Logga in igen.", "info")
+    flash(gettext("Du har loggats ut eftersom sessionen tog slut. Logga in igen."), "info")
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Single sign-on with the city's account (OpenID Connect): /login/sso and its callback."""
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..core.urls import absolute_url
@@ -30,7 +31,7 @@ def sso_login():
     try:
         return redirect_to_provider(absolute_url("auth.sso_callback"))
     except SsoError:
-        flash("Stadens inloggning svarar inte just nu. Försök igen om en stund.", "error")
+        flash(gettext("Stadens inloggning svarar inte just nu. Försök igen om en stund."), "error")
         return redirect(url_for("auth.login"))
 
 
@@ -44,7 +45,7 @@ def sso_callback():
         claims = verified_claims()
         user = user_for_identity(claims, config["OIDC_MATCH_CLAIM"], config["OIDC_MATCH_FIELD"])
     except SsoError:
-        flash("Inloggningen med stadens konto kunde inte slutföras. Försök igen.", "error")
+        flash(gettext("Inloggningen med stadens konto kunde inte slutföras. Försök igen."), "error")
         return redirect(url_for("auth.login"))
     except SsoRefused as refusal:
         flash(str(refusal), "error")

@@ -1,6 +1,7 @@
 """Login, logout, set password, forgotten password."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
 from ..core.extensions import login_manager
@@ -9,6 +10,7 @@ from ..jobs import QueueUnavailable
 from ..models import User
 from . import bp
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .passwords import MIN_PASSWORD_LENGTH
 from .services import (
     authenticate,
     find_signed_in_user,
@@ -19,12 +21,7 @@ from .sessions import end_every_session, start_session
 from .tasks import send_set_password_link
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Logga in för att fortsätta."
-# The set-password mail is queued: it leaves within minutes, and only for an existing account.
-LINK_ON_ITS_WAY = (
-    "Om adressen finns hos oss skickar vi en länk för att välja lösenord. "
-    "Den brukar komma inom några minuter."
-)
+login_manager.login_message = lazy_gettext("Logga in för att fortsätta.")
 
 
 @login_manager.user_loader
@@ -51,7 +48,7 @@ def login():
         if user is not None:
             start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")))
-        flash("Fel e-postadress eller lösenord.", "error")
+        flash(gettext("Fel e-postadress eller lösenord."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -60,7 +57,7 @@ def login():
 def logout():
     """End the session, and every other session and remember-me cookie of the person."""
     end_every_session(current_user)
-    flash("Du är utloggad.", "info")
+    flash(gettext("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -77,9 +74,11 @@ def set_password_view(token: str):
     if form.validate_on_submit():
         set_password(user, form.password.data)
         start_session(user)
-        flash("Ditt lösenord är sparat.", "info")
+        flash(gettext("Ditt lösenord är sparat."), "info")
         return redirect(url_for("learning.dashboard"))
-    return render_template("auth/set_password.html", form=form, user=user)
+    return render_template(
+        "auth/set_password.html", form=form, user=user, min_length=MIN_PASSWORD_LENGTH
+    )
 
 
 @bp.route("/glomt-losenord", methods=["GET", "POST"])
@@ -91,8 +90,15 @@ def forgot_password():
         try:
             send_set_password_link.enqueue(form.email.data)
         except QueueUnavailable:
-            flash("Det gick inte att skicka länken just nu. Försök igen om en stund.", "error")
+            message = gettext("Det gick inte att skicka länken just nu. Försök igen om en stund.")
+            flash(message, "error")
             return render_template("auth/forgot_password.html", form=form), 503
-        flash(LINK_ON_ITS_WAY, "info")
+        flash(
+            gettext(
+                "Om adressen finns hos oss skickar vi en länk för att välja lösenord. "
+                "Den brukar komma inom några minuter."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)

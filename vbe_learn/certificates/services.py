@@ -6,16 +6,17 @@ from datetime import date
 from sqlalchemy import select
 
 from ..core.extensions import db
+from ..core.i18n import course_version_label
 from ..learning.status import StatusRule, valid_until
 from ..models import Administration, Completion, Course, CourseVersion, Department, Unit, User
-from ..models.types import city_date, utcnow, version_label
+from ..models.types import city_date, utcnow
 
 EARLIER_COURSE_TITLE = "Grundutbildning om våldsbejakande extremism"
 
 
 @dataclass(frozen=True)
 class CertificateFacts:
-    """The facts printed on an intyg."""
+    """The facts printed on an intyg (version_label in the interface language in force)."""
 
     code: str
     name: str
@@ -53,7 +54,7 @@ def _facts(row, rules: dict[int, StatusRule]) -> CertificateFacts:
         name=f"{first} {last}",
         administration=administration or "",
         course_title=version.title if version else EARLIER_COURSE_TITLE,
-        version_label=version_label(
+        version_label=course_version_label(
             version.created_at if version else None, completion.source_version
         ),
         completed_on=completion.completed_on,

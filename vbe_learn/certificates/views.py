@@ -1,8 +1,10 @@
 """Intyg pages: mine, the PDF, and the public verification page."""
 
-from flask import Response, current_app, make_response, render_template
+from flask import Response, current_app, make_response, render_template, request
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
+from ..core.i18n import UI_LOCALES, current_locale
 from ..core.urls import absolute_url
 from ..learning.status import status_in_course
 from ..models.types import city_today
@@ -44,12 +46,17 @@ def verify(code: str):
 @bp.get("/intyg/<code>/intyg.pdf")
 @login_required
 def pdf(code: str):
-    """The intyg as a PDF, for its holder."""
+    """The intyg as a PDF, for its holder: in the interface language, or in the one asked
+    for (`?lang=sv` or `?lang=en`, the two links on Mina intyg)."""
     from .pdf import certificate_pdf  # fpdf2: loaded when an intyg is downloaded
 
-    facts = certificate_facts(access_own_certificate(current_user, code))
-    body = certificate_pdf(facts, verify_url(code))
-    filename = f"intyg-{code}.pdf"
+    completion = access_own_certificate(current_user, code)
+    language = request.args.get("lang")
+    if language not in UI_LOCALES:
+        language = current_locale()
+    with force_locale(language):
+        body = certificate_pdf(certificate_facts(completion), verify_url(code))
+    filename = f"intyg-{code}.pdf" if language == "sv" else f"certificate-{code}.pdf"
     return Response(
         body,
         mimetype="application/pdf",

@@ -70,7 +70,7 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text")
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    WTF_I18N_ENABLED = False  # use WTForms' own translations (Meta.locales = sv)
+    WTF_I18N_ENABLED = True  # WTForms' own messages in the interface language (Flask-Babel)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     # A roster or completions file, checked before it is parsed (zip bombs): its unpacked
     # size (XLSX) and its rows.

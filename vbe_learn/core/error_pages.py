@@ -1,4 +1,4 @@
-"""Plain Swedish error pages; no stack traces reach the browser.
+"""Plain error pages in the interface language; no stack traces reach the browser.
 
 The full page shows the signed-in person's menu, which reads the database. When that fails
 too (the database connection died during the request), the same Swedish page is drawn from
@@ -8,22 +8,39 @@ a template that reads nothing: no person, no menu, no context processors.
 import logging
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import force_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .i18n import SOURCE_LOCALE, current_locale
 
 log = logging.getLogger("vbe_learn.core.error_pages")
 
 MESSAGES = {
-    400: ("Felaktig begäran", "Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),
-    403: ("Åtkomst nekad", "Du har inte behörighet till den här sidan."),
-    404: ("Sidan finns inte", "Sidan du söker finns inte, eller så har du inte tillgång till den."),
-    405: ("Otillåten metod", "Det går inte att göra så här på den här sidan."),
-    413: ("För stor fil", "Filen är för stor."),
-    429: ("För många försök", "Vänta en stund och försök igen."),
-    500: ("Något gick fel", "Ett fel uppstod. Försök igen om en stund."),
+    400: (
+        lazy_gettext("Felaktig begäran"),
+        lazy_gettext("Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),
+    ),
+    403: (
+        lazy_gettext("Åtkomst nekad"),
+        lazy_gettext("Du har inte behörighet till den här sidan."),
+    ),
+    404: (
+        lazy_gettext("Sidan finns inte"),
+        lazy_gettext("Sidan du söker finns inte, eller så har du inte tillgång till den."),
+    ),
+    405: (
+        lazy_gettext("Otillåten metod"),
+        lazy_gettext("Det går inte att göra så här på den här sidan."),
+    ),
+    413: (lazy_gettext("För stor fil"), lazy_gettext("Filen är för stor.")),
+    429: (lazy_gettext("För många försök"), lazy_gettext("Vänta en stund och försök igen.")),
+    500: (
+        lazy_gettext("Något gick fel"),
+        lazy_gettext("Ett fel uppstod. Försök igen om en stund."),
+    ),
 }
 
 
@@ -40,10 +57,20 @@ def render_error(status: int):
 
 def render_plain_error(title: str, message: str) -> str:
     """The error page from errors/plain.html alone: it reads neither database nor person."""
+    try:
+        locale = current_locale()  # reads the signed-in person unless already chosen
+    except Exception:  # noqa: BLE001 - the database is gone: the Swedish page then
+        locale = SOURCE_LOCALE
     template = current_app.jinja_env.get_template("errors/plain.html")
+    with force_locale(locale):
+        return _render_plain(template, str(title), str(message), locale)
+
+
+def _render_plain(template, title: str, message: str, locale: str) -> str:
     return template.render(
         title=title,
         message=message,
+        html_lang=locale,
         stylesheets=[
             url_for("static", filename=f"vendor/designsystemet/{name}")
             for name in ("stockholm-theme.css", "designsystemet.css")

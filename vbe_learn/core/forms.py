@@ -1,15 +1,12 @@
-"""The base form: CSRF from Flask-WTF and WTForms' own Swedish messages."""
+"""The base form: CSRF from Flask-WTF; WTForms' own messages in the interface language."""
 
 from flask_wtf import FlaskForm
 
 
 class SwedishForm(FlaskForm):
-    """Every form's base: built-in validation messages in Swedish."""
-
-    class Meta:
-        """WTForms settings: Swedish messages."""
-
-        locales = ("sv",)
+    """Every form's base. Its built-in validation messages follow the interface language
+    (Flask-WTF's translations with Flask-Babel, WTF_I18N_ENABLED): Swedish unless the person
+    chose English."""
 
 
 class ActionForm(SwedishForm):

@@ -47,6 +47,7 @@ class Outgoing:
     html: str
     message_id: str
     to_name: str = ""
+    language: str = "sv"  # the language it is written in (Content-Language; core/i18n.py)
 
 
 class DeliveryFailed(Exception):
@@ -90,6 +91,8 @@ def build_message(outgoing: Outgoing, sender: str) -> EmailMessage:
         raise DeliveryFailed(f"{INVALID_ADDRESS} ({exc})") from exc
     message.set_content(outgoing.text, cte="quoted-printable")
     message.add_alternative(outgoing.html, subtype="html", cte="quoted-printable")
+    # After the parts: making it multipart moves Content-* headers into the first part.
+    message["Content-Language"] = outgoing.language
     return message
 
 

@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, or_, select, update
 
 from ..core.audit import record
@@ -41,7 +42,7 @@ from .participants import (
     participant_query,
 )
 from .services import (
-    KIND_LABELS,
+    PARTICIPANTS,
     SUMMARY,
     describe_filters,
     log_participants,
@@ -51,7 +52,14 @@ from .services import (
 from .writers import CSV_MIMETYPE, XLSX_MIMETYPE, Heading
 
 MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
-STATUS_LABELS = {QUEUED: "Förbereds", RUNNING: "Förbereds", DONE: "Klar", FAILED: "Misslyckades"}
+STATUS_LABELS = {
+    QUEUED: lazy_gettext("Förbereds"),
+    RUNNING: lazy_gettext("Förbereds"),
+    DONE: lazy_gettext("Klar"),
+    FAILED: lazy_gettext("Misslyckades"),
+}
+# Each kind on Mina exporter, in the interface language (services.KIND_LABELS: the logs').
+KIND_TEXTS = {PARTICIPANTS: lazy_gettext("Deltagarlista"), SUMMARY: lazy_gettext("Samlad bild")}
 STATUS_COLOURS = {QUEUED: "info", RUNNING: "info", DONE: "success", FAILED: "danger"}
 NO_LONGER_ALLOWED = "Du har inte längre behörighet till det du valde."
 FILTERS_GONE = "Något du valde (förvaltning, enhet eller chef) finns inte längre."
@@ -208,11 +216,11 @@ def export_files_of(user: User, limit: int = LISTED) -> list[ListedFile]:
         ListedFile(
             id=export.id,
             created_at=export.created_at.astimezone(CITY_TIMEZONE),
-            kind=KIND_LABELS.get(export.kind, export.kind),
+            kind=str(KIND_TEXTS.get(export.kind, export.kind)),
             format=export.format.upper(),
             filters=_shown_filters(export),
             status=export.status,
-            status_label=STATUS_LABELS[export.status],
+            status_label=str(STATUS_LABELS[export.status]),
             status_colour=STATUS_COLOURS[export.status],
             row_count=export.row_count,
             size=export.size,

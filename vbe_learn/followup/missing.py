@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import lazy_gettext
 from sqlalchemy import and_, case, distinct, exists, func, select, type_coerce
 
 from ..core.extensions import db
+from ..core.i18n import STATUS_LABELS
 from ..learning.status import COMPLETED, NOT_STARTED, RENEWAL_DUE, STARTED, STATUSES
 from ..models import (
     Attempt,
@@ -37,16 +39,25 @@ ALL, NOT_DONE = "alla", "ej-klara"
 NOT_DONE_STATUSES = (NOT_STARTED, STARTED, RENEWAL_DUE)
 # The status filter: value → label. The chef's list shows everyone; a förvaltning's list
 # only those not done.
-TEAM_FILTERS = {NOT_DONE: "Ej klara", ALL: "Alla", **{s: s for s in STATUSES}, LATE: LATE}
-NOT_DONE_FILTERS = {NOT_DONE: "Alla ej klara", **{s: s for s in NOT_DONE_STATUSES}, LATE: LATE}
+# The labels are in the interface language (core/i18n.py).
+_STATUS_TEXTS = {**STATUS_LABELS, LATE: lazy_gettext("Försenad")}
+TEAM_FILTERS = {
+    NOT_DONE: lazy_gettext("Ej klara"),
+    ALL: lazy_gettext("Alla"),
+    **{s: _STATUS_TEXTS[s] for s in (*STATUSES, LATE)},
+}
+NOT_DONE_FILTERS = {
+    NOT_DONE: lazy_gettext("Alla ej klara"),
+    **{s: _STATUS_TEXTS[s] for s in (*NOT_DONE_STATUSES, LATE)},
+}
 NEEDS_ACTION = "atgard"
 SORT_LABELS = {
-    NEEDS_ACTION: "Behöver åtgärd först",
-    "namn": "Namn",
-    "enhet": "Enhet",
-    "status": "Status",
-    "sista-dag": "Sista dag",
-    "framsteg": "Framsteg",
+    NEEDS_ACTION: lazy_gettext("Behöver åtgärd först"),
+    "namn": lazy_gettext("Namn"),
+    "enhet": lazy_gettext("Enhet"),
+    "status": lazy_gettext("Status"),
+    "sista-dag": lazy_gettext("Sista dag"),
+    "framsteg": lazy_gettext("Framsteg"),
 }
 STATUS_ORDER = {status: number for number, status in enumerate((*NOT_DONE_STATUSES, COMPLETED))}
 PAGE_SIZE = 100  # people per page; the counts and Påminn alla cover every page

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -361,20 +362,26 @@ class Source:
 
 # Every place the platform keeps data about a person. Add new tables here.
 SOURCES = (
-    Source("profil", "Profil", profile),
-    Source("placeringar", "Placeringar i organisationen", placements),
-    Source("roller", "Roller", roles),
-    Source("kursdeltaganden", "Påbörjade kurser", enrollments),
-    Source("lästa_sidor", "Lästa sidor", pages_read),
-    Source("kunskapskontroller", "Kunskapskontroller med svar", attempts),
-    Source("genomförda_kurser", "Genomförda kurser och intygskoder", completions),
-    Source("utbildningsstatus", "Status i utbildningen i dag", training_status),
-    Source("exporter", "Exporter du har gjort", exports_made),
-    Source("exportfiler", "Exportfiler du har beställt (Mina exporter)", export_files_asked_for),
-    Source("personallistor", "Personallistor du har läst in", roster_imports_made),
-    Source("e_post", "E-post till dig (inbjudningar och påminnelser)", messages_received),
-    Source("händelser", "Loggade händelser av dig eller om dig", audit_events),
-    Source("sista_dagar", "Sista dagar du har ändrat", deadline_changes_made),
+    Source("profil", lazy_gettext("Profil"), profile),
+    Source("placeringar", lazy_gettext("Placeringar i organisationen"), placements),
+    Source("roller", lazy_gettext("Roller"), roles),
+    Source("kursdeltaganden", lazy_gettext("Påbörjade kurser"), enrollments),
+    Source("lästa_sidor", lazy_gettext("Lästa sidor"), pages_read),
+    Source("kunskapskontroller", lazy_gettext("Kunskapskontroller med svar"), attempts),
+    Source("genomförda_kurser", lazy_gettext("Genomförda kurser och intygskoder"), completions),
+    Source("utbildningsstatus", lazy_gettext("Status i utbildningen i dag"), training_status),
+    Source("exporter", lazy_gettext("Exporter du har gjort"), exports_made),
+    Source(
+        "exportfiler",
+        lazy_gettext("Exportfiler du har beställt (Mina exporter)"),
+        export_files_asked_for,
+    ),
+    Source("personallistor", lazy_gettext("Personallistor du har läst in"), roster_imports_made),
+    Source(
+        "e_post", lazy_gettext("E-post till dig (inbjudningar och påminnelser)"), messages_received
+    ),
+    Source("händelser", lazy_gettext("Loggade händelser av dig eller om dig"), audit_events),
+    Source("sista_dagar", lazy_gettext("Sista dagar du har ändrat"), deadline_changes_made),
 )
 
 

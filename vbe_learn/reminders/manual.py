@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 from flask import current_app
 
+from ..core.extensions import db
+from ..core.i18n import user_locale
 from ..core.mail import Outgoing
 from ..learning.services.position import only_checks_left
 from ..models import User
@@ -53,4 +55,7 @@ def preview_message(person: PersonDue, sender: str) -> Outgoing:
         recipient=person.row.email,
     )
     row = person.row
-    return render_message(reminder, row.first_name, Links.build(), PREVIEW_DOMAIN, row.last_name)
+    locale = user_locale(db.session.get(User, row.id))  # in the recipient's language
+    return render_message(
+        reminder, row.first_name, Links.build(), PREVIEW_DOMAIN, row.last_name, locale
+    )

@@ -1,4 +1,5 @@
-"""The texts of the reminder e-mails (Swedish, plain text and HTML, from templates).
+"""The texts of the reminder e-mails (plain text and HTML, from templates), each in its
+recipient's interface language (core/i18n.py: Swedish unless they chose English).
 
 A message to a person says nothing about anyone else; a chef's digest lists only that
 chef's own direct reports; a samordnare's summary holds figures, never names.
@@ -9,23 +10,27 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import force_locale, lazy_gettext
 
+from ..core.i18n import SOURCE_LOCALE
 from ..core.mail import Outgoing
 from ..core.urls import absolute_url
 from ..courses.duration import current_course_minutes
 from .planning import AFTER, BEFORE, DIGEST, INVITATION, MANUAL, RENEWAL, SUMMARY
 
 SUBJECTS = {
-    INVITATION: "Välkommen till utbildningen om våldsbejakande extremism",
-    RENEWAL: "Dags att förnya din utbildning om våldsbejakande extremism",
-    BEFORE: "Påminnelse: utbildningen om våldsbejakande extremism",
-    AFTER: "Utbildningen om våldsbejakande extremism är försenad",
-    MANUAL: "Påminnelse från din chef: utbildningen om våldsbejakande extremism",
-    DIGEST: "Veckobrev: ditt team och utbildningen om våldsbejakande extremism",
-    SUMMARY: "Månadssammanfattning: utbildningen om våldsbejakande extremism",
+    INVITATION: lazy_gettext("Välkommen till utbildningen om våldsbejakande extremism"),
+    RENEWAL: lazy_gettext("Dags att förnya din utbildning om våldsbejakande extremism"),
+    BEFORE: lazy_gettext("Påminnelse: utbildningen om våldsbejakande extremism"),
+    AFTER: lazy_gettext("Utbildningen om våldsbejakande extremism är försenad"),
+    MANUAL: lazy_gettext("Påminnelse från din chef: utbildningen om våldsbejakande extremism"),
+    DIGEST: lazy_gettext("Veckobrev: ditt team och utbildningen om våldsbejakande extremism"),
+    SUMMARY: lazy_gettext("Månadssammanfattning: utbildningen om våldsbejakande extremism"),
 }
 # A manual reminder from a samordnare (payload "sender") says so instead of "din chef".
-COORDINATOR_SUBJECT = "Påminnelse från samordnaren: utbildningen om våldsbejakande extremism"
+COORDINATOR_SUBJECT = lazy_gettext(
+    "Påminnelse från samordnaren: utbildningen om våldsbejakande extremism"
+)
 TEMPLATES = {DIGEST: "digest", SUMMARY: "summary"}  # every other kind: "person"
 
 
@@ -56,9 +61,15 @@ def message_id(reminder_id: int, domain: str) -> str:
 
 
 def render_message(
-    reminder, first_name: str, links: Links, domain: str, last_name: str = ""
+    reminder,
+    first_name: str,
+    links: Links,
+    domain: str,
+    last_name: str = "",
+    locale: str = SOURCE_LOCALE,
 ) -> Outgoing:
-    """The e-mail for one planned reminder row (kind, payload, recipient)."""
+    """The e-mail for one planned reminder row (kind, payload, recipient), in the recipient's
+    interface locale (core/i18n.py user_locale), whatever the request's."""
     payload = json.loads(reminder.payload or "{}")
     name = TEMPLATES.get(reminder.kind, "person")
     context = {
@@ -75,12 +86,19 @@ def render_message(
     subject = SUBJECTS[reminder.kind]
     if reminder.kind == MANUAL and context["sender"] == "samordnare":
         subject = COORDINATOR_SUBJECT
+    with force_locale(locale):
+        subject, text, html = (
+            str(subject),
+            _render(f"reminders/email/{name}.txt", context),
+            _render(f"reminders/email/{name}.html", context),
+        )
     return Outgoing(
         to=reminder.recipient,
         subject=subject,
-        text=_render(f"reminders/email/{name}.txt", context),
-        html=_render(f"reminders/email/{name}.html", context),
+        text=text,
+        html=html,
         message_id=message_id(reminder.id, domain),
+        language=locale,
         to_name=f"{first_name} {last_name}".strip(),
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..core.extensions import db
+from ..core.i18n import locale_for_language
 from ..core.mail import transport_for
 from ..learning.status import validity_years
 from ..models.reminders import FAILED, PLANNED, SENT
@@ -66,7 +67,8 @@ def send_planned(transport, domain: str, run_id: str) -> SendReport:
     row = claim_next(run_id)
     db.session.commit()
     while row is not None:
-        outgoing = render_message(row, row.first_name, links, domain, row.last_name)
+        locale = locale_for_language(row.course_language)  # the recipient's, not the run's
+        outgoing = render_message(row, row.first_name, links, domain, row.last_name, locale)
         status, error = deliver(transport, outgoing)
         if status == STOP:
             report.stopped, status = error, PLANNED

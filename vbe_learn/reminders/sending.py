@@ -116,6 +116,7 @@ def claim_next(run_id: str, after_id: int = 0):
             ReminderMessage.recipient,
             User.first_name,
             User.last_name,
+            User.course_language,
         )
         .join(User, User.id == ReminderMessage.user_id)
         .where(ReminderMessage.status == PLANNED, ReminderMessage.id > after_id)

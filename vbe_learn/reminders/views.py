@@ -1,6 +1,7 @@
 """Deadlines, the send log and "Påminn" (a chef's team, a samordnare's förvaltning) (HTTP only)."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -53,7 +54,7 @@ def deadlines():
             scope = access_administration(current_user, int(chosen) if chosen.isdigit() else 0)
         require(may_set_deadline(current_user, scope.id if scope else None))
         change = set_deadline(scope, form.due_on.data, current_user)
-        flash("Sista dag är ändrad." if change else "Ingen ändring.", "success")
+        flash(gettext("Sista dag är ändrad.") if change else gettext("Ingen ändring."), "success")
         return redirect(url_for(".deadlines"))
     return render_template(
         "reminders/deadlines.html", form=form, rows=rows, city=city_deadline(),
@@ -139,6 +140,9 @@ def _remind(scope, person_id: int | None):
 
 def _reminded_text(count: int) -> str:
     if count == 0:
-        return "Ingen ny påminnelse: alla har redan fått en i dag eller är klara."
-    who = "1 person" if count == 1 else f"{count} personer"
-    return f"En påminnelse skickas till {who} vid nästa utskick."
+        return gettext("Ingen ny påminnelse: alla har redan fått en i dag eller är klara.")
+    return ngettext(
+        "En påminnelse skickas till %(num)d person vid nästa utskick.",
+        "En påminnelse skickas till %(num)d personer vid nästa utskick.",
+        count,
+    )
