@@ -104,9 +104,11 @@ def test_the_forvaltning_page_and_the_samlad_bild_show_it(client, auth):
 # -- Frågeanalys per language ---------------------------------------------------------------
 
 
-@pytest.fixture
-def testkurs(app, tmp_path, monkeypatch):
-    spec, problems = load_course(write_course(tmp_path))
+@pytest.fixture(params=[True], ids=["variants"])
+def testkurs(app, tmp_path, monkeypatch, request):
+    """The test course as the frågeanalys's course: in three languages, or (param False)
+    only in Swedish."""
+    spec, problems = load_course(write_course(tmp_path, variants=request.param))
     assert problems == []
     version, _ = sync_course(spec)
     db.session.commit()
@@ -202,11 +204,12 @@ def test_the_page_shows_the_languages_side_by_side_with_the_flag(client, auth, t
     assert "Låg på" not in other[: other.index("</tr>")]
 
 
-def test_a_version_only_in_swedish_has_no_language_columns(client, auth):
+@pytest.mark.parametrize("testkurs", [False], ids=["swedish-only"], indirect=True)
+def test_a_version_only_in_swedish_has_no_language_columns(client, auth, testkurs):
     central = make_user()
     db.session.add(RoleAssignment(user_id=central.id, role="central_samordnare"))
     db.session.commit()
     auth.login(central.email)
-    assert version_languages(course().current_version_id) == ["sv"]
+    assert version_languages(testkurs.id) == ["sv"]
     html = client.get("/uppfoljning/fragor").get_data(as_text=True)
     assert "Andel rätt första gången, <span" not in html and "Per språk" not in html
