@@ -93,8 +93,9 @@ def test_a_language_missing_a_file_is_not_loaded(app, tmp_path):
     version = sync(folder)
     languages = [text.language for text in version.texts]
     assert languages == ["sv-lattlast"], "no English course half in Swedish"
-    pages = select(Page.id).join(Module).where(Module.version_id == version.id)
-    assert count(PageText, (PageText.language == "en") & PageText.page_id.in_(pages)) == 0
+    own_pages = select(Page.id).join(Module).where(Module.version_id == version.id)
+    english = (PageText.language == "en") & PageText.page_id.in_(own_pages)
+    assert count(PageText, english) == 0  # (the real course in the database has its own)
 
 
 def test_min_utbildning_offers_the_languages_and_switches(client, auth, testkurs):
@@ -111,7 +112,7 @@ def test_min_utbildning_offers_the_languages_and_switches(client, auth, testkurs
     assert response.status_code == 302
     assert db.session.get(User, user.id).course_language == "en"
     html = client.get("/min-utbildning").get_data(as_text=True)
-    assert "Kursens språk: English." in html
+    assert "Course language: English." in html and '<html lang="en"' in html
     assert '<h2 id="kursrubrik" lang="en">Test course</h2>' in html
     assert '<span lang="en">Module 1</span>' in html
     assert 'id="sprak-en" value="en" checked' in html
@@ -127,7 +128,8 @@ def test_an_unknown_language_is_refused_and_changes_nothing(client, auth, testku
     choose(client, "en")
     response = choose(client, "fr")
     assert response.status_code == 302 and response.headers["Location"].endswith("#sprak")
-    assert "Välj ett av språken i listan." in client.get("/min-utbildning").get_data(as_text=True)
+    html = client.get("/min-utbildning").get_data(as_text=True)
+    assert "Choose one of the languages in the list." in html  # (the interface is English)
     assert db.session.get(User, user.id).course_language == "en"
 
 
@@ -149,15 +151,17 @@ def test_switching_language_in_the_middle_of_a_module_keeps_the_progress(client,
     choose(client, "en")
     html = client.get("/kurs/testkurs/1/1").get_data(as_text=True)
     assert '<article class="course-page" lang="en">' in html
-    assert "Page 1 of module 1." in html and "Läst" in html, "read in Swedish, read in English"
+    assert "Page 1 of module 1." in html and ">Read</span>" in html, (
+        "read in Swedish, and in English"
+    )
     assert 'href="../1/2"' in html, "the link leads to the same page, shown in English"
-    assert "Byt språk" in html
+    assert 'Change language <span lang="sv">(Byt språk)</span>' in html
     html = client.get("/kurs/testkurs/1/2").get_data(as_text=True)
     assert "Page 2 of module 1." in html and "Sida 2 i modul 1." not in html
     assert client.post("/kurs/testkurs/1/2/last").status_code == 302
     assert count(PageRead) == 2
     html = client.get("/min-utbildning").get_data(as_text=True)
-    assert "Sidor lästa: 2 av 2" in html
+    assert "Pages read: 2 of 2" in html
     choose(client, "sv")
     assert "Sidor lästa: 2 av 2" in client.get("/min-utbildning").get_data(as_text=True)
 
@@ -214,10 +218,12 @@ def test_a_version_without_variants_is_shown_in_swedish(app, client, auth, tmp_p
     db.session.get(User, user.id).course_language = "en"
     db.session.commit()
     html = client.get("/min-utbildning").get_data(as_text=True)
-    assert 'lang="sv">Testkurs</h2>' in html
+    assert '<html lang="en"' in html, "the interface follows the choice"
+    assert '<h2 id="kursrubrik" lang="sv">Testkurs</h2>' in html, "the text is the Swedish one"
     assert 'action="/min-utbildning/sprak"' not in html, "nothing to choose"
     page = client.get("/kurs/testkurs/1/1").get_data(as_text=True)
-    assert '<article class="course-page" lang="sv"' in page and "Byt språk" not in page
+    assert '<article class="course-page" lang="sv"' in page
+    assert "Byt språk" not in page and "Change language" not in page
 
 
 def test_cli_sync_names_the_languages_it_loaded(app, runner, tmp_path, monkeypatch):

@@ -87,11 +87,14 @@ def long_date(day: date) -> str:
     return swedish_date(day)
 
 
-def course_version_label(loaded_at: datetime | None, imported: str | None = None) -> str:
+def course_version_label(
+    loaded_at: datetime | None, imported: str | None = None, locale: str | None = None
+) -> str:
     """A course version as people read it (models/types.py version_label) in the interface
-    language: 'december 2026' / 'December 2026', 'tidigare plattform' / 'earlier platform'."""
+    language (or the `locale` given): 'december 2026' / 'December 2026', 'tidigare plattform'
+    / 'earlier platform'."""
     label = version_label(loaded_at, imported)
-    if current_locale() != ENGLISH:
+    if (locale or current_locale()) != ENGLISH:
         return label
     if loaded_at is not None:
         return format_date(loaded_at.astimezone(CITY_TIMEZONE), "MMMM y", locale=ENGLISH)

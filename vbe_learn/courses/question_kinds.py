@@ -8,6 +8,8 @@ import random
 from collections.abc import Sequence
 from typing import ClassVar, Protocol, TypeVar
 
+from flask_babel import lazy_gettext
+
 # Every drawn knowledge check holds at least this many scenario questions (when the bank has
 # them; `courses check` makes sure every module's bank does).
 SCENARIOS_PER_CHECK = 2
@@ -24,7 +26,7 @@ class QuestionKind:
     """Base class of the question kinds."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str]  # the hint shown with the question, in the interface language
     input_type: ClassVar[str] = "radio"
     needs_scenario: ClassVar[bool] = False
     single_answer: ClassVar[bool] = False  # one correct option among alternatives
@@ -69,7 +71,7 @@ class SingleChoice(QuestionKind):
     """One correct option among several."""
 
     kind = "single"
-    label = "Välj ett svar"
+    label = lazy_gettext("Välj ett svar")
     single_answer = True
 
 
@@ -78,7 +80,7 @@ class MultipleChoice(QuestionKind):
     """One or more correct options; all of them and nothing else must be chosen."""
 
     kind = "multiple"
-    label = "Välj alla svar som stämmer"
+    label = lazy_gettext("Välj alla svar som stämmer")
     input_type = "checkbox"
 
 
@@ -87,7 +89,7 @@ class TrueFalse(QuestionKind):
     """A statement that is either true or false."""
 
     kind = "true_false"
-    label = "Sant eller falskt?"
+    label = lazy_gettext("Sant eller falskt?")
     TEXTS: ClassVar[tuple[str, str]] = ("Sant", "Falskt")
 
     @classmethod
@@ -104,7 +106,7 @@ class Scenario(QuestionKind):
     """A case description followed by a single-choice question."""
 
     kind = "scenario"
-    label = "Scenario: välj ett svar"
+    label = lazy_gettext("Scenario: välj ett svar")
     needs_scenario = True
     single_answer = True
 

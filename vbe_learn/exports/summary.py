@@ -9,6 +9,9 @@ page (the total counted in SQL, not summed from rounded shares), with the denomi
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
+
+from ..core.i18n import SOURCE_LOCALE
 from ..followup.services import CITY_SORTS, DEFAULT_CITY_SORT, CityRow, city_overview
 from .writers import DATE, INTEGER, POINTS, SHARE, TEXT, Column, Heading
 
@@ -43,12 +46,14 @@ def summary(
     """The samlad bild on a date, sorted as the page (?sortera=), with the total."""
     sort = sort if sort in CITY_SORTS else DEFAULT_CITY_SORT
     overview = city_overview(as_of, validity_years, administration_ids, sort)
+    with force_locale(SOURCE_LOCALE):  # the files are in Swedish, whoever asks
+        sort_label = str(CITY_SORTS[sort])
     heading = Heading(
         SUMMARY_TITLE,
         (
             f"Uppgifter per {as_of.isoformat()}, förändring sedan "
             f"{overview.before_day.isoformat()} (slutet av förra tertialen)",
-            f"Sortering: {CITY_SORTS[sort]}",
+            f"Sortering: {sort_label}",
         ),
     )
     return Summary(

@@ -9,6 +9,7 @@ by their newest such completion; the counts add up to the rates' "Genomförda".
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext
 from sqlalchemy import case, func, literal, or_, select
 
 from ..core.extensions import db
@@ -16,7 +17,12 @@ from ..learning.status import StatusRule
 from ..models import Completion, Department, Placement, Unit
 
 ALONE, GROUP, IMPORTED = "alone", "group", "imported"
-HOW_LABELS = {ALONE: "På egen hand", GROUP: "Vid gruppomgång", IMPORTED: "Importerade"}
+# The interface's words (lazy: translated when shown).
+HOW_LABELS = {
+    ALONE: lazy_gettext("På egen hand"),
+    GROUP: lazy_gettext("Vid gruppomgång"),
+    IMPORTED: lazy_gettext("Importerade"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,8 @@ class EarnedBreakdown:
         """Every genomförd person counted."""
         return self.alone + self.group + self.imported
 
-    def rows(self) -> list[tuple[str, int]]:
-        """(Swedish label, count); imported only when there are any."""
+    def rows(self) -> list[tuple[object, int]]:
+        """(label in the interface language, count); imported only when there are any."""
         rows = [(HOW_LABELS[ALONE], self.alone), (HOW_LABELS[GROUP], self.group)]
         return rows + ([(HOW_LABELS[IMPORTED], self.imported)] if self.imported else [])
 

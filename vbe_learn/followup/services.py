@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import and_, false, func, select
 
 from ..core.extensions import db
@@ -22,10 +23,12 @@ OVERDUE_SHOWN = 500  # the samordnare page lists this many; all of them are in t
 TEAM_LIST_MAX = 1000  # a chef's team up to this size is passed to the query as a list of ids
 
 
-CITY_SORTS = {  # ?sortera= on the samlad bild and in its export; the first is the default
-    "andel": "Lägst andel först",
-    "-andel": "Högst andel först",
-    "namn": "Förvaltning (A–Ö)",
+# ?sortera= on the samlad bild and in its export; the first is the default. Lazy: the page
+# shows them in the interface language, the export file in Swedish (exports/summary.py).
+CITY_SORTS = {
+    "andel": lazy_gettext("Lägst andel först"),
+    "-andel": lazy_gettext("Högst andel först"),
+    "namn": lazy_gettext("Förvaltning (A–Ö)"),
 }
 DEFAULT_CITY_SORT = "andel"
 CITY_TREND_TERTIALS = 6

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -40,12 +41,20 @@ STARTED, ENDED_EVENT, REMOVED = (
     "group_session.ended",
     "group_session.participant_removed",
 )
-WRONG_CODE = "Koden stämmer inte. Kontrollera siffrorna och skriv koden som visas på skärmen nu."
-EXPIRED_CODE = "Koden har gått ut – den byts var 30:e sekund. Skriv koden som visas på skärmen nu."
-JOINING_CLOSED = "Anslutningen till gruppomgången är stängd. Be den som leder att öppna den."
-SESSION_ENDED = "Gruppomgången är avslutad."
-REMOVED_FROM = "Den som leder gruppomgången har tagit bort dig från den."
-AMBIGUOUS_CODE = "Koden gäller flera gruppomgångar just nu. Vänta på nästa kod och skriv den."
+WRONG_CODE = lazy_gettext(
+    "Koden stämmer inte. Kontrollera siffrorna och skriv koden som visas på skärmen nu."
+)
+EXPIRED_CODE = lazy_gettext(
+    "Koden har gått ut – den byts var 30:e sekund. Skriv koden som visas på skärmen nu."
+)
+JOINING_CLOSED = lazy_gettext(
+    "Anslutningen till gruppomgången är stängd. Be den som leder att öppna den."
+)
+SESSION_ENDED = lazy_gettext("Gruppomgången är avslutad.")
+REMOVED_FROM = lazy_gettext("Den som leder gruppomgången har tagit bort dig från den.")
+AMBIGUOUS_CODE = lazy_gettext(
+    "Koden gäller flera gruppomgångar just nu. Vänta på nästa kod och skriv den."
+)
 
 
 class GroupRefused(Exception):
@@ -88,7 +97,7 @@ def start_session(
     outline = outline_for(course.current_version_id)
     chosen = sorted({m.position for m in outline.modules} & set(module_positions))
     if not chosen:
-        raise GroupRefused("Välj minst en modul.")
+        raise GroupRefused(gettext("Välj minst en modul."))
     first = steps_of(outline, chosen)[0]
     session = GroupSession(
         course_id=course.id,
@@ -114,7 +123,7 @@ def start_session(
 
 def _refuse_if_ended(session: GroupSession) -> None:
     if not session.is_open:
-        raise GroupRefused(SESSION_ENDED)
+        raise GroupRefused(str(SESSION_ENDED))
 
 
 def move(session: GroupSession, forward: bool) -> None:
@@ -139,7 +148,7 @@ def reveal(session: GroupSession) -> None:
     discussion; the numbers themselves appear only with enough answers, see state.py)."""
     _refuse_if_ended(session)
     if session.current_step == PAGE_STEP:
-        raise GroupRefused("Svarsfördelningen visas efter modulens kunskapskontroll.")
+        raise GroupRefused(gettext("Svarsfördelningen visas efter modulens kunskapskontroll."))
     if not session.is_revealed(session.current_module):
         session.revealed_modules = [*(session.revealed_modules or []), session.current_module]
     session.current_step = DISCUSS_STEP
@@ -205,7 +214,7 @@ def find_session_by_code(code: str, at: datetime, session_id: int | None = None)
     message when the code is wrong, expired, or joining is closed."""
     code = codes.normalised_code(code)
     if not codes.is_code_shaped(code):
-        raise GroupRefused("Skriv koden med sex siffror.")
+        raise GroupRefused(gettext("Skriv koden med sex siffror."))
     query = select(GroupSession).where(GroupSession.status == OPEN)
     if session_id is not None:
         query = query.where(GroupSession.id == session_id)
@@ -215,12 +224,12 @@ def find_session_by_code(code: str, at: datetime, session_id: int | None = None)
     if len(joinable) == 1:
         return joinable[0]
     if len(joinable) > 1:
-        raise GroupRefused(AMBIGUOUS_CODE)
+        raise GroupRefused(str(AMBIGUOUS_CODE))
     if matching:
-        raise GroupRefused(JOINING_CLOSED)
+        raise GroupRefused(str(JOINING_CLOSED))
     if any(codes.code_has_expired(s.join_secret, code, at) for s in candidates):
-        raise GroupRefused(EXPIRED_CODE)
-    raise GroupRefused(WRONG_CODE)
+        raise GroupRefused(str(EXPIRED_CODE))
+    raise GroupRefused(str(WRONG_CODE))
 
 
 def join(user: User, code: str, at: datetime, session_id: int | None = None) -> GroupSession:
@@ -229,7 +238,7 @@ def join(user: User, code: str, at: datetime, session_id: int | None = None) -> 
     session = find_session_by_code(code, at, session_id)
     participant = participant_of(session, user)
     if participant is not None and participant.removed_at is not None:
-        raise GroupRefused(REMOVED_FROM)
+        raise GroupRefused(str(REMOVED_FROM))
     if participant is None:
         participant = GroupParticipant(group_session_id=session.id, user_id=user.id)
         try:
@@ -314,6 +323,6 @@ def start_group_check(session: GroupSession, participant: GroupParticipant) -> i
     alone); the attempt is marked as made at the session."""
     _refuse_if_ended(session)
     if session.current_step == PAGE_STEP:
-        raise GroupRefused("Kunskapskontrollen öppnas när den som leder kommer dit.")
+        raise GroupRefused(gettext("Kunskapskontrollen öppnas när den som leder kommer dit."))
     slug = session_outline(session).slug
     return start_module_check(participant.user, slug, session.current_module, session.id)

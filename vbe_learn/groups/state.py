@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..core.extensions import db
@@ -222,8 +223,8 @@ def position_title(session: GroupSession) -> str:
     if session.current_step == PAGE_STEP:
         return module.page(session.current_page).title
     if session.current_step == CHECK_STEP:
-        return f"Kunskapskontroll: {module.title}"
-    return f"Diskutera: {module.title}"
+        return gettext("Kunskapskontroll: %(title)s", title=module.title)
+    return gettext("Diskutera: %(title)s", title=module.title)
 
 
 def participant_poll(session: GroupSession) -> tuple[str, dict]:

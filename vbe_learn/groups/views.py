@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..core.forms import ActionForm
@@ -74,7 +75,9 @@ def start():
     course = access_course(current_app.config["DEFAULT_COURSE"])
     outline = outline_for(course.current_version_id)
     form = StartForm(moduler=[m.position for m in outline.modules], forvaltning=chosen)
-    form.moduler.choices = [(m.position, f"Modul {m.position}: {m.title}") for m in outline.modules]
+    form.moduler.choices = [
+        (m.position, m.title) for m in outline.modules
+    ]  # "Modul N:" shown by the template
     if form.validate_on_submit():
         try:
             session = services.start_session(
@@ -216,7 +219,7 @@ def remove(session_id: int):
     session = _action(session_id)
     participant = access_participant_to_remove(session, _form_id("deltagare") or 0)
     services.remove(current_user, session, participant)
-    flash("Deltagaren är borttagen från gruppomgången.", "success")
+    flash(gettext("Deltagaren är borttagen från gruppomgången."), "success")
     return _back_to_lead(session)
 
 
@@ -227,7 +230,7 @@ def mark_present(session_id: int):
     session = _action(session_id)
     person_id = _form_id("person")
     if person_id is None:
-        flash("Välj vem som är närvarande.", "error")
+        flash(gettext("Välj vem som är närvarande."), "error")
         return _back_to_lead(session)
     person = access_person_to_mark_present(current_user, session, person_id)
     try:
@@ -235,7 +238,7 @@ def mark_present(session_id: int):
     except services.GroupRefused as refused:
         flash(str(refused), "error")
     else:
-        flash(f"{person.full_name} är markerad som närvarande.", "success")
+        flash(gettext("%(name)s är markerad som närvarande.", name=person.full_name), "success")
     return _back_to_lead(session)
 
 
@@ -311,7 +314,7 @@ def leave(session_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     step = services.leave(session, participant)
-    flash("Du har lämnat gruppomgången och fortsätter på egen hand.", "success")
+    flash(gettext("Du har lämnat gruppomgången och fortsätter på egen hand."), "success")
     where = {"slug": services.session_outline(session).slug, "module_no": step.module}
     if step.kind == PAGE_STEP:
         return redirect(url_for("learning.page", **where, page_no=step.page))

@@ -1,5 +1,6 @@
 """Forms of the learner's pages; the knowledge-check form is built per attempt."""
 
+from flask_babel import lazy_gettext
 from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -8,8 +9,8 @@ from ..core.forms import SwedishForm
 from ..courses.languages import LANGUAGES
 from ..courses.question_kinds import kind_named
 
-UNANSWERED = "Svara på frågan."
-NOT_AN_OPTION = "Välj bland frågans svarsalternativ."
+UNANSWERED = lazy_gettext("Svara på frågan.")
+NOT_AN_OPTION = lazy_gettext("Välj bland frågans svarsalternativ.")
 
 
 class AttemptForm(SwedishForm):
@@ -61,8 +62,8 @@ class CourseLanguageForm(SwedishForm):
     """The learner's course language (Min utbildning, "Byt språk")."""
 
     language = RadioField(
-        "Vilket språk vill du läsa kursen på?",
+        lazy_gettext("Vilket språk vill du läsa kursen på?"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
-        validators=[InputRequired("Välj ett språk.")],
-        invalid_choice_message="Välj ett av språken i listan.",
+        validators=[InputRequired(lazy_gettext("Välj ett språk."))],
+        invalid_choice_message=lazy_gettext("Välj ett av språken i listan."),
     )

@@ -12,6 +12,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext, refresh
 from flask_login import current_user, login_required
 
 from ..core.forms import ActionForm
@@ -58,14 +59,16 @@ def choose_language():
     knowledge check stays in its language)."""
     form = CourseLanguageForm()
     if not form.validate_on_submit():
-        flash(form.language.errors[0] if form.language.errors else "Försök igen.", "error")
+        refusal = form.language.errors[0] if form.language.errors else gettext("Försök igen.")
+        flash(str(refusal), "error")
         return redirect(url_for(".dashboard", _anchor="sprak"))
     try:
         choose_course_language(current_user, form.language.data)
     except UnknownLanguage as refused:
         flash(str(refused), "error")
         return redirect(url_for(".dashboard", _anchor="sprak"))
-    flash(f"Kursens språk: {LANGUAGES[form.language.data]}.", "success")
+    refresh()  # Flask-Babel: the confirmation in the newly chosen interface language
+    flash(gettext("Kursens språk: %(name)s.", name=LANGUAGES[form.language.data]), "success")
     return redirect(url_for(".dashboard"))
 
 
@@ -150,7 +153,7 @@ def attempt(attempt_id: int):
     attempt = access_attempt(current_user, attempt_id)
     if not attempt.is_open:
         if request.method == "POST":
-            flash("Kunskapskontrollen är redan inlämnad.", "error")
+            flash(gettext("Kunskapskontrollen är redan inlämnad."), "error")
             return redirect(url_for(".attempt", attempt_id=attempt.id))
         return render_template(
             "learning/result.html", attempt=attempt, result=attempt_result(attempt)

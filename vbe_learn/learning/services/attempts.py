@@ -7,6 +7,7 @@ of any number of parallel or replayed submits exactly one wins, the others chang
 import logging
 import random
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -77,7 +78,7 @@ OPEN_ATTEMPT = text(
 INSERT_ANSWERS = insert(AttemptAnswer.__table__).returning(
     AttemptAnswer.__table__.c.id, sort_by_parameter_order=True
 )
-READ_PAGES_FIRST = "Läs modulens alla sidor innan du gör kunskapskontrollen."
+READ_PAGES_FIRST = lazy_gettext("Läs modulens alla sidor innan du gör kunskapskontrollen.")
 
 
 def start_module_check(
@@ -99,15 +100,15 @@ def start_module_check(
     if module is None:
         raise NoSuchPage(f"{module_no}")
     if state.enrollment_id is None:
-        raise AttemptRefused(READ_PAGES_FIRST)
+        raise AttemptRefused(str(READ_PAGES_FIRST))
     where = {"enrollment_id": state.enrollment_id, "module_id": module.id}
     attempts, passes, open_id = db.session.execute(MODULE_ATTEMPTS, where).one()
     if open_id is not None:
         return _mark_group_session(open_id, group_session_id)
     if not all(page.id in state.read_page_ids for page in module.pages):
-        raise AttemptRefused(READ_PAGES_FIRST)
+        raise AttemptRefused(str(READ_PAGES_FIRST))
     if passes:
-        raise AttemptRefused("Du har redan klarat den här kunskapskontrollen.")
+        raise AttemptRefused(gettext("Du har redan klarat den här kunskapskontrollen."))
     values = {
         **where,
         "user_id": user.id,
@@ -120,7 +121,7 @@ def start_module_check(
     if attempt_id is None:  # a double-click started the same attempt in parallel
         attempt_id = db.session.execute(MODULE_ATTEMPTS, where).one()[2]
     if attempt_id is None:  # …and it was submitted already, in another window
-        raise AttemptRefused("Kunskapskontrollen lämnades just in i ett annat fönster.")
+        raise AttemptRefused(gettext("Kunskapskontrollen lämnades just in i ett annat fönster."))
     log.info("attempt started user_id=%s module_id=%s", user.id, module.id)
     return _mark_group_session(attempt_id, group_session_id)
 
@@ -170,7 +171,7 @@ def submit_attempt(
         .execution_options(synchronize_session=False)
     )
     if closed.rowcount != 1:
-        raise AttemptRefused("Kunskapskontrollen är redan inlämnad.")
+        raise AttemptRefused(gettext("Kunskapskontrollen är redan inlämnad."))
     for name, value in (("submitted_at", now), ("score_percent", score), ("passed", passed)):
         set_committed_value(attempt, name, value)  # as stored: nothing left to flush
     _store_answers(attempt, scored)
@@ -212,7 +213,7 @@ def _store_answers(attempt: Attempt, scored: list[ScoredAnswer]) -> None:
 def _refuse_foreign_answers(questions, chosen: dict[int, set[int]]) -> None:
     expected = {question.id: {o.id for o in options} for question, options in questions}
     if set(chosen) != set(expected):
-        raise AttemptRefused("Svaren hör inte till den här kunskapskontrollen.")
+        raise AttemptRefused(gettext("Svaren hör inte till den här kunskapskontrollen."))
     for question_id, option_ids in chosen.items():
         if not option_ids or not option_ids <= expected[question_id]:
-            raise AttemptRefused("Svaren hör inte till den här kunskapskontrollen.")
+            raise AttemptRefused(gettext("Svaren hör inte till den här kunskapskontrollen."))

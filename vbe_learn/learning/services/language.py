@@ -6,6 +6,8 @@ same rows in every language. An open attempt stays in the language it was starte
 
 import logging
 
+from flask_babel import gettext
+
 from ...core.extensions import db
 from ...courses.languages import LANGUAGES
 from ...models import User
@@ -20,7 +22,7 @@ class UnknownLanguage(ValueError):
 def choose_course_language(user: User, language: str) -> None:
     """Record the language the person takes the course in (flushed, not committed)."""
     if language not in LANGUAGES:
-        raise UnknownLanguage("Välj ett av språken i listan.")
+        raise UnknownLanguage(gettext("Välj ett av språken i listan."))
     user.course_language = language
     db.session.flush()
     log.info("course language chosen user_id=%s language=%s", user.id, language)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...core.extensions import db
+from ...core.i18n import course_version_label, locale_for_language
 from ...courses.languages import LANGUAGES, SOURCE_LANGUAGE
 from ...models import CourseVersion, Module, Option, Page, Question
 
@@ -80,7 +81,7 @@ class Outline:
     slug: str
     title: str
     description: str
-    label: str
+    label: str  # the version as people read it, in the text's language ("december 2026")
     pass_mark: int
     questions_per_check: int
     modules: tuple[ModuleRef, ...]
@@ -156,7 +157,8 @@ def outline_for(version_id: int, language: str = SOURCE_LANGUAGE) -> Outline:
         slug=version.course.slug,
         title=pick(version, "title"),
         description=pick(version, "description"),
-        label=version.label,
+        # in the language's interface locale (the outline is cached per language)
+        label=course_version_label(version.created_at, locale=locale_for_language(language)),
         pass_mark=version.pass_mark,
         questions_per_check=version.questions_per_check,
         modules=modules,

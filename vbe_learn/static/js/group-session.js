@@ -37,8 +37,12 @@
       .catch(function () {});
   }
 
-  function setText(selector, text) {
+  // The element's data-template (in the interface language) with {name} filled from state.
+  function setFromTemplate(selector, state) {
     document.querySelectorAll(selector).forEach(function (element) {
+      var text = element.getAttribute("data-template").replace(/\{(\w+)\}/g, function (all, name) {
+        return String(state[name]);
+      });
       if (element.textContent !== text) {
         element.textContent = text;
       }
@@ -55,12 +59,12 @@
     }
     if (state.present !== seen.present) {
       replace("[data-participants]", root.getAttribute("data-participants-url"));
-      setText("[data-present-text]", state.present + " med i gruppomgången");
+      setFromTemplate("[data-present-text]", state);
     }
     if (state.joining !== seen.joining || (state.code || null) !== seen.code) {
       replace("[data-code-box]", root.getAttribute("data-code-url"));
     }
-    setText("[data-answered]", state.answered + " av " + state.with_phone + " har svarat");
+    setFromTemplate("[data-answered]", state);
     seen.present = state.present;
     seen.joining = state.joining;
     seen.code = state.code || null;
