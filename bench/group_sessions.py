@@ -20,7 +20,7 @@ unreachable, or with --sqlite-only; --postgres-only skips SQLite):
    leader starts a gruppomgång of the whole course (POST /gruppomgang/ny, the five modules)
    and shows its screen; its phones open the QR code's address and join with the code the
    leader's screen shows now (GET + POST /gruppomgang/delta), then follow the session. Once
-   all have joined the leader closes joining and presses "Nästa" 0–8 times (session i: i
+   all its phones have joined (or given up) the leader closes joining and presses "Nästa" 0–8 times (session i: i
    mod 9) so that the sessions stand at different steps of module 1, as sessions started at
    different times would;
 4. the measured phase: a phone polls status.json every --poll s (±10 %) with If-None-Match
@@ -92,6 +92,7 @@ SERVER_TYPES = [
     ("GET", re.compile(r"^/gruppomgang/\d+/(deltagare|kod)$"), "leader_fragment"),
 ]
 LEAD_LOC_RE = re.compile(r"^/gruppomgang/(\d+)/leda")
+REFUSAL_RE = re.compile(rb'data-color="danger">([^<]+)<')
 
 
 def log(message: str) -> None:
@@ -127,6 +128,7 @@ class Session:
         self.step: str | None = None  # as the leader's poll last saw it
         self.started = asyncio.Event()
         self.joined = 0
+        self.done_joining = 0  # phones joined, or given up (login or join failed)
 
 
 class GroupRun:
@@ -193,8 +195,8 @@ class GroupRun:
         while session.code is None and await self.pause(0.1):
             pass
         session.started.set()
-        # the join phase: until every phone of the session has joined (or the run moves on)
-        while session.joined < self.args.phones and not self.measuring.is_set():
+        # the join phase: until every phone of the session has joined or given up
+        while session.done_joining < self.args.phones:
             if not await self.pause(0.5):
                 break
         data = {"csrf_token": token}
@@ -244,10 +246,12 @@ class GroupRun:
         if not await self.pause(start_at - time.perf_counter()):
             return
         browser = LeanBrowser(self.base_url, self.args.timeout)
-        if not await self.log_in(browser, number):
-            return
-        await session.started.wait()
-        if not await self.join(browser, session):
+        joined = await self.log_in(browser, number)
+        if joined:
+            await session.started.wait()
+            joined = await self.join(browser, session)
+        session.done_joining += 1
+        if not joined:
             return
         follow = f"/gruppomgang/{session.id}"
         shown = await timed(stats, browser, "phone_page", "GET", follow)
@@ -285,11 +289,15 @@ class GroupRun:
             if token:
                 data = {"csrf_token": token, "kod": session.code, "gruppomgang": str(session.id)}
                 done = await timed(stats, browser, "join", "POST", "/gruppomgang/delta", data,
-                                   (302,))  # fmt: skip
+                                   (200, 302))  # fmt: skip
                 if done and done.location.endswith(f"/gruppomgang/{session.id}"):
                     session.joined += 1
                     self.joined += 1
                     return True
+                if done and done.status == 200:  # the form again, with the reason
+                    found = REFUSAL_RE.search(done.body)
+                    reason = found.group(1).decode() if found else "the form again"
+                    stats.error("join", time.perf_counter(), f"refused: {reason}")
             if not await self.pause(1.0):
                 return False
         return False
