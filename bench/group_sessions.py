@@ -20,9 +20,9 @@ unreachable, or with --sqlite-only; --postgres-only skips SQLite):
    leader starts a gruppomgång of the whole course (POST /gruppomgang/ny, the five modules)
    and shows its screen; its phones open the QR code's address and join with the code the
    leader's screen shows now (GET + POST /gruppomgang/delta), then follow the session. Once
-   all its phones have joined (or given up) the leader closes joining and presses "Nästa" 0–8 times (session i: i
-   mod 9) so that the sessions stand at different steps of module 1, as sessions started at
-   different times would;
+   all its phones have joined (or given up) the leader closes joining and presses "Nästa"
+   0–8 times (session i: i mod 9) so that the sessions stand at different steps of module
+   1, as sessions started at different times would;
 4. the measured phase: a phone polls status.json every --poll s (±10 %) with If-None-Match
    (a 304 while nothing changed), and loads the follow page when the position changed (as
    js/group-session.js reloads); when its session reaches a module's check it starts its own
