@@ -7,7 +7,8 @@ only what the simulated learners need, in about a fifth of that:
 
 * one connection per request with `Connection: close` (gunicorn's sync workers close
   after every response anyway), a bare asyncio Protocol, the response read to EOF;
-* the status, `Location` and `Set-Cookie` headers parsed, nothing else; the body is
+* extra request headers when asked (e.g. If-None-Match);
+* the status, `Location`, `ETag` and `Set-Cookie` headers parsed, nothing else; the body is
   returned as bytes (no decoding, no chunked encoding: the app sends Content-Length);
 * cookies kept as name → value, sent back on every request; a cookie set to expire
   (Max-Age=0 or an Expires in the past, as Flask does on logout) is dropped;
@@ -25,12 +26,12 @@ from urllib.parse import urlencode, urlsplit
 
 
 class LeanResponse:
-    """What a request returned: status, Location (path as sent) and body."""
+    """What a request returned: status, Location (path as sent), ETag and body."""
 
-    __slots__ = ("status", "location", "body")
+    __slots__ = ("status", "location", "body", "etag")
 
-    def __init__(self, status: int, location: str, body: bytes) -> None:
-        self.status, self.location, self.body = status, location, body
+    def __init__(self, status: int, location: str, body: bytes, etag: str = "") -> None:
+        self.status, self.location, self.body, self.etag = status, location, body, etag
 
 
 class LeanBrowser:
@@ -43,13 +44,17 @@ class LeanBrowser:
         self.cookies: dict[str, str] = {}
         self._host_header = f"Host: {parts.netloc}\r\n"
 
-    async def fetch(self, method: str, path: str, data=None) -> LeanResponse:
-        """Send one request and read the whole response (bounded by the timeout)."""
+    async def fetch(
+        self, method: str, path: str, data=None, headers: dict[str, str] | None = None
+    ) -> LeanResponse:
+        """Send one request (with any extra headers) and read the whole response (bounded
+        by the timeout)."""
         async with asyncio.timeout(self.timeout):
-            return await self._fetch(method, path, data)
+            return await self._fetch(method, path, data, headers)
 
-    async def _fetch(self, method: str, path: str, data) -> LeanResponse:
+    async def _fetch(self, method: str, path: str, data, headers=None) -> LeanResponse:
         head = [f"{method} {path} HTTP/1.1\r\n", self._host_header, "Connection: close\r\n"]
+        head += [f"{name}: {value}\r\n" for name, value in (headers or {}).items()]
         if self.cookies:
             head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
             head.append("\r\n")
@@ -76,15 +81,17 @@ class LeanBrowser:
             raise ConnectionResetError("incomplete response")
         lines = header_block.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        location = ""
+        location = etag = ""
         for line in lines[1:]:
             name, _, value = line.partition(":")
             lowered = name.lower()
             if lowered == "location":
                 location = value.strip()
+            elif lowered == "etag":
+                etag = value.strip()
             elif lowered == "set-cookie":
                 self._store_cookie(value.strip())
-        return LeanResponse(status, location, body)
+        return LeanResponse(status, location, body, etag)
 
     def _store_cookie(self, header: str) -> None:
         pair, *attributes = header.split(";")

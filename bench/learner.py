@@ -143,7 +143,9 @@ TYPES = {
 }
 
 CSRF_RE = re.compile(rb'name="csrf_token"[^>]*?value="([^"]+)"')
-INPUT_RE = re.compile(rb'<input type="(?:radio|checkbox)" name="(q\d+)"[^>]*? value="(\d+)"')
+# An answer option's input, whatever the order of its attributes (the template puts its
+# Designsystemet class first).
+INPUT_RE = re.compile(rb'<input[^>]*? type="(?:radio|checkbox)" name="(q\d+)"[^>]*? value="(\d+)"')
 PAGE_LOC_RE = re.compile(rf"^/kurs/{COURSE}/(\d+)/(\d+)$")
 CHECK_LOC_RE = re.compile(rf"^/kurs/{COURSE}/(\d+)/kunskapskontroll$")
 ATTEMPT_LOC_RE = re.compile(r"^/kunskapskontroll/(\d+)$")
@@ -727,8 +729,11 @@ SERVER_TYPES = [
 ]
 
 
-def server_times(access_log: Path, start_wall: float, end_wall: float, workers: int) -> dict:
-    """Server-side p50/p95 per type from the access log, for responses in [start, end].
+def server_times(
+    access_log: Path, start_wall: float, end_wall: float, workers: int, types=None
+) -> dict:
+    """Server-side p50/p95 per type from the access log, for responses in [start, end]
+    (types: [(method, path pattern, kind)], SERVER_TYPES by default).
 
     "in_app_share": the share of the workers' time spent inside the app (sum of %(D)s over
     workers x window): near 1 means every worker is busy in the app (CPU or waiting on the
@@ -752,7 +757,7 @@ def server_times(access_log: Path, start_wall: float, end_wall: float, workers: 
             continue
         if not start_wall - 1 <= when <= end_wall:
             continue
-        for want_method, pattern, kind in SERVER_TYPES:
+        for want_method, pattern, kind in types or SERVER_TYPES:
             if method == want_method and pattern.match(path):
                 times[kind].append(int(micros) / 1e6)
                 times["overall"].append(int(micros) / 1e6)

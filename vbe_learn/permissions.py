@@ -394,21 +394,33 @@ def access_group_session_as_leader(user: User, session_id: int) -> GroupSession:
     return session
 
 
+# The phones' hot path (a poll every few seconds each): built once at import, with binds
+# "session_id" and "user_id" (building a statement costs more than running it).
+_OWN_ACTIVE_PARTICIPANT = (
+    (GroupParticipant.group_session_id == GroupSession.id)
+    & (GroupParticipant.user_id == bindparam("user_id"))
+    & GroupParticipant.removed_at.is_(None)
+    & GroupParticipant.left_at.is_(None)
+)
+GROUP_SESSION_AS_PARTICIPANT = (
+    select(GroupSession, GroupParticipant)
+    .join(GroupParticipant, _OWN_ACTIVE_PARTICIPANT)
+    .where(GroupSession.id == bindparam("session_id"))
+)
+GROUP_SESSION_TO_POLL = (
+    select(GroupSession, GroupParticipant.id)
+    .outerjoin(GroupParticipant, _OWN_ACTIVE_PARTICIPANT)
+    .where(GroupSession.id == bindparam("session_id"))
+)
+
+
 def access_group_session_as_participant(
     user: User, session_id: int
 ) -> tuple[GroupSession, GroupParticipant]:
     """A gruppomgång the person has joined and neither left nor been removed from (one
     query): they follow it and answer for themselves only."""
-    found = db.session.execute(
-        select(GroupSession, GroupParticipant)
-        .join(GroupParticipant, GroupParticipant.group_session_id == GroupSession.id)
-        .where(
-            GroupSession.id == session_id,
-            GroupParticipant.user_id == user.id,
-            GroupParticipant.removed_at.is_(None),
-            GroupParticipant.left_at.is_(None),
-        )
-    ).first()
+    binds = {"session_id": session_id, "user_id": user.id}
+    found = db.session.execute(GROUP_SESSION_AS_PARTICIPANT, binds).first()
     if found is None:
         refuse(user, "group_session", session_id)
     return found[0], found[1]
@@ -417,17 +429,8 @@ def access_group_session_as_participant(
 def access_group_session(user: User, session_id: int) -> tuple[GroupSession, bool]:
     """A gruppomgång its leader or an active participant may poll, in one query:
     (session, whether the person leads it)."""
-    found = db.session.execute(
-        select(GroupSession, GroupParticipant.id)
-        .outerjoin(
-            GroupParticipant,
-            (GroupParticipant.group_session_id == GroupSession.id)
-            & (GroupParticipant.user_id == user.id)
-            & GroupParticipant.removed_at.is_(None)
-            & GroupParticipant.left_at.is_(None),
-        )
-        .where(GroupSession.id == session_id)
-    ).first()
+    binds = {"session_id": session_id, "user_id": user.id}
+    found = db.session.execute(GROUP_SESSION_TO_POLL, binds).first()
     if found is None or (found[0].leader_id != user.id and found[1] is None):
         refuse(user, "group_session", session_id)
     return found[0], found[0].leader_id == user.id

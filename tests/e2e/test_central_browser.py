@@ -55,7 +55,7 @@ def test_central_samordnare_sorts_and_prints_the_samlad_bild(app, new_context):
     log_in(page, "central.browser@test.se")
     page.get_by_role("link", name="Uppföljning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samlad bild för hela staden")
-    total = page.locator("table.report-city tfoot tr")
+    total = page.locator("table.report-city tfoot tr")  # not the breakdown by how earned
     expect(total).to_contain_text("Hela staden")
     expect(total).to_contain_text("50\u00a0%")  # 4 of 8, counted over everyone
     assert row_names(page) == ["Förvaltning Norr", "Förvaltning Söder"]  # lowest share first

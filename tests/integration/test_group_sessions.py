@@ -17,6 +17,7 @@ from tests.factories import (
     pass_module,
     wrong_answers,
 )
+from tests.sql_statements import recorded_statements
 from vbe_learn.core.extensions import db
 from vbe_learn.groups import codes, services
 from vbe_learn.learning.services.outline import outline_for
@@ -251,6 +252,28 @@ def test_the_whole_flow_counts_for_each_person_as_alone(app, team):
     assert "Deltagare borttagen från gruppomgång" in log
     assert "Gruppomgång avslutad" in log
     assert f"Tog bort P4 {removed.last_name}" in log
+
+
+def test_next_records_the_page_for_everyone_in_the_same_few_statements(app, team):
+    chef_client = signed_in(app, team.chef)
+    session = start(chef_client)
+    first, later = team.people[:2], team.people[2:]
+    for person in first:
+        assert join(signed_in(app, person), session).status_code == 302
+    with recorded_statements() as for_two:
+        assert chef_client.post(f"/gruppomgang/{session.id}/nasta").status_code == 302
+    for person in later:
+        assert join(signed_in(app, person), session).status_code == 302
+    with recorded_statements() as for_six:
+        assert chef_client.post(f"/gruppomgang/{session.id}/nasta").status_code == 302
+    assert len(for_six) == len(for_two)  # one bulk INSERT, not one per person
+    pages = module_pages(1)
+    for person in first:
+        assert set(pages[:3]) <= read_page_ids(person)
+    for person in later:
+        assert {pages[1], pages[2]} <= read_page_ids(person) and pages[0] not in read_page_ids(
+            person
+        )
 
 
 def test_no_phone_person_reads_everything_and_the_reminder_says_checks_remain(app, team):

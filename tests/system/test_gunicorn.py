@@ -148,7 +148,7 @@ def test_logs_are_one_json_object_per_line(server):
 
 def whole(row) -> bool:
     """Every column of an earned completion is set (source_version is for imported ones,
-    group_session_id for one earned at a gruppomgång)."""
+    group_session_id for those earned at a gruppomgång)."""
     values = dict(row)
     assert values.pop("source_version") is None and values["source"] == "earned"
     assert values.pop("group_session_id") is None

@@ -4,7 +4,7 @@ import logging
 
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, undefer
 
 from ..core.extensions import db
@@ -15,16 +15,21 @@ log = logging.getLogger("vbe_learn.auth")
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 - a salt name, not a secret
 
 
+# Every signed-in request runs it: built once at import (building a statement costs more
+# than running it); bind "session_token".
+SIGNED_IN_USER = (
+    select(User)
+    .options(joinedload(User.roles), undefer(User.manages_someone))
+    .where(User.session_token == bindparam("session_token"), User.active.is_(True))
+    .execution_options(populate_existing=True)  # fresh, even if the session had them
+)
+
+
 def find_signed_in_user(session_token: str) -> User | None:
     """The active person holding this session token (None if nobody does), with their
     roles and whether they are someone's chef (what the menu and permissions ask next)."""
-    query = (
-        select(User)
-        .options(joinedload(User.roles), undefer(User.manages_someone))
-        .where(User.session_token == session_token, User.active.is_(True))
-        .execution_options(populate_existing=True)  # fresh, even if the session had them
-    )
-    return db.session.scalars(query).unique().one_or_none()
+    binds = {"session_token": session_token}
+    return db.session.scalars(SIGNED_IN_USER, binds).unique().one_or_none()
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -20,7 +20,11 @@ from ..core.audit import record
 from ..core.extensions import db
 from ..learning.services.attempts import start_module_check
 from ..learning.services.outline import Outline, outline_for
-from ..learning.services.progress import NoSuchPage, record_page_read
+from ..learning.services.progress import (
+    NoSuchPage,
+    record_page_read,
+    record_page_read_together,
+)
 from ..models import Attempt, Course, User
 from ..models.groups import (
     CHECK_STEP,
@@ -197,12 +201,23 @@ def active_participants(session: GroupSession) -> list[GroupParticipant]:
 
 
 def record_shown_page(session: GroupSession, participants: list[GroupParticipant]) -> None:
-    """The page on the screen counts as read for these participants (each in their own
-    enrollment, by the learner's own service; a page their version lacks is skipped)."""
+    """The page on the screen counts as read for these participants: at once for all whose
+    enrollment is on the session's version and going on, then by the learner's own service
+    for the rest (each in their own enrollment; a page their version lacks is skipped)."""
     if session.current_step != PAGE_STEP or not session.is_open:
         return
-    slug = session_outline(session).slug
+    outline = session_outline(session)
+    page = outline.module(session.current_module).page(session.current_page)
+    covered = record_page_read_together(
+        [participant.user_id for participant in participants],
+        session.course_id,
+        session.course_version_id,
+        page.id,
+    )
+    slug = outline.slug
     for participant in participants:
+        if participant.user_id in covered:
+            continue
         try:
             record_page_read(participant.user, slug, session.current_module, session.current_page)
         except NoSuchPage:
