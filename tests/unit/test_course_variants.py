@@ -28,7 +28,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def page(title: str, body: str) -> str:
-    return f"---\ntitle: {title}\nsource: Källa\n---\n{body}\n"
+    # The source is Swedish, marked so (as an English page must: WCAG 3.1.2).
+    return f"---\ntitle: {title}\nsource: '[Källa]{{lang=sv}}'\n---\n{body}\n"
 
 
 def test_the_variants_are_read_into_the_specs(tmp_path):
