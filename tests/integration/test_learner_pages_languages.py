@@ -119,6 +119,10 @@ def test_swedish_terms_in_english_course_text_are_marked_swedish(client, auth):
     assert '(<span lang="sv">orosanmälan</span>)' in html
     assert '(<span lang="sv">lokal samordnare</span>)' in html
     pages["module 4, page 1"] = html
+    # A marked page title: a span in the heading, plain text in <title>.
+    title = pages["/kurs/grundutbildning/1/2"]
+    assert '<h1>What does "<span lang="sv">våldsbejakande</span>" mean?</h1>' in title
+    assert "<title>What does &#34;våldsbejakande&#34; mean? – " in title
     for name, html in pages.items():
         assert "{lang=" not in html, name
         assert swedish_not_marked_swedish(html) == [], name
