@@ -14,7 +14,7 @@ words_per_minute: 180
 PAGE = """\
 ---
 title: {title}
-source: Testkälla
+source: {source}
 ---
 {body}
 """
@@ -148,7 +148,10 @@ def write_course(root: Path, modules: int = 2, variants: bool = True) -> Path:
             (module / f"module{suffix}.yaml").write_text(title, encoding="utf-8")
             for p in (1, 2):
                 body = f"{page_words.format(p=p, m=m)} [{next_word}](0{3 - p}-sida.md)"
-                page = PAGE.format(title=f"{module_word} {m}.{p}", body=body)
+                # An English source names the Swedish one, marked as Swedish (WCAG 3.1.2; in quotes:
+                # a YAML value that starts with [ is a list).
+                source = "'[Testkälla]{lang=sv}'" if language == "en" else "Testkälla"
+                page = PAGE.format(title=f"{module_word} {m}.{p}", body=body, source=source)
                 (module / f"0{p}-sida{suffix}.md").write_text(page, encoding="utf-8")
         (module / "questions.yaml").write_text(QUESTIONS.format(prefix=f"m{m}"), encoding="utf-8")
         if variants:

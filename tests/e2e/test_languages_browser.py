@@ -18,6 +18,7 @@ from tests.e2e.sign_in import log_in
 from tests.e2e.test_browser import label_ids
 from tests.factories import course, make_unit, make_user
 from vbe_learn.core.extensions import db
+from vbe_learn.courses.rendering import inline_plain_text
 from vbe_learn.learning.services.completion import new_certificate_code
 from vbe_learn.models import Completion, Enrollment, ModuleText, PageRead, PageText
 from vbe_learn.models.types import city_today
@@ -57,12 +58,14 @@ def axe_installed():
 
 
 def module_one_texts(app, language: str) -> tuple[str, list[tuple[int, str]]]:
-    """Module 1's title and its pages' (position, title) in a variant language."""
+    """Module 1's title and its pages' (position, title) in a variant language (a page title as
+    the learner reads it: a Swedish term's `{lang=sv}` markup is not text)."""
     with app.app_context():
         module = course().current_version.modules[0]
         title = db.session.get(ModuleText, (module.id, language)).title
         pages = [
-            (p.position, db.session.get(PageText, (p.id, language)).title) for p in module.pages
+            (p.position, inline_plain_text(db.session.get(PageText, (p.id, language)).title))
+            for p in module.pages
         ]
         return title, pages
 

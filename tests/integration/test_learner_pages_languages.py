@@ -9,7 +9,8 @@ import pytest
 
 from tests.factories import correct_answers, course, make_user
 from vbe_learn.core.extensions import db
-from vbe_learn.models import Attempt, User
+from vbe_learn.courses.rendering import render_inline
+from vbe_learn.models import Attempt, Question, User
 
 SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -42,8 +43,8 @@ class LanguageOfText(HTMLParser):
     def handle_data(self, data):
         tags = [tag for tag, _lang in self.stack]
         if data.strip() and "body" in tags and not {"script", "style"} & set(tags):
-            marked = next((tag for tag, lang in reversed(self.stack) if lang), None)
-            self.texts.append((marked, " ".join(data.split())))
+            marked = next(((tag, lang) for tag, lang in reversed(self.stack) if lang), (None, None))
+            self.texts.append((*marked, " ".join(data.split())))
 
 
 def swedish_in_the_interface(html: str) -> list[str]:
@@ -52,7 +53,19 @@ def swedish_in_the_interface(html: str) -> list[str]:
     parser = LanguageOfText()
     parser.feed(html)
     return [
-        text for marked, text in parser.texts if marked == "html" and SWEDISH_LETTERS.search(text)
+        text
+        for marked, _lang, text in parser.texts
+        if marked == "html" and SWEDISH_LETTERS.search(text)
+    ]
+
+
+def swedish_not_marked_swedish(html: str) -> list[str]:
+    """The page's texts with Swedish letters whose language is not Swedish (WCAG 3.1.2: a
+    Swedish term in English course text is `<span lang="sv">`)."""
+    parser = LanguageOfText()
+    parser.feed(html)
+    return [
+        text for _tag, lang, text in parser.texts if lang != "sv" and SWEDISH_LETTERS.search(text)
     ]
 
 
@@ -94,3 +107,37 @@ def test_every_learner_page_says_its_language(client, auth, language, html_lang)
     assert CONTENT[1].format(html_lang) in pages["/kurs/grundutbildning/1/1"]
     assert CONTENT[2].format(html_lang) in pages["attempt"]
     assert CONTENT[3].format(html_lang) in pages["result"]
+
+
+def test_swedish_terms_in_english_course_text_are_marked_swedish(client, auth):
+    user = make_user()
+    db.session.get(User, user.id).course_language = "en"
+    db.session.commit()
+    auth.login(user.email)
+    pages = learner_pages(client, user.id)
+    html = client.get("/kurs/grundutbildning/4/1").get_data(as_text=True)
+    assert '(<span lang="sv">orosanmälan</span>)' in html
+    assert '(<span lang="sv">lokal samordnare</span>)' in html
+    pages["module 4, page 1"] = html
+    # A marked page title: a span in the heading, plain text in <title>.
+    title = pages["/kurs/grundutbildning/1/2"]
+    assert '<h1>What does "<span lang="sv">våldsbejakande</span>" mean?</h1>' in title
+    assert "<title>What does &#34;våldsbejakande&#34; mean? – " in title
+    for name, html in pages.items():
+        assert "{lang=" not in html, name
+        assert swedish_not_marked_swedish(html) == [], name
+    # The questions' texts are stored as written and rendered when shown, terms marked.
+    attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == user.id))
+    shown = [db.session.get(Question, item["question_id"]) for item in attempt.questions_shown]
+    english = [text for question in shown for text in question.texts if text.language == "en"]
+    options = [t for q in shown for o in q.options for t in o.texts if t.language == "en"]
+    assert len(english) == len(shown) and options
+    for text in english:
+        assert render_inline(text.prompt) in pages["attempt"]
+        assert render_inline(text.scenario) in pages["result"]
+    for text in options:
+        assert render_inline(text.text) in pages["attempt"]
+        assert render_inline(text.feedback) in pages["result"]
+    written = [t.prompt + t.scenario for t in english] + [t.text + t.feedback for t in options]
+    # 7 of module 1's 10 questions mark a term, so any 6 drawn hold some
+    assert any("]{lang=sv}" in text for text in written)

@@ -28,7 +28,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def page(title: str, body: str) -> str:
-    return f"---\ntitle: {title}\nsource: Källa\n---\n{body}\n"
+    # The source is Swedish, marked so (as an English page must: WCAG 3.1.2).
+    return f"---\ntitle: {title}\nsource: '[Källa]{{lang=sv}}'\n---\n{body}\n"
 
 
 def test_the_variants_are_read_into_the_specs(tmp_path):
@@ -338,3 +339,51 @@ def test_figures_per_language(tmp_path):
     assert lines[1].startswith("testkurs (Lättläst svenska): cirka 4 minuter (120 ord/min), LIX ")
     assert lines[2].startswith("testkurs (English): cirka 3 minuter (180 ord/min), Flesch ")
     assert lines[3].startswith("  modul 1: Svenska LIX ") and "English Flesch " in lines[3]
+
+
+def test_english_text_marks_every_word_with_a_swedish_letter(tmp_path):
+    folder = write_course(tmp_path)
+    body = (
+        "Make a report of concern (orosanmälan).\n\n"
+        "Tell your manager ([chef]{lang=sv}) and the local coordinator.\n"
+        "Ask [Säpo]{lang=sv} or Säpo's tip service.\n"
+    )
+    write(folder / MODULE / "01-sida.en.md", page("About [Älvsjö]{lang=sv}", body))
+    path = folder / MODULE / "questions.en.yaml"
+    edit(path, "- text: Waits another week", "- text: Waits for [Säpo]{lang=sv} (socialtjänsten)")
+    edit(path, "      feedback: Because.", "      feedback: Because of the förskola.")
+    write(
+        folder / MODULE / "module.en.yaml",
+        "title: Module for förvaltningar\nsummary: The [miljö]{lang=sv} and miljöer.\n"
+        "discuss:\n  - What do we do here?\n",
+    )
+    write(folder / "course.en.yaml", "title: Test course\ndescription: Get an intyg (intyg).\n")
+    found = quality(folder)
+    english = f"{folder}/{MODULE}"
+    assert found == [
+        f"{english}/module.en.yaml:1: svenskt ord i en titel som inte kan märkas (skriv den utan "
+        "svenska ord): förvaltningar",
+        f"{english}/module.en.yaml:2: svenskt ord utan {{lang=sv}}: miljöer",
+        f"{english}/01-sida.en.md:5: svenskt ord utan {{lang=sv}}: orosanmälan",
+        f"{english}/01-sida.en.md:8: svenskt ord utan {{lang=sv}}: Säpo's",
+        f"{english}/questions.en.yaml:6: svenskt ord utan {{lang=sv}}: förskola",
+        f"{english}/questions.en.yaml:32: svenskt ord utan {{lang=sv}}: socialtjänsten",
+    ], found
+    assert not any("intyg" in problem for problem in found), "no å, ä or ö: not checked"
+
+
+def test_marked_english_text_meets_the_rule_and_the_option_lengths_skip_the_markup(tmp_path):
+    folder = write_course(tmp_path)
+    body = "A report of concern ([orosanmälan]{lang=sv}) goes to [socialtjänsten]{lang=sv}."
+    title = 'What does "[våldsbejakande]{lang=sv}" mean?'
+    write(folder / MODULE / "01-sida.en.md", page(title, body))
+    path = folder / MODULE / "questions.en.yaml"
+    # As written, the correct options would be the longest in 2 of 3; as read, in none.
+    edit(path, "- text: Right\n", "- text: '[Right]{lang=en}'\n")
+    edit(path, "- text: Calls the manager", "- text: '[Calls the manager]{lang=en}'")
+    spec, problems = load_course(folder)
+    assert problems == []
+    assert quality(folder) == []
+    english = spec.modules[0].pages[0].variants["en"]
+    assert english.text.startswith("A report of concern (orosanmälan) goes to socialtjänsten.")
+    assert english.word_count == 8

@@ -30,10 +30,10 @@ def test_one_or_two_prompts_per_module(tmp_path):
     assert problems == []  # sync still loads it: the count is a quality rule
     found = [str(p) for p in quality_problems(spec)]
     assert len(found) == 1 and "modulen har 0 diskussionsfrågor" in found[0]
-    module_yaml(folder, "title: Modul 1\ndiscuss:\n  - En?\n  - Två?\n  - Tre?\n")
+    module_yaml(folder, "title: Modul 1\ndiscuss:\n  - En?\n  - Sex?\n  - Tre?\n")
     spec, problems = load_course(folder)
     assert ["modulen har 3 diskussionsfrågor" in str(p) for p in quality_problems(spec)] == [True]
-    module_yaml(folder, "title: Modul 1\ndiscuss:\n  - En?\n  - Två?\n")
+    module_yaml(folder, "title: Modul 1\ndiscuss:\n  - En?\n  - Sex?\n")
     spec, problems = load_course(folder)
     assert quality_problems(spec) == []
 

@@ -14,6 +14,9 @@
   at least 50; a variant page names every handling step (module.yaml `actions`) that its
   Swedish page names; the option rules above hold in every language. (Their form — the same
   ids, options and decision-tree steps — is checked when the files are read, files.py.)
+- Language of parts (WCAG 3.1.2): in the English texts, every word with å, ä or ö stands in
+  a span marked Swedish (`[orosanmälan]{lang=sv}`); module and course titles cannot be
+  marked, so they have none.
 
 These rules judge content, not its form: `courses sync` loads a course that breaks them
 (so that a page being rewritten does not stop the service), while `courses check` — run in
@@ -22,6 +25,9 @@ CI — fails on them.
 
 import re
 from fractions import Fraction
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
 
 import textstat
 
@@ -29,7 +35,8 @@ from .duration import WORDS_PER_MINUTE_SETTING, course_minutes
 from .files import CourseSpec, ModuleSpec, PageSpec, Problem, QuestionSpec, variant_path
 from .languages import LANGUAGES, SOURCE_LANGUAGE, VARIANT_LANGUAGES
 from .question_kinds import QUESTION_KINDS, SCENARIOS_PER_CHECK, TrueFalse, is_scenario
-from .readability import TextCounts
+from .readability import LETTER_WORD, TextCounts
+from .rendering import inline_plain_text, render_inline
 
 MAX_LONGEST_CORRECT_SHARE = Fraction(1, 3)
 TRUE_KEYED_SHARE = (Fraction(40, 100), Fraction(60, 100))
@@ -48,6 +55,8 @@ CATCH_ALL = re.compile(
     r"(?:above|options|answers|alternatives|statements)\b",
     re.I,
 )
+SWEDISH_LETTERS = re.compile("[åäöÅÄÖ]")
+MARKED_SPAN = re.compile(r"\[[^\]]*\]\{[^}]*\}")  # [text]{lang=sv}, as written in the files
 
 
 def quality_problems(course: CourseSpec) -> list[Problem]:
@@ -67,6 +76,7 @@ def quality_problems(course: CourseSpec) -> list[Problem]:
     problems += _course_readability(course)
     problems += _course_time(course)
     problems += _missing_variants(course)
+    problems += _unmarked_swedish(course)
     problems += [Problem(path, 1, message) for path, message in course.stray_variants]
     return problems
 
@@ -148,8 +158,8 @@ def _longest_correct_option(questions: list[QuestionSpec], path) -> list[Problem
 
 
 def _correct_is_longest(options) -> bool:
-    correct = [len(o.text.strip()) for o in options if o.is_correct]
-    others = [len(o.text.strip()) for o in options if not o.is_correct]
+    correct = [len(inline_plain_text(o.text)) for o in options if o.is_correct]
+    others = [len(inline_plain_text(o.text)) for o in options if not o.is_correct]
     return bool(correct and others) and max(correct) >= max(others)
 
 
@@ -163,7 +173,7 @@ def _catch_all_options(questions: list[QuestionSpec], path) -> list[Problem]:
         )
         for question in questions
         for option in question.options
-        if CATCH_ALL.search(option.text)
+        if CATCH_ALL.search(inline_plain_text(option.text))
     ]
 
 
@@ -322,3 +332,85 @@ def _course_time(course: CourseSpec) -> list[Problem]:
         )
         problems.append(Problem(path, 1, message))
     return problems
+
+
+class _UnmarkedText(HTMLParser):
+    """The text of (sanitised) HTML that is not inside an element marked lang="sv"."""
+
+    VOID = {"br", "hr", "img", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.languages: list[str | None] = []  # the language of each open element
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            inherited = self.languages[-1] if self.languages else None
+            self.languages.append(dict(attrs).get("lang") or inherited)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.languages:
+            self.languages.pop()
+
+    def handle_data(self, data):
+        if not self.languages or self.languages[-1] != "sv":
+            self.parts.append(data)
+
+
+def unmarked_swedish_words(html: str) -> list[str]:
+    """The words with å, ä or ö in HTML outside `lang="sv"` elements, each once, in order."""
+    parser = _UnmarkedText()
+    parser.feed(html)
+    parser.close()
+    words = LETTER_WORD.findall(" ".join(parser.parts))
+    return list(dict.fromkeys(word for word in words if SWEDISH_LETTERS.search(word)))
+
+
+def _unmarked_swedish(course: CourseSpec) -> list[Problem]:
+    """English texts mark every word with å, ä or ö as Swedish (`[orosanmälan]{lang=sv}`):
+    pages (title, text, flowcharts, source), questions, module and course texts. Module and
+    course titles are shown as plain text everywhere, so they cannot be marked."""
+    language = "en"
+    found: list[Problem] = []
+
+    def check(path: Path, line: int, html: str, what: str = "utan {lang=sv}") -> None:
+        for word in unmarked_swedish_words(html):
+            message = f"svenskt ord {what}: {word}"
+            found.append(Problem(path, _line_of(path, word, line), message))
+
+    plain_title = "i en titel som inte kan märkas (skriv den utan svenska ord)"
+    if language in course.texts:
+        text = course.texts[language]
+        check(text.path, 1, escape(text.title), plain_title)
+        check(text.path, 1, render_inline(text.description))
+    for module in course.modules:
+        if language in module.texts:
+            text = module.texts[language]
+            check(text.path, 1, escape(text.title), plain_title)
+            for field in (text.summary, *text.discuss):
+                check(text.path, 1, render_inline(field))
+        for page in (p.variants[language] for p in module.pages if language in p.variants):
+            check(page.path, 1, render_inline(page.title))
+            check(page.path, 1, page.html)
+            check(page.path, 1, render_inline(page.source_note))
+        path = module.question_files.get(language)
+        for question in module.questions if path else []:
+            text = question.in_language(language)
+            for field in (text.scenario, text.prompt):
+                check(path, text.line, render_inline(field))
+            for option in text.options:
+                check(path, option.line, render_inline(option.text))
+                check(path, option.line, render_inline(option.feedback))
+    return found
+
+
+def _line_of(path: Path, word: str, line: int) -> int:
+    """The line of a file where a word stands unmarked: the first from `line` on (else from
+    the top) where it is outside every `[text]{…}`; `line` when none is found."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+    for number in [*range(line, len(lines) + 1), *range(1, line)]:
+        if pattern.search(MARKED_SPAN.sub("", lines[number - 1])):
+            return number
+    return line

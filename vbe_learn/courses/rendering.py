@@ -2,16 +2,26 @@
 
 Raw HTML in the Markdown is not rendered, and the result passes through a sanitiser
 (nh3) so that scripts, event handlers and javascript:/data: links never reach a page.
+
+The one attribute syntax is a span with a language: `[orosanmälan]{lang=sv}` renders
+`<span lang="sv">orosanmälan</span>` (WCAG 3.1.2, a Swedish term inside English text), in
+pages and, through `render_inline`, in every other course text shown on a page (question
+texts, page titles and sources, module summaries, discuss prompts, the course description).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 
 import nh3
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+
+from .languages import HTML_LANG
+from .readability import readable_text
 
 DECISION_TREE_INFO = "beslutstrad"
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
@@ -24,9 +34,11 @@ DECISION_TREE_WORDS = {
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "div", "em", "figure", "figcaption", "h2", "h3",
-    "h4", "hr", "img", "li", "nav", "ol", "p", "pre", "section", "strong", "table",
+    "h4", "hr", "img", "li", "nav", "ol", "p", "pre", "section", "span", "strong", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
+# A span's only attribute is its language, one of the course's HTML languages (sv, en).
+SPAN_LANGUAGES = frozenset(HTML_LANG.values())
 ALLOWED_ATTRIBUTES = {
     "*": {"class"},
     "a": {"href", "title"},
@@ -53,8 +65,23 @@ class RenderedMarkdown:
 LinkResolver = Callable[[str], str | None]
 
 
+@cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # `[text]{lang=sv}` only: no attributes after links or images, no other attribute.
+    attrs_plugin(md, spans=True, allowed=["lang"], after=())
+    return md
+
+
+def render_inline(text: str) -> str:
+    """A course text outside a page body (a question's prompt, an option, a title, …) as safe
+    inline HTML, with the pages' inline Markdown (e.g. `[orosanmälan]{lang=sv}`)."""
+    return sanitise_html(_markdown().renderInline(text))
+
+
+def inline_plain_text(text: str) -> str:
+    """What the learner reads of an inline course text: without its markup."""
+    return readable_text(render_inline(text))
 
 
 def render_markdown(
@@ -73,6 +100,7 @@ def render_markdown(
             token.content = _decision_tree_html(token.content, line, result, words)
         for child in token.children or []:
             _check_inline(child, line, resolve_page_link, result)
+            _check_span(child, line, result)
     html = md.renderer.render(tokens, md.options, {})
     result.html = sanitise_html(html)
     return result
@@ -84,9 +112,28 @@ def sanitise_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values={"span": {"lang": set(SPAN_LANGUAGES)}},
+        attribute_filter=_span_lang_only,
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
     )
+
+
+def _span_lang_only(tag: str, attribute: str, value: str) -> str | None:
+    """A span keeps only its lang (not even the class every other tag may have)."""
+    return None if tag == "span" and attribute != "lang" else value
+
+
+def _check_span(token: Token, line: int, result: RenderedMarkdown) -> None:
+    """A span's attributes: only lang, with a language the course has (sv, en)."""
+    if token.type != "span_open":
+        return
+    written = {**token.attrs, **token.meta.get("insecure_attrs", {})}
+    if set(written) != {"lang"} or written["lang"] not in SPAN_LANGUAGES:
+        given = " ".join(f"{name}={value}" for name, value in written.items())
+        allowed = " eller ".join(f"{{lang={code}}}" for code in sorted(SPAN_LANGUAGES))
+        message = f"{{{given}}}: efter [text] får det bara stå {allowed}"
+        result.problems.append((line, message))
 
 
 def _check_inline(token: Token, line: int, resolve: LinkResolver, result: RenderedMarkdown) -> None:
@@ -138,16 +185,16 @@ def _decision_step_html(name: str, step: dict, is_start: bool, start: str, words
     css = "decision-step decision-start" if is_start else "decision-step"
     if "result" in step:
         css += " decision-result"
-        body = f"<p>{escape(str(step['result']))}</p>"
+        body = f"<p>{render_inline(str(step['result']))}</p>"
         body += f'<p><a href="#steg-{escape(start)}">{words["restart"]}</a></p>'
     else:
         answers = "".join(
             '<li><a href="#steg-{}">{}</a></li>'.format(
-                escape(str(answer.get("goto", ""))), escape(str(answer.get("label", "")))
+                escape(str(answer.get("goto", ""))), render_inline(str(answer.get("label", "")))
             )
             for answer in step.get("answers") or []
         )
-        question = escape(str(step.get("question", "")))
+        question = render_inline(str(step.get("question", "")))
         body = f'<h3>{question}</h3><ul class="decision-answers">{answers}</ul>'
     return f'<section id="steg-{escape(name)}" class="{css}" tabindex="-1">{body}</section>'
 

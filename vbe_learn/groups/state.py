@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 
 from ..core.extensions import db
+from ..courses.rendering import inline_plain_text
 from ..models import AnswerChoice, Attempt, AttemptAnswer, User
 from ..models.groups import CHECK_STEP, OPEN, PAGE_STEP, GroupParticipant, GroupSession
 from ..permissions import group_session_reach, team_ids
@@ -222,7 +223,7 @@ def position_title(session: GroupSession) -> str:
     """What the screen shows, in words: the page's title, or the module's check or talk."""
     module = session_outline(session).module(session.current_module)
     if session.current_step == PAGE_STEP:
-        return module.page(session.current_page).title
+        return inline_plain_text(module.page(session.current_page).title)
     if session.current_step == CHECK_STEP:
         return gettext("Kunskapskontroll: %(title)s", title=module.title)
     return gettext("Diskutera: %(title)s", title=module.title)
