@@ -101,6 +101,13 @@ def course_version_label(
     return gettext("tidigare plattform") if label == EARLIER_PLATFORM else label
 
 
+def swedish_data_attributes() -> dict[str, str]:
+    """HTML attributes for Swedish data (a förvaltning's or enhet's name) shown by Python,
+    e.g. a form's choices: lang="sv" when the interface is not Swedish (the rule of the
+    sv_term macro in _macros.html)."""
+    return {} if current_locale() == SOURCE_LOCALE else {"lang": SOURCE_LOCALE}
+
+
 def status_label(status: str) -> str:
     """A status (learning/status.py: 'Genomförd', …) in the interface language."""
     return str(STATUS_LABELS.get(status, status))
