@@ -50,6 +50,12 @@ ROLE_LABELS = {
 }
 
 
+def N_(text: str) -> str:
+    """Mark a Swedish text kept as data (a log's label) for extraction; it is translated
+    where it is shown, with gettext(text)."""
+    return text
+
+
 def locale_for_language(course_language: str | None) -> str:
     """The interface locale of a course language: 'en' for English, else 'sv' (lättläst
     svenska and "not chosen" use the Swedish interface)."""
