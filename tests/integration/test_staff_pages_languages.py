@@ -13,6 +13,8 @@ from tests.roster_files import person, roster_csv
 from vbe_learn.core.audit import record
 from vbe_learn.core.extensions import db
 from vbe_learn.models import RoleAssignment, User
+from vbe_learn.reminders.log import KIND_TEXTS
+from vbe_learn.reminders.planning import KIND_LABELS
 
 ADMINISTRATION = "Skärholmens stadsdelsförvaltning"
 
@@ -176,3 +178,7 @@ def test_the_export_and_reminder_pages_in_english(client, auth):
     html = page(client, "/admin/exporter")
     in_english(html)
     assert "<h1>Exports</h1>" in html
+
+
+def test_every_reminder_kind_has_its_interface_text():
+    assert set(KIND_TEXTS) == set(KIND_LABELS)
