@@ -140,7 +140,7 @@ def test_filter_by_person_name_or_email_action_and_dates(client, admin):
     html = page(client, f"{LOG}?date_from=2026-03-02&date_to=2026-03-02")
     assert "Bo Al (bo.al@test.se) rollen" in html and "Anna Ek" not in html
     assert "Exporterade samlad bild" not in html
-    assert "1 händelser med de valda filtren." in html
+    assert "1 händelse med de valda filtren." in html
 
 
 def test_filters_are_kept_on_the_next_page_and_checked(client, admin):

@@ -1,32 +1,49 @@
 """Give a role, find a person, filter the Händelselogg."""
 
+from flask_babel import gettext, lazy_gettext
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.services import find_user_by_email
 from ..core.forms import SwedishForm
+from ..core.i18n import role_label
 from ..models.org import COORDINATOR, ROLE_LABELS
 from .log import LogFilters, action_choices
+
+
+def role_choices() -> list[SelectChoice]:
+    """The roles one can give, in the interface language."""
+    return [SelectChoice(role, role_label(role)) for role in ROLE_LABELS]
+
+
+def action_select_choices() -> list[SelectChoice]:
+    """The Händelselogg's action filter, in the interface language."""
+    return [SelectChoice(action, label) for action, label in action_choices()]
 
 
 class GrantRoleForm(SwedishForm):
     """Who gets which role (samordnare: for which förvaltning)."""
 
-    email = StringField("Personens e-post", validators=[DataRequired("Fyll i e-postadressen.")])
-    role = SelectField("Roll", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
-    administration = SelectField("Förvaltning (för samordnare)", coerce=int, choices=[])
+    email = StringField(
+        lazy_gettext("Personens e-post"),
+        validators=[DataRequired(lazy_gettext("Fyll i e-postadressen."))],
+    )
+    role = SelectField(lazy_gettext("Roll"), choices=role_choices)
+    administration = SelectField(
+        lazy_gettext("Förvaltning (för samordnare)"), coerce=int, choices=[]
+    )
 
     def validate_email(self, field) -> None:
         """The person must exist and be active."""
         user = find_user_by_email(field.data)
         if user is None or not user.active:
-            raise ValidationError("Det finns ingen aktiv person med den e-postadressen.")
+            raise ValidationError(gettext("Det finns ingen aktiv person med den e-postadressen."))
         self.user = user
 
     def validate_administration(self, field) -> None:
         """A samordnare is always samordnare for a förvaltning."""
         if self.role.data == COORDINATOR and not field.data:
-            raise ValidationError("Välj förvaltning för samordnaren.")
+            raise ValidationError(gettext("Välj förvaltning för samordnaren."))
 
 
 class PersonSearchForm(SwedishForm):
@@ -38,8 +55,11 @@ class PersonSearchForm(SwedishForm):
         csrf = False
 
     sok = StringField(
-        "Sök person (namn eller e-post)",
-        validators=[DataRequired("Skriv en del av namnet eller e-postadressen."), Length(max=100)],
+        lazy_gettext("Sök person (namn eller e-post)"),
+        validators=[
+            DataRequired(lazy_gettext("Skriv en del av namnet eller e-postadressen.")),
+            Length(max=100),
+        ],
     )
 
 
@@ -51,17 +71,17 @@ class LogFilterForm(SwedishForm):
 
         csrf = False
 
-    person = StringField("Person (namn eller e-post)", validators=[Optional(), Length(max=100)])
-    action = SelectField(
-        "Händelse", choices=[SelectChoice(k, v) for k, v in action_choices()], default=""
+    person = StringField(
+        lazy_gettext("Person (namn eller e-post)"), validators=[Optional(), Length(max=100)]
     )
-    date_from = DateField("Från och med", validators=[Optional()])
-    date_to = DateField("Till och med", validators=[Optional()])
+    action = SelectField(lazy_gettext("Händelse"), choices=action_select_choices, default="")
+    date_from = DateField(lazy_gettext("Från och med"), validators=[Optional()])
+    date_to = DateField(lazy_gettext("Till och med"), validators=[Optional()])
 
     def validate_date_to(self, field) -> None:
         """The range must not end before it starts."""
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("Till och med-datumet ligger före från och med-datumet.")
+            raise ValidationError(gettext("Till och med-datumet ligger före från och med-datumet."))
 
     def filters(self) -> LogFilters:
         """The chosen filters (none when the form is not valid)."""

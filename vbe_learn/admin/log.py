@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, String, cast, func, literal, or_, select
 
 from ..core.audit import ACTION_LABELS, record
@@ -68,8 +69,9 @@ class AuditRow:
     """One audit event as the log shows it: time, who, what, about whom, in words."""
 
     at: datetime
-    who: str
-    action: str
+    who: str | None  # None: the command line
+    event: str  # the action's code (its label in the interface: action_label)
+    action: str  # the action's Swedish label
     target: str
     description: str
 
@@ -84,10 +86,19 @@ class AuditPage:
     total: int
 
 
+def action_label(action: str) -> str:
+    """An action's label in the interface language."""
+    return gettext(ACTION_LABELS.get(action, action))
+
+
 def action_choices() -> list[tuple[str, str]]:
-    """(action, Swedish label) for the action filter, "" = every action."""
-    labels = sorted(ACTION_LABELS.items(), key=lambda item: item[1])
-    return [("", "Alla händelser"), *labels]
+    """(action, label in the interface language) for the action filter, "" = every action."""
+    labels = sorted(((action, action_label(action)) for action in ACTION_LABELS), key=_second)
+    return [("", gettext("Alla händelser")), *labels]
+
+
+def _second(pair: tuple[str, str]) -> str:
+    return pair[1]
 
 
 def _filtered(filters: LogFilters) -> list[ColumnElement[bool]]:
@@ -148,7 +159,8 @@ def describe(rows: list[tuple[AuditEvent, User | None]]) -> list[AuditRow]:
     return [
         AuditRow(
             at=event.at.astimezone(CITY_TIMEZONE),
-            who=f"{actor.full_name} ({actor.email})" if actor is not None else COMMAND_LINE,
+            who=f"{actor.full_name} ({actor.email})" if actor is not None else None,
+            event=event.action,
             action=ACTION_LABELS.get(event.action, event.action),
             target=names.of(event.target),
             description=_sentence(event, names),

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from ..exports.writers import Column, csv_chunks
-from .log import AuditRow
+from .log import COMMAND_LINE, AuditRow
 
 LOG_COLUMNS = (
     Column("Tid"),
@@ -19,7 +19,13 @@ def log_csv_chunks(rows: list[AuditRow]) -> Iterator[bytes]:
     return csv_chunks(
         LOG_COLUMNS,
         (
-            (row.at.strftime("%Y-%m-%d %H:%M:%S"), row.who, row.action, row.target, row.description)
+            (
+                row.at.strftime("%Y-%m-%d %H:%M:%S"),
+                row.who or COMMAND_LINE,
+                row.action,
+                row.target,
+                row.description,
+            )
             for row in rows
         ),
     )

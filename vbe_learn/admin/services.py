@@ -1,5 +1,6 @@
 """Giving and taking roles; every change is logged with its actor."""
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..core.audit import record
@@ -58,7 +59,9 @@ def grant_role(
 def revoke_role(actor: User, assignment: RoleAssignment) -> None:
     """Take a role away; the last admin's admin role stays (nobody could give it back)."""
     if assignment.role == ADMIN and _admin_count() <= 1:
-        raise RoleRefused("Den sista administratören kan inte tas bort. Utse en ny admin först.")
+        raise RoleRefused(
+            gettext("Den sista administratören kan inte tas bort. Utse en ny admin först.")
+        )
     record(actor, "role.revoked", f"user:{assignment.user_id}", role=assignment.role,
            email=assignment.user.email, administration_id=assignment.administration_id)  # fmt: skip
     db.session.delete(assignment)

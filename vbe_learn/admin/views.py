@@ -1,16 +1,18 @@
 """Roles: find a person, give, take away after a confirmation; the Händelselogg (admins)."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.extensions import db
 from ..core.forms import ActionForm
+from ..core.i18n import swedish_data_attributes
 from ..models import RoleAssignment
 from ..permissions import may_manage_roles, may_see_audit_log, require
 from . import bp
 from .forms import GrantRoleForm, LogFilterForm, PersonSearchForm
-from .log import MANY_REFUSALS, audit_page, export_log, refused_often
+from .log import MANY_REFUSALS, action_label, audit_page, export_log, refused_often
 from .log_csv import log_csv_chunks
 from .people import find_people
 from .services import RoleRefused, administration_choices, grant_role, revoke_role, role_holders
@@ -22,10 +24,13 @@ def roles():
     """Every role holder, a person search, and a form to give a role."""
     require(may_manage_roles(current_user))
     form = GrantRoleForm()
-    form.administration.choices = [SelectChoice(i, n) for i, n in administration_choices()]
+    names = swedish_data_attributes()
+    form.administration.choices = [
+        SelectChoice(i, n, render_kw=names if i else None) for i, n in administration_choices()
+    ]
     if form.validate_on_submit():
         grant_role(current_user, form.user, form.role.data, form.administration.data or None)
-        flash(f"{form.user.full_name} har fått rollen.", "info")
+        flash(gettext("%(name)s har fått rollen.", name=form.user.full_name), "info")
         return redirect(url_for(".roles"))
     search = PersonSearchForm(formdata=request.args if "sok" in request.args else None)
     matches = find_people(search.sok.data) if "sok" in request.args and search.validate() else None
@@ -60,7 +65,7 @@ def remove_role(assignment_id: int):
     except RoleRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for(".roles"))
-    flash("Rollen är borttagen.", "info")
+    flash(gettext("Rollen är borttagen."), "info")
     return redirect(url_for(".roles"))
 
 
@@ -77,6 +82,7 @@ def audit_log():
         refused=refused_often(),
         many_refusals=MANY_REFUSALS,
         export_form=ActionForm(),
+        action_label=action_label,
     )
 
 

@@ -11,25 +11,27 @@ import logging
 
 from ..models import AuditEvent, User
 from .extensions import db
+from .i18n import N_
 
 log = logging.getLogger("vbe_learn.core.audit")
 
-# Actions and their Swedish labels on /admin/logg; add new actions here (and their sentence
-# in vbe_learn/admin/log.py).
+# Actions and their Swedish labels (the log's CSV, a person's data); /admin/logg shows them in
+# the interface language (gettext). Add new actions here (and their sentence in
+# vbe_learn/admin/log.py).
 ACTION_LABELS = {
-    "role.granted": "Roll given",
-    "role.revoked": "Roll borttagen",
-    "roster.imported": "Personallista importerad",
-    "completions.imported": "Genomföranden importerade",
-    "export.participants": "Deltagarlista exporterad",
-    "export.summary": "Samlad bild exporterad",
-    "export.downloaded": "Export nedladdad",
-    "deadline.changed": "Sista datum ändrat",
-    "access.refused": "Nekad förfrågan",
-    "auditlog.exported": "Händelselogg exporterad",
-    "group_session.started": "Gruppomgång startad",
-    "group_session.ended": "Gruppomgång avslutad",
-    "group_session.participant_removed": "Deltagare borttagen från gruppomgång",
+    "role.granted": N_("Roll given"),
+    "role.revoked": N_("Roll borttagen"),
+    "roster.imported": N_("Personallista importerad"),
+    "completions.imported": N_("Genomföranden importerade"),
+    "export.participants": N_("Deltagarlista exporterad"),
+    "export.summary": N_("Samlad bild exporterad"),
+    "export.downloaded": N_("Export nedladdad"),
+    "deadline.changed": N_("Sista datum ändrat"),
+    "access.refused": N_("Nekad förfrågan"),
+    "auditlog.exported": N_("Händelselogg exporterad"),
+    "group_session.started": N_("Gruppomgång startad"),
+    "group_session.ended": N_("Gruppomgång avslutad"),
+    "group_session.participant_removed": N_("Deltagare borttagen från gruppomgång"),
 }
 
 

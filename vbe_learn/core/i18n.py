@@ -50,6 +50,12 @@ ROLE_LABELS = {
 }
 
 
+def N_(text: str) -> str:
+    """Mark a Swedish text kept as data (a log's label) for extraction; it is translated
+    where it is shown, with gettext(text)."""
+    return text
+
+
 def locale_for_language(course_language: str | None) -> str:
     """The interface locale of a course language: 'en' for English, else 'sv' (lättläst
     svenska and "not chosen" use the Swedish interface)."""
@@ -99,6 +105,13 @@ def course_version_label(
     if loaded_at is not None:
         return format_date(loaded_at.astimezone(CITY_TIMEZONE), "MMMM y", locale=ENGLISH)
     return gettext("tidigare plattform") if label == EARLIER_PLATFORM else label
+
+
+def swedish_data_attributes() -> dict[str, str]:
+    """HTML attributes for Swedish data (a förvaltning's or enhet's name) shown by Python,
+    e.g. a form's choices: lang="sv" when the interface is not Swedish (the rule of the
+    sv_term macro in _macros.html)."""
+    return {} if current_locale() == SOURCE_LOCALE else {"lang": SOURCE_LOCALE}
 
 
 def status_label(status: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Connection, select
 
 from ..core.audit import record
@@ -150,10 +151,11 @@ def administration_options(
         found = db.session.execute(query).all()
         if len(found) > 1:
             whole_city = administration_ids is None
-            options.append(("", "Alla förvaltningar" if whole_city else "Alla mina förvaltningar"))
+            everyone = gettext("Alla förvaltningar") if whole_city else None
+            options.append(("", everyone or gettext("Alla mina förvaltningar")))
         options.extend((str(id_), name) for id_, name in found)
     if team:
-        options.append((TEAM, "Mitt team"))
+        options.append((TEAM, gettext("Mitt team")))
     return options
 
 
@@ -167,7 +169,7 @@ def unit_options(visible: ColumnElement[bool], user: User) -> list[tuple[str, st
         .where(Unit.id.in_(units_in_view))
         .order_by(Administration.name, Department.name, Unit.name)
     )
-    options = [("", "Alla enheter")]
+    options = [("", gettext("Alla enheter"))]
     options.extend(
         (str(id_), f"{administration} › {department} › {name}")
         for id_, name, department, administration in rows
@@ -188,7 +190,7 @@ class LogEntry:
 
 
 def recent_exports(limit: int = 500) -> list[LogEntry]:
-    """The newest exports first (Stockholm time; "Kommandorad" when no one was logged in)."""
+    """The newest exports first (Stockholm time; `who` None when no one was logged in)."""
     rows = db.session.execute(
         select(ExportLog, User)
         .outerjoin(User, User.id == ExportLog.actor_id)
@@ -198,8 +200,8 @@ def recent_exports(limit: int = 500) -> list[LogEntry]:
     return [
         LogEntry(
             created_at=entry.created_at.astimezone(CITY_TIMEZONE),
-            who=f"{actor.full_name} ({actor.email})" if actor is not None else "Kommandorad",
-            kind=KIND_LABELS.get(entry.kind, entry.kind),
+            who=f"{actor.full_name} ({actor.email})" if actor is not None else None,
+            kind=entry.kind,
             format=entry.format.upper(),
             filters=describe_filters(entry.filters),
             row_count=entry.row_count,

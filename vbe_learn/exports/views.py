@@ -15,10 +15,12 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.extensions import db
+from ..core.i18n import swedish_data_attributes
 from ..models import User
 from ..models.types import city_today
 from ..permissions import (
@@ -34,7 +36,7 @@ from ..permissions import (
     visible_people,
 )
 from . import bp
-from .files import MIMETYPES, downloaded, export_files_of
+from .files import KIND_TEXTS, MIMETYPES, downloaded, export_files_of
 from .forms import ParticipantExportForm, SummaryExportForm
 from .participants import ParticipantFilters
 from .services import (
@@ -48,16 +50,22 @@ from .services import (
 )
 from .tasks import queue_export
 
-PREPARING = "Din fil förbereds. Den visas här när den är klar."
+
+def _choices(options: list[tuple[str, str]]) -> list[SelectChoice]:
+    """A select's choices; the names (not "Alla …", "Mitt team") marked as Swedish data."""
+    names = swedish_data_attributes()
+    return [
+        SelectChoice(value, label, render_kw=names if value not in ("", TEAM) else None)
+        for value, label in options
+    ]
 
 
 def _page(form: ParticipantExportForm, summary_form: SummaryExportForm):
     options = administration_options(
         administrations_in_reach(current_user), may_see_team(current_user)
     )
-    form.administration.choices = [SelectChoice(value, label) for value, label in options]
-    units = unit_options(visible_people(current_user), current_user)
-    form.unit.choices = [SelectChoice(value, label) for value, label in units]
+    form.administration.choices = _choices(options)
+    form.unit.choices = _choices(unit_options(visible_people(current_user), current_user))
     return render_template(
         "exports/export.html",
         form=form,
@@ -95,7 +103,7 @@ def _chosen_scope(form: ParticipantExportForm) -> dict:
 
 
 def _to_my_exports():
-    flash(PREPARING, "info")
+    flash(gettext("Din fil förbereds. Den visas här när den är klar."), "info")
     return redirect(url_for("exports.my_exports"))
 
 
@@ -157,4 +165,4 @@ def download(export_id: int):
 def export_log():
     """Every export, newest first (admins)."""
     require(may_see_export_log(current_user))
-    return render_template("exports/log.html", entries=recent_exports())
+    return render_template("exports/log.html", entries=recent_exports(), kinds=KIND_TEXTS)

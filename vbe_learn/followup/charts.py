@@ -8,6 +8,8 @@ that would shrink its text to about 5 px, so responsive_line_chart / responsive_
 draw it twice, wide and narrow (for about 320 px, larger text, fewer labels), and the
 stylesheet shows one (the wide one in print).
 Only presentation attributes are used (no style attributes): the CSP allows no inline CSS.
+The texts are in the interface language; with `names_in_swedish` the names (series, bars:
+förvaltningar) are marked lang="sv" when the interface is not Swedish (WCAG 3.1.2).
 """
 
 import hashlib
@@ -17,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from ..core.i18n import SOURCE_LOCALE, current_locale
 from ..core.numbers import MISSING, THIN_SPACE, swedish_number
 
 WIDTH = 640
@@ -46,6 +50,21 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _text(value: object) -> str:
     """Escaped text, without characters XML cannot hold."""
     return str(escape(_NOT_XML.sub("", str(value))))
+
+
+def _names_lang(names_in_swedish: bool) -> str | None:
+    """The lang to mark the names with: "sv" for Swedish names in another interface."""
+    return "sv" if names_in_swedish and current_locale() != SOURCE_LOCALE else None
+
+
+def _name(value: object, lang: str | None) -> str:
+    """An escaped name inside a title or desc, in a span with its lang when it has one."""
+    return f'<span lang="{lang}">{_text(value)}</span>' if lang else _text(value)
+
+
+def _lang(lang: str | None) -> str:
+    """A text element's lang attribute (none when the name is in the page's language)."""
+    return f' lang="{lang}"' if lang else ""
 
 
 def _number(value: float) -> str:
@@ -84,15 +103,22 @@ def _open_svg(
 
 
 def _title_and_desc(chart_id: str, title: str, desc: str, size: int = 15) -> list[str]:
+    """The title and the text alternative (`desc`: already escaped, names maybe marked)."""
     return [
         f'<title id="{chart_id}-title">{_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_text(desc)}</desc>',
+        f'<desc id="{chart_id}-desc">{desc}</desc>',
         f'<text x="0" y="{size + 1}" font-size="{size}" font-weight="bold">{_text(title)}</text>',
     ]
 
 
 def _scale_label(value: float, unit: str) -> str:
     return format_value(value, unit)
+
+
+def _scale(unit: str, max_value: float) -> str:
+    return gettext(
+        "skala %(low)s–%(high)s", low=format_value(0, unit), high=format_value(max_value, unit)
+    )
 
 
 def bar_chart(
@@ -104,11 +130,13 @@ def bar_chart(
     chart_id: str | None = None,
     narrow: bool = False,
     css_class: str = "",
+    names_in_swedish: bool = False,
 ) -> Markup:
     """Horizontal bars with their values written out, a 0–100 % scale and a text summary.
 
     `narrow` draws it for a phone: each name above its bar, larger text; `css_class` is
-    added to the svg's classes."""
+    added to the svg's classes; `names_in_swedish`: the bars' names are Swedish data."""
+    lang = _names_lang(names_in_swedish)
     bars = [(str(label), value) for label, value in bars]
     chart_id = (chart_id or _chart_id("bar", title, bars)) + ("-smal" if narrow else "")
     max_value = max_value if max_value and max_value > 0 else 100
@@ -133,9 +161,11 @@ def bar_chart(
         share = min(max(value / max_value, 0), 1)
         return plot_left + share * plot_width
 
-    summary = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in bars)
-    scale = f"skala {format_value(0, unit)}–{format_value(max_value, unit)}"
-    desc = f"Liggande stapeldiagram, {scale}. {summary or 'Inga uppgifter.'}"
+    summary = "; ".join(
+        f"{_name(label, lang)}: {_text(format_value(value, unit))}" for label, value in bars
+    )
+    kind = _text(gettext("Liggande stapeldiagram, %(scale)s.", scale=_scale(unit, max_value)))
+    desc = f"{kind} {summary or _text(gettext('Inga uppgifter.'))}"
     parts = _open_svg(chart_id, height, f"chart chart-bar {css_class}".strip(), width, font)
     parts += _title_and_desc(chart_id, title, desc, title_size)
     parts.append('<g aria-hidden="true">')
@@ -159,9 +189,9 @@ def bar_chart(
         label_y = _number(y + font + 2) if narrow else middle
         label_x, label_anchor = (plot_left, "start") if narrow else (label_width, "end")
         parts.append("<g>")
-        parts.append(f"<title>{_text(label)}: {_text(format_value(value, unit))}</title>")
+        parts.append(f"<title>{_name(label, lang)}: {_text(format_value(value, unit))}</title>")
         parts.append(
-            f'<text x="{label_x}" y="{label_y}" text-anchor="{label_anchor}">'
+            f'<text x="{label_x}" y="{label_y}" text-anchor="{label_anchor}"{_lang(lang)}>'
             f"{_text(_shorten(label, most_chars))}</text>"
         )
         if value is None:
@@ -181,7 +211,8 @@ def bar_chart(
         parts.append("</g>")
     if not bars:
         parts.append(
-            f'<text x="{plot_left + 4}" y="{top + 16}" fill="{MUTED_COLOUR}">Inga uppgifter</text>'
+            f'<text x="{plot_left + 4}" y="{top + 16}" fill="{MUTED_COLOUR}">'
+            f"{_text(gettext('Inga uppgifter'))}</text>"
         )
     parts.append(
         f'<line x1="{plot_left}" y1="{top - 6}" x2="{plot_left}" y2="{rows_bottom}" '
@@ -296,11 +327,11 @@ def _deadline_x(deadline: date, days: Sequence[date], x_of) -> float | None:
 
 def _deadline_note(deadline: date, days: Sequence[date] | None) -> str:
     """'Sista dag 2027-01-31', and where it falls when the chart cannot show it."""
-    text = f"Sista dag {_chart_day(deadline)}"
+    text = gettext("Sista dag %(date)s", date=_chart_day(deadline))
     if days and deadline > days[-1]:
-        return f"{text}, efter diagrammets sista punkt"
+        return gettext("%(deadline)s, efter diagrammets sista punkt", deadline=text)
     if days and deadline < days[0]:
-        return f"{text}, före diagrammets första punkt"
+        return gettext("%(deadline)s, före diagrammets första punkt", deadline=text)
     return text
 
 
@@ -316,14 +347,17 @@ def line_chart(
     days: Sequence[date] | None = None,
     layout: LineLayout = WIDE,
     css_class: str = "",
+    names_in_swedish: bool = False,
 ) -> Markup:
     """Lines over labelled points (months, tertials), told apart by dash, marker and colour.
 
     `target` (in `unit`) is drawn as a labelled horizontal line ("Mål 90 %"); `deadline` as
     a labelled vertical line where it falls among `days` (the date of each label), and
     named in the legend when it falls outside them. Both are in the text alternative.
-    `layout` NARROW draws it for a phone; `css_class` is added to the svg's classes.
+    `layout` NARROW draws it for a phone; `css_class` is added to the svg's classes;
+    `names_in_swedish`: the series' names are Swedish data.
     """
+    lang = _names_lang(names_in_swedish)
     series = [(str(name), [(str(x), v) for x, v in points]) for name, points in series]
     chart_id = (chart_id or _chart_id("line", title, (series, target, deadline))) + layout.suffix
     labels: list[str] = []
@@ -339,7 +373,7 @@ def line_chart(
     plot_bottom = plot_top + layout.plot_height
     notes = []  # lines below the series in the legend: the target, the deadline
     if target is not None:
-        notes.append(("target", f"Mål {format_value(target, unit)}"))
+        notes.append(("target", _target_text(target, unit)))
     if deadline is not None:
         notes.append(("deadline", _deadline_note(deadline, days)))
     legend_top = plot_bottom + 2 * layout.small_size + 20
@@ -359,11 +393,11 @@ def line_chart(
     summaries = []
     for name, points in series:
         text = ", ".join(f"{x} {format_value(v, unit)}" for x, v in points)
-        summaries.append(f"{name}: {text or 'inga uppgifter'}")
-    scale = f"skala {format_value(0, unit)}–{format_value(max_value, unit)}"
-    desc = f"Linjediagram, {scale}. " + ("; ".join(summaries) or "Inga uppgifter.")
+        summaries.append(f"{_name(name, lang)}: {_text(text or gettext('inga uppgifter'))}")
+    kind = _text(gettext("Linjediagram, %(scale)s.", scale=_scale(unit, max_value)))
+    desc = f"{kind} " + ("; ".join(summaries) or _text(gettext("Inga uppgifter.")))
     if notes:
-        desc = desc.rstrip(".") + ". " + ". ".join(note for _, note in notes) + "."
+        desc = desc.rstrip(".") + ". " + ". ".join(_text(note) for _, note in notes) + "."
     css_class = f"chart chart-line {css_class}".strip()
     parts = _open_svg(chart_id, height, css_class, layout.width, layout.font_size)
     parts += _title_and_desc(chart_id, title, desc, layout.title_size)
@@ -422,7 +456,7 @@ def line_chart(
         for index, value in placed:
             x, y = x_of(index), y_of(value)
             parts.append(
-                f"<g><title>{_text(name)}, {_text(labels[index])}: "
+                f"<g><title>{_name(name, lang)}, {_text(labels[index])}: "
                 f"{_text(format_value(value, unit))}</title>{_marker(shape, x, y, colour)}</g>"
             )
         parts.append("</g>")
@@ -450,13 +484,13 @@ def line_chart(
         )
         parts.append(_marker(shape, legend_left + 18, y, colour))
         parts.append(
-            f'<text x="{legend_left + 46}" y="{_number(y + layout.font_size / 3)}">'
+            f'<text x="{legend_left + 46}" y="{_number(y + layout.font_size / 3)}"{_lang(lang)}>'
             f"{_text(name)}</text>"
         )
     if not series:
         parts.append(
             f'<text x="{legend_left}" y="{legend_top + 4}" fill="{MUTED_COLOUR}">'
-            "Inga uppgifter</text>"
+            f"{_text(gettext('Inga uppgifter'))}</text>"
         )
     for number, (kind, note) in enumerate(notes, max(len(series), 1)):
         y = legend_top + layout.legend_step * number
@@ -484,6 +518,11 @@ def _halo() -> str:
     return 'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
 
 
+def _target_text(target: float, unit: str) -> str:
+    """'Mål 90 %' in the interface language."""
+    return gettext("Mål %(target)s", target=format_value(target, unit))
+
+
 def _target_line(target, unit, y, plot_left, plot_right, layout: LineLayout) -> list[str]:
     """The target: a dashed horizontal line, labelled "Mål 90 %" above its right end."""
     return [
@@ -491,7 +530,7 @@ def _target_line(target, unit, y, plot_left, plot_right, layout: LineLayout) -> 
         f'y2="{_number(y)}" stroke="{TARGET_COLOUR}" stroke-width="2"{_dash(TARGET_DASH)}/>',
         f'<text class="chart-target-label" x="{plot_right}" y="{_number(y - 5)}" '
         f'text-anchor="end" font-weight="bold" fill="{TARGET_COLOUR}" {_halo()}>'
-        f"Mål {_text(format_value(target, unit))}</text>",
+        f"{_text(_target_text(target, unit))}</text>",
     ]
 
 
@@ -504,7 +543,7 @@ def _deadline_line(deadline, x, plot_top, plot_bottom, plot_left, plot_right) ->
         f"{_dash(DEADLINE_DASH)}/>",
         f'<text class="chart-deadline-label" x="{_number(x)}" y="{plot_top - 8}" '
         f'text-anchor="{anchor}" fill="{DEADLINE_COLOUR}" {_halo()}>'
-        f"Sista dag {_text(_chart_day(deadline))}</text>",
+        f"{_text(gettext('Sista dag %(date)s', date=_chart_day(deadline)))}</text>",
     ]
 
 

@@ -48,10 +48,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask_babel import gettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..core.extensions import db
+from ..core.i18n import course_version_label
 from ..courses.languages import LANGUAGES, SOURCE_LANGUAGE
 from ..models import (
     Administration,
@@ -68,7 +70,7 @@ from ..models import (
     Unit,
     User,
 )
-from ..models.types import city_date, version_label
+from ..models.types import city_date
 
 MIN_GROUP = 5  # fewer people than this: the figure is withheld
 # A language far below the others on a question: at least this many first tries in it, and
@@ -400,9 +402,13 @@ class Choice:
 
 
 def _version_name(loaded_at) -> str:
-    """A version for the page: its month, and the day it was loaded (two versions can share
-    a month): 'mars 2026 (laddad 2026-03-01)'."""
-    return f"{version_label(loaded_at)} (laddad {city_date(loaded_at).isoformat()})"
+    """A version for the page in the interface language: its month, and the day it was
+    loaded (two versions can share a month): 'mars 2026 (laddad 2026-03-01)'."""
+    return gettext(
+        "%(version)s (laddad %(date)s)",
+        version=course_version_label(loaded_at),
+        date=city_date(loaded_at).isoformat(),
+    )
 
 
 def version_choices(course_id: int) -> list[Choice]:

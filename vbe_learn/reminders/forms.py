@@ -1,5 +1,7 @@
-"""The deadline form (Swedish labels); the förvaltning is checked against reach in the view."""
+"""The deadline form (labels in the interface language); the förvaltning is checked
+against reach in the view."""
 
+from flask_babel import lazy_gettext
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
@@ -11,7 +13,9 @@ CITY = "stad"
 class DeadlineForm(SwedishForm):
     """Which deadline (the city's or a förvaltning's) and the new date (empty: remove)."""
 
-    scope = SelectField("Gäller", choices=[], validate_choice=False)
+    scope = SelectField(lazy_gettext("Gäller"), choices=[], validate_choice=False)
     due_on = DateField(
-        "Sista dag (ÅÅÅÅ-MM-DD, tomt tar bort)", format="%Y-%m-%d", validators=[Optional()]
+        lazy_gettext("Sista dag (ÅÅÅÅ-MM-DD, tomt tar bort)"),
+        format="%Y-%m-%d",
+        validators=[Optional()],
     )

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..core.forms import ActionForm
+from ..core.i18n import swedish_data_attributes
 from ..followup import missing
 from ..learning.status import validity_years
 from ..models.types import city_today
@@ -23,9 +24,9 @@ from ..permissions import (
 from . import bp
 from .deadlines import city_deadline, deadline_changes, deadline_rows, set_deadline
 from .forms import CITY, DeadlineForm
-from .log import STATUS_LABELS, send_log
+from .log import KIND_TEXTS, STATUS_LABELS, error_text, send_log
 from .manual import preview_message, remind_people
-from .planning import KIND_LABELS, Schedule
+from .planning import Schedule
 
 
 def _reach_ids():
@@ -44,9 +45,10 @@ def deadlines():
     require(may_manage_deadlines(current_user))
     rows = deadline_rows(_reach_ids())
     form = DeadlineForm()
-    form.scope.choices = [SelectChoice(str(a.id), a.name) for a, _ in rows]
+    names = swedish_data_attributes()
+    form.scope.choices = [SelectChoice(str(a.id), a.name, render_kw=names) for a, _ in rows]
     if may_set_deadline(current_user, None):
-        form.scope.choices.insert(0, SelectChoice(CITY, "Hela staden"))
+        form.scope.choices.insert(0, SelectChoice(CITY, gettext("Hela staden")))
     if form.validate_on_submit():
         scope = None
         if form.scope.data != CITY:
@@ -68,8 +70,8 @@ def log():
     """What was sent to whom (the newest 500), within the samordnare's förvaltningar."""
     require(may_see_reminder_log(current_user))
     return render_template(
-        "reminders/log.html", rows=send_log(_reach_ids()), kinds=KIND_LABELS,
-        statuses=STATUS_LABELS,
+        "reminders/log.html", rows=send_log(_reach_ids()), kinds=KIND_TEXTS,
+        statuses=STATUS_LABELS, error_text=error_text,
     )  # fmt: skip
 
 

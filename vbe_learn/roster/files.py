@@ -15,6 +15,7 @@ import re
 import zipfile
 
 import pandas as pd
+from flask_babel import gettext
 
 from .limits import ImportLimits
 
@@ -29,6 +30,12 @@ OVERLAP = 32  # longer than any ROW_TAG match
 DEFAULT_LIMITS = ImportLimits()
 
 
+def _not_readable(error: Exception) -> "UnreadableFile":
+    return UnreadableFile(
+        gettext("Filen kunde inte läsas som CSV eller XLSX (%(error)s).", error=error)
+    )
+
+
 def check_size(data: bytes, limits: ImportLimits, xlsx: bool) -> None:
     """Refuse (UnreadableFile) a file beyond the limits, before it is parsed."""
     if xlsx:
@@ -38,8 +45,11 @@ def check_size(data: bytes, limits: ImportLimits, xlsx: bool) -> None:
     if rows > limits.max_rows + 1:  # + the header row
         most = f"{limits.max_rows:,}".replace(",", " ")
         raise UnreadableFile(
-            f"Filen har fler än {most} rader. Dela upp den, eller kontrollera att den inte "
-            "har tomma rader längst ned."
+            gettext(
+                "Filen har fler än %(most)s rader. Dela upp den, eller kontrollera att den "
+                "inte har tomma rader längst ned.",
+                most=most,
+            )
         )
 
 
@@ -48,21 +58,24 @@ def _xlsx_rows(data: bytes, limits: ImportLimits) -> int:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
+        raise _not_readable(error) from error
     with archive:
         members = archive.infolist()
         unpacked = sum(member.file_size for member in members)
         if len(members) > MAX_ZIP_MEMBERS or unpacked > limits.max_uncompressed_bytes:
             raise UnreadableFile(
-                f"Filen är för stor uppackad ({unpacked // 2**20} MB; högst "
-                f"{limits.max_uncompressed_bytes // 2**20} MB). Spara den på nytt som XLSX "
-                "med bara personallistans blad, eller som CSV."
+                gettext(
+                    "Filen är för stor uppackad (%(size)s MB; högst %(most)s MB). Spara den på "
+                    "nytt som XLSX med bara personallistans blad, eller som CSV.",
+                    size=unpacked // 2**20,
+                    most=limits.max_uncompressed_bytes // 2**20,
+                )
             )
         sheets = [m for m in members if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)]
         try:
             return sum(_count_rows(archive, sheet, limits.max_rows + 1) for sheet in sheets)
         except (zipfile.BadZipFile, OSError, EOFError) as error:  # e.g. a bad CRC
-            raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
+            raise _not_readable(error) from error
 
 
 def _count_rows(archive: zipfile.ZipFile, sheet: zipfile.ZipInfo, enough: int) -> int:
@@ -93,7 +106,7 @@ def read_table(
 ) -> pd.DataFrame:
     """Every cell as a trimmed string ('' when empty), headers normalised."""
     if not data.replace(b"\xef\xbb\xbf", b"").strip():
-        raise UnreadableFile("Filen är tom.")
+        raise UnreadableFile(gettext("Filen är tom."))
     xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
     check_size(data, limits, xlsx)
     try:
@@ -112,12 +125,14 @@ def read_table(
     except UnreadableFile:
         raise
     except (ValueError, zipfile.BadZipFile, pd.errors.ParserError, KeyError) as error:
-        raise UnreadableFile(f"Filen kunde inte läsas som CSV eller XLSX ({error}).") from error
+        raise _not_readable(error) from error
     frame = frame.fillna("")
     frame.columns = [normalise_header(c) for c in frame.columns]
     repeated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if repeated:
-        raise UnreadableFile(f"Kolumnen ”{repeated[0]}” finns flera gånger.")
+        raise UnreadableFile(
+            gettext("Kolumnen ”%(header)s” finns flera gånger.", header=repeated[0])
+        )
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.strip()
     return frame
@@ -143,7 +158,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise UnreadableFile("Filen är varken UTF-8 eller Windows-1252.") from error
+        raise UnreadableFile(gettext("Filen är varken UTF-8 eller Windows-1252.")) from error
 
 
 def detect_separator(text: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 import pandas as pd
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 
 from ..core.extensions import db
@@ -15,23 +16,23 @@ from ..models import RosterImport, User
 from .organisation import existing_unit_ids
 from .validation import Problems
 
-COMPARED = {  # roster column → Swedish name shown in the preview
-    "first_name": "förnamn",
-    "last_name": "efternamn",
-    "email": "e-post",
-    "unit_path": "enhet",
-    "manager_number": "chef",
-    "close_to_residents": "invånarnära",
-    "employed_from": "anställd från",
-    "employee_number": "anställningsnummer",
-    "reactivated": "status",
+COMPARED = {  # roster column → its name in the preview (the interface language)
+    "first_name": lazy_gettext("förnamn"),
+    "last_name": lazy_gettext("efternamn"),
+    "email": lazy_gettext("e-post"),
+    "unit_path": lazy_gettext("enhet"),
+    "manager_number": lazy_gettext("chef"),
+    "close_to_residents": lazy_gettext("invånarnära"),
+    "employed_from": lazy_gettext("anställd från"),
+    "employee_number": lazy_gettext("anställningsnummer"),
+    "reactivated": lazy_gettext("status"),
 }
-NAME_FIELDS = {"first_name": "förnamn", "last_name": "efternamn"}
+NAME_FIELDS = {key: COMPARED[key] for key in ("first_name", "last_name")}
 FILE_ENCODING = "cp1252"  # what Swedish Excel saves as "CSV": letters outside it become "?"
 
 
 class Change(NamedTuple):
-    """One changed field of a person: code name, Swedish label, old and new value as shown."""
+    """One changed field of a person: code name, label, old and new value as shown."""
 
     field: str
     label: str
@@ -55,7 +56,7 @@ class RosterPlan:
     as_of: date
     roster: pd.DataFrame  # every row, with user_id (None when new) and unit_path
     added: pd.DataFrame
-    changed: pd.DataFrame  # with a `changes` column (Swedish field names)
+    changed: pd.DataFrame  # with a `changes` column (Change: the fields and their names)
     deactivated: pd.DataFrame  # current people absent from the file
     new_units: list[tuple[str, str, str]]
     problems: Problems = field(default_factory=Problems)
@@ -178,7 +179,7 @@ def _lost_letters(roster: pd.DataFrame, people: dict, legacy_encoding: bool) -> 
             stored = getattr(person, key) if person is not None else None
             lost = stored is not None and stored != in_file and _as_cp1252(stored) == in_file
             if lost or legacy_encoding:
-                found.append(LostLetters(int(row_number), label, in_file, stored))
+                found.append(LostLetters(int(row_number), str(label), in_file, stored))
     return found
 
 
@@ -202,18 +203,18 @@ def _changes(row: dict, person, paths: dict) -> list[Change]:
     }
     after = row | {"reactivated": False}
     return [
-        Change(key, label, _shown(key, before[key]), _shown(key, after[key]))
+        Change(key, str(label), _shown(key, before[key]), _shown(key, after[key]))
         for key, label in COMPARED.items()
         if after[key] != before[key]
     ]
 
 
 def _shown(key: str, value) -> str:
-    """A compared value as the preview writes it (Swedish, "–" when empty)."""
+    """A compared value as the preview writes it (the interface language, "–" when empty)."""
     if key == "reactivated":
-        return "avaktiverad" if value else "aktiv"
+        return gettext("avaktiverad") if value else gettext("aktiv")
     if isinstance(value, bool):
-        return "Ja" if value else "Nej"
+        return gettext("Ja") if value else gettext("Nej")
     if isinstance(value, tuple):
         return " / ".join(value)
     if isinstance(value, date):
@@ -235,8 +236,12 @@ def _check_as_of(as_of: date, problems: Problems) -> None:
     if latest is not None and as_of < latest:
         problems.add(
             None,
-            f"Datumet {as_of.isoformat()} är tidigare än den senaste importen "
-            f"({latest.isoformat()}). Importera filer i datumordning.",
+            gettext(
+                "Datumet %(day)s är tidigare än den senaste importen (%(latest)s). "
+                "Importera filer i datumordning.",
+                day=as_of.isoformat(),
+                latest=latest.isoformat(),
+            ),
         )
 
 
@@ -252,6 +257,9 @@ def _check_email_owners(roster: pd.DataFrame, people: dict, problems: Problems) 
             other = people[owner]
             problems.add(
                 row_number,
-                f"E-postadressen {email} tillhör {other.first_name} {other.last_name}, "
-                "som inte finns i filen.",
+                gettext(
+                    "E-postadressen %(email)s tillhör %(name)s, som inte finns i filen.",
+                    email=email,
+                    name=f"{other.first_name} {other.last_name}",
+                ),
             )

@@ -1,11 +1,14 @@
 """Validate every row of a roster or completions file before anything is written.
 
-Problems carry the spreadsheet row number (the header is row 1) and a Swedish message.
+Problems carry the spreadsheet row number (the header is row 1) and a message in the
+interface language (Swedish on the command line and in the import job: it is stored). The
+column headers named in them are the file's own, so they stay Swedish.
 """
 
 from dataclasses import dataclass, field
 
 import pandas as pd
+from flask_babel import gettext
 
 from ..core.mail import ADDRESS_PATTERN
 from ..models.types import city_today
@@ -82,11 +85,17 @@ class Problems:
         return len(self.items)
 
     def lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
-        """The first `limit` problems as Swedish lines, plus a count of the rest."""
+        """The first `limit` problems as lines, plus a count of the rest."""
         ordered = sorted(self.items, key=lambda item: (item[0] or 0, item[1]))
-        lines = [f"Rad {row}: {msg}" if row else msg for row, msg in ordered[:limit]]
+        lines = [
+            gettext("Rad %(row)s: %(problem)s", row=row, problem=msg) if row else msg
+            for row, msg in ordered[:limit]
+        ]
         if len(ordered) > limit:
-            lines.append(f"… och {len(ordered) - limit} problem till ({len(ordered)} totalt).")
+            more, total = len(ordered) - limit, len(ordered)
+            lines.append(
+                gettext("… och %(more)s problem till (%(total)s totalt).", more=more, total=total)
+            )
         return lines
 
 
@@ -96,13 +105,16 @@ def select_columns(frame: pd.DataFrame, columns, problems: Problems) -> pd.DataF
         if header in FORBIDDEN_HEADERS:
             problems.add(
                 None,
-                f"Kolumnen ”{header.capitalize()}” får inte finnas: plattformen sparar inga "
-                "personnummer. Ta bort kolumnen och läs in filen igen.",
+                gettext(
+                    "Kolumnen ”%(header)s” får inte finnas: plattformen sparar inga "
+                    "personnummer. Ta bort kolumnen och läs in filen igen.",
+                    header=header.capitalize(),
+                ),
             )
     by_header = {normalise_header(c.header): c for c in columns}
     missing = [c.header for c in columns if c.required and normalise_header(c.header) not in frame]
     for header in missing:
-        problems.add(None, f"Kolumnen ”{header}” saknas.")
+        problems.add(None, gettext("Kolumnen ”%(header)s” saknas.", header=header))
     present = {h: c.key for h, c in by_header.items() if h in frame.columns}
     selected = frame[list(present)].rename(columns=present)
     for column in columns:
@@ -116,7 +128,8 @@ def require_values(frame: pd.DataFrame, columns, problems: Problems) -> None:
     """Report empty cells in required columns."""
     for column in columns:
         if column.required and column.key != "manager_number":
-            problems.add_rows(frame, frame[column.key] == "", f"{column.header} saknas.")
+            missing = gettext("%(header)s saknas.", header=column.header)
+            problems.add_rows(frame, frame[column.key] == "", missing)
 
 
 def parse_dates(values: pd.Series, header: str, frame, problems: Problems) -> pd.Series:
@@ -125,9 +138,10 @@ def parse_dates(values: pd.Series, header: str, frame, problems: Problems) -> pd
     text = values.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     bad = (values != "") & parsed.isna()
-    problems.add_rows(
-        frame, bad, f"{header} ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{{value}}”.", values
+    message = gettext(
+        "%(header)s ska vara ett datum som ÅÅÅÅ-MM-DD, inte ”{value}”.", header=header
     )
+    problems.add_rows(frame, bad, message, values)
     days = [None if pd.isna(moment) else moment.date() for moment in parsed]
     return pd.Series(days, index=values.index, dtype=object)
 
@@ -139,39 +153,41 @@ def validate_roster(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     if problems:
         return roster, problems
     if roster.empty:
-        problems.add(None, "Filen har inga rader med personer.")
+        problems.add(None, gettext("Filen har inga rader med personer."))
         return roster, problems
     require_values(roster, ROSTER_COLUMNS, problems)
     numbers = roster["employee_number"]
     problems.add_duplicates(
-        roster, "employee_number", "Anställningsnumret {value} finns också på rad {rows}."
+        roster, "employee_number", gettext("Anställningsnumret {value} finns också på rad {rows}.")
     )
     roster["email"] = roster["email"].str.lower()
     emails = roster["email"]
     # The mail module's rule: what it can send (å, ä, ö allowed; see vbe_learn/core/mail.py).
     bad_email = (emails != "") & ~emails.str.fullmatch(ADDRESS_PATTERN)
-    problems.add_rows(roster, bad_email, "E-postadressen ”{value}” är inte giltig.", emails)
-    problems.add_duplicates(roster, "email", "E-postadressen {value} finns också på rad {rows}.")
+    invalid = gettext("E-postadressen ”{value}” är inte giltig.")
+    problems.add_rows(roster, bad_email, invalid, emails)
+    twice = gettext("E-postadressen {value} finns också på rad {rows}.")
+    problems.add_duplicates(roster, "email", twice)
     managers = roster["manager_number"]
     unknown_manager = (managers != "") & ~managers.isin(set(numbers))
     problems.add_rows(
         roster,
         unknown_manager,
-        "Chefens anställningsnummer {value} finns inte i filen.",
+        gettext("Chefens anställningsnummer {value} finns inte i filen."),
         managers,
     )
     problems.add_rows(
-        roster, (managers != "") & (managers == numbers), "Personen är sin egen chef."
+        roster, (managers != "") & (managers == numbers), gettext("Personen är sin egen chef.")
     )
     in_circle = numbers.isin(_chef_circles(dict(zip(numbers, managers, strict=True))))
     problems.add_rows(
-        roster, in_circle & (managers != numbers), "Chefskedjan går runt i en cirkel."
+        roster, in_circle & (managers != numbers), gettext("Chefskedjan går runt i en cirkel.")
     )
     flag = roster["close_to_residents"].str.lower()
     problems.add_rows(
         roster,
         ~flag.isin(YES | NO),
-        "Invånarnära ska vara Ja eller Nej, inte ”{value}”.",
+        gettext("Invånarnära ska vara Ja eller Nej, inte ”{value}”."),
         roster["close_to_residents"],
     )
     roster["close_to_residents"] = flag.isin(YES)
@@ -202,5 +218,5 @@ def validate_completions(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     table["completed_on"] = parse_dates(table["completed_on"], "Genomförd", table, problems)
     today = city_today()
     future = table["completed_on"].map(lambda d: d is not None and d > today)
-    problems.add_rows(table, future.astype(bool), "Genomförd ligger i framtiden.")
+    problems.add_rows(table, future.astype(bool), gettext("Genomförd ligger i framtiden."))
     return table, problems

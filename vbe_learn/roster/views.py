@@ -1,6 +1,7 @@
 """Roster import in the browser: upload → preview (every change and problem) → confirm."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -86,5 +87,5 @@ def cancel(token: str):
     if kept is None or not ConfirmRosterForm().validate_on_submit():
         abort(404)
     discard_upload(kept)
-    flash("Importen är avbruten. Inget har ändrats.", "info")
+    flash(gettext("Importen är avbruten. Inget har ändrats."), "info")
     return redirect(url_for(".upload"))
