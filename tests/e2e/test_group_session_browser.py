@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from tests.e2e.axe import AxeReport
 from tests.e2e.playwright_api import expect
 from tests.e2e.sign_in import log_in
+from tests.e2e.test_browser import label_ids
 from tests.factories import PASSWORD, course, make_unit, make_user, pass_module
 from vbe_learn.accessibility.statement import PHONE_VIEWPORT
 from vbe_learn.core.extensions import db
 from vbe_learn.groups import services
 from vbe_learn.learning.services.outline import outline_for
-from vbe_learn.models import Attempt, Completion, Enrollment, GroupParticipant, PageRead, Question
+from vbe_learn.models import Attempt, Completion, Enrollment, GroupParticipant, PageRead
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -70,19 +71,6 @@ def team(app):
             "module_id": module.id,
             "prompts": module.discuss_prompts,
         }
-
-
-def label_ids(app, attempt_id: int, correct: bool) -> list[str]:
-    """The `for` ids of the labels to click: every correct option, or one wrong per question."""
-    with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        ids = []
-        for item in attempt.questions_shown:
-            question = db.session.get(Question, item["question_id"])
-            shown = [o for o in question.options if o.id in item["option_ids"]]
-            chosen = [o for o in shown if o.is_correct == correct]
-            ids += [f"q{question.id}-{o.id}" for o in (chosen if correct else chosen[:1])]
-        return ids
 
 
 def answer_check(app, phone, correct: bool) -> int:

@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -49,6 +51,22 @@ def postgres_database(url: str, name: str, create: bool) -> str:
             connection.execute(text(f"CREATE DATABASE {name}"))
     server.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_database(workdir: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database of its own for a server: a SQLite file in workdir, or,
+    when the suite runs on PostgreSQL, a database next to the test database (dropped after)."""
+    from tests.conftest import TEST_DATABASE_URL
+
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{workdir / f'{name}.db'}"
+        return
+    pg_name = f"{make_url(TEST_DATABASE_URL).database}_{name}_{uuid.uuid4().hex[:6]}"
+    try:
+        yield postgres_database(TEST_DATABASE_URL, pg_name, create=True)
+    finally:
+        postgres_database(TEST_DATABASE_URL, pg_name, create=False)
 
 
 class Server:

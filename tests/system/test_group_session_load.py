@@ -10,16 +10,13 @@ releases the 50 requests of each burst together.
 import json
 import re
 import threading
-import uuid
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.engine import make_url
 
-from tests.conftest import TEST_DATABASE_URL
 from vbe_learn.models import Attempt, Completion, GroupParticipant, PageRead, User
 
-from .gunicorn_server import Learner, Server, postgres_database
+from .gunicorn_server import Learner, Server, fresh_database
 from .test_gunicorn import in_threads, json_lines
 
 pytestmark = pytest.mark.live
@@ -32,26 +29,19 @@ ATTEMPT_URL = re.compile(r"/kunskapskontroll/(\d+)$")
 def server(tmp_path_factory):
     """gunicorn on a fresh database: a chef (the first account) and 50 people in their team."""
     workdir = tmp_path_factory.mktemp("group-load")
-    pg_name = None
-    if TEST_DATABASE_URL:
-        pg_name = f"{make_url(TEST_DATABASE_URL).database}_group_{uuid.uuid4().hex[:6]}"
-        url = postgres_database(TEST_DATABASE_URL, pg_name, create=True)
-    else:
-        url = f"sqlite:///{workdir / 'group.db'}"
-    running = Server(url, workdir)
-    try:
-        chef, *people = running.prepare(PHONES + 1)
-        with running.engine.begin() as connection:
-            chef_id = connection.scalar(select(User.id).where(User.email == chef))
-            connection.execute(
-                update(User).where(User.email.in_(people)).values(manager_id=chef_id)
-            )
-        running.start()
-        yield running, chef, people
-    finally:
-        running.stop()
-        if pg_name:
-            postgres_database(TEST_DATABASE_URL, pg_name, create=False)
+    with fresh_database(workdir, "group") as url:
+        running = Server(url, workdir)
+        try:
+            chef, *people = running.prepare(PHONES + 1)
+            with running.engine.begin() as connection:
+                chef_id = connection.scalar(select(User.id).where(User.email == chef))
+                connection.execute(
+                    update(User).where(User.email.in_(people)).values(manager_id=chef_id)
+                )
+            running.start()
+            yield running, chef, people
+        finally:
+            running.stop()
 
 
 def at_once(work, items: list) -> list:

@@ -7,17 +7,14 @@ import signal
 import threading
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from tests.conftest import TEST_DATABASE_URL
 from vbe_learn.models import Attempt, AttemptAnswer, Completion, Enrollment, User
 
-from .gunicorn_server import Learner, Server, postgres_database, request
+from .gunicorn_server import Learner, Server, fresh_database, request
 
 pytestmark = pytest.mark.live
 LEARNERS = {"parallel": 1, "concurrent": 30, "killed": 8}
@@ -27,21 +24,14 @@ LEARNERS = {"parallel": 1, "concurrent": 30, "killed": 8}
 def server(tmp_path_factory):
     """gunicorn on a fresh database with learners; (server, e-mails per scenario)."""
     workdir = tmp_path_factory.mktemp("gunicorn")
-    pg_name = None
-    if TEST_DATABASE_URL:
-        pg_name = f"{make_url(TEST_DATABASE_URL).database}_gunicorn_{uuid.uuid4().hex[:6]}"
-        url = postgres_database(TEST_DATABASE_URL, pg_name, create=True)
-    else:
-        url = f"sqlite:///{workdir / 'gunicorn.db'}"
-    running = Server(url, workdir)
-    try:
-        emails = iter(running.prepare(sum(LEARNERS.values())))
-        running.start()
-        yield running, {name: [next(emails) for _ in range(n)] for name, n in LEARNERS.items()}
-    finally:
-        running.stop()
-        if pg_name:
-            postgres_database(TEST_DATABASE_URL, pg_name, create=False)
+    with fresh_database(workdir, "gunicorn") as url:
+        running = Server(url, workdir)
+        try:
+            emails = iter(running.prepare(sum(LEARNERS.values())))
+            running.start()
+            yield running, {name: [next(emails) for _ in range(n)] for name, n in LEARNERS.items()}
+        finally:
+            running.stop()
 
 
 def in_threads(work, items) -> list:
